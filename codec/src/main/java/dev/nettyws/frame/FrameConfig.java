@@ -1,0 +1,177 @@
+package dev.nettyws.frame;
+
+import java.util.Objects;
+
+/**
+ * The settings of one connection's frame decoder and encoder: role, size limits, allowed RSV bits and UTF-8
+ * validation. Immutable; build one with {@link #builder()} or start from {@link #SERVER_DEFAULT} /
+ * {@link #CLIENT_DEFAULT} and {@link #toBuilder()}. Every limit is finite by default, because the peer is not
+ * trusted.
+ *
+ * <p>Safe to share between channels and threads.
+ */
+public final class FrameConfig {
+    /** Default {@link #maxFramePayloadLength()}: 1 MiB. */
+    public static final int DEFAULT_MAX_FRAME_PAYLOAD_LENGTH = 1 << 20;
+    /** Default {@link #maxMessageLength()}: 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 20;
+
+    /** Server defaults: masked input required, 1 MiB frames and messages, no RSV bits, UTF-8 validated. */
+    public static final FrameConfig SERVER_DEFAULT = builder().role(Role.SERVER).build();
+    /** Client defaults: as {@link #SERVER_DEFAULT}, but masking outbound frames with secure random keys. */
+    public static final FrameConfig CLIENT_DEFAULT = builder().role(Role.CLIENT).build();
+
+    private final Role role;
+    private final int maxFramePayloadLength;
+    private final int maxMessageLength;
+    private final int allowedRsvBits;
+    private final boolean validateUtf8;
+    private final MaskingKeySource maskingKeySource;
+
+    private FrameConfig(Builder builder) {
+        this.role = builder.role;
+        this.maxFramePayloadLength = builder.maxFramePayloadLength;
+        this.maxMessageLength = builder.maxMessageLength;
+        this.allowedRsvBits = builder.allowedRsvBits;
+        this.validateUtf8 = builder.validateUtf8;
+        this.maskingKeySource = builder.maskingKeySource;
+    }
+
+    /** A builder with the server defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Which end of the connection this is; decides masking. */
+    public Role role() {
+        return role;
+    }
+
+    /** The largest frame payload accepted; a larger one fails the connection with 1009 before it is buffered. */
+    public int maxFramePayloadLength() {
+        return maxFramePayloadLength;
+    }
+
+    /**
+     * The largest data message accepted, summed over its fragments; a larger one fails the connection with 1009 as
+     * soon as a frame header announces the excess.
+     */
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /**
+     * The RSV bits a negotiated extension gives meaning to ({@link Frame#RSV1} for permessage-deflate), 0 when no
+     * extension is in use. Allowed bits may appear on the first frame of a data message only (RFC 7692 §6); anywhere
+     * else, and any bit not allowed, is a protocol error.
+     */
+    public int allowedRsvBits() {
+        return allowedRsvBits;
+    }
+
+    /** Whether text messages and close reasons are validated as UTF-8 (1007 on failure). Default true. */
+    public boolean validateUtf8() {
+        return validateUtf8;
+    }
+
+    /** The masking keys of a client's outbound frames; unused by a server. */
+    public MaskingKeySource maskingKeySource() {
+        return maskingKeySource;
+    }
+
+    @Override
+    public String toString() {
+        return "FrameConfig(role=" + role + ", maxFramePayloadLength=" + maxFramePayloadLength
+            + ", maxMessageLength=" + maxMessageLength + ", allowedRsvBits=0x" + Integer.toHexString(allowedRsvBits)
+            + ", validateUtf8=" + validateUtf8 + ')';
+    }
+
+    /** Builds a {@link FrameConfig}; checks the values in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private Role role = Role.SERVER;
+        private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
+        private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
+        private int allowedRsvBits;
+        private boolean validateUtf8 = true;
+        private MaskingKeySource maskingKeySource = MaskingKeySource.secure();
+
+        private Builder() {
+        }
+
+        private Builder(FrameConfig config) {
+            this.role = config.role;
+            this.maxFramePayloadLength = config.maxFramePayloadLength;
+            this.maxMessageLength = config.maxMessageLength;
+            this.allowedRsvBits = config.allowedRsvBits;
+            this.validateUtf8 = config.validateUtf8;
+            this.maskingKeySource = config.maskingKeySource;
+        }
+
+        /** See {@link FrameConfig#role()}. */
+        public Builder role(Role role) {
+            this.role = Objects.requireNonNull(role, "role");
+            return this;
+        }
+
+        /** See {@link FrameConfig#maxFramePayloadLength()}; 0 to {@link Integer#MAX_VALUE}. */
+        public Builder maxFramePayloadLength(int maxFramePayloadLength) {
+            this.maxFramePayloadLength = maxFramePayloadLength;
+            return this;
+        }
+
+        /** See {@link FrameConfig#maxMessageLength()}; at least the frame limit. */
+        public Builder maxMessageLength(int maxMessageLength) {
+            this.maxMessageLength = maxMessageLength;
+            return this;
+        }
+
+        /** Sets both the frame and the message limit to {@code max}. */
+        public Builder maxLength(int max) {
+            return maxFramePayloadLength(max).maxMessageLength(max);
+        }
+
+        /** See {@link FrameConfig#allowedRsvBits()}. */
+        public Builder allowedRsvBits(int allowedRsvBits) {
+            this.allowedRsvBits = allowedRsvBits;
+            return this;
+        }
+
+        /** See {@link FrameConfig#validateUtf8()}. */
+        public Builder validateUtf8(boolean validateUtf8) {
+            this.validateUtf8 = validateUtf8;
+            return this;
+        }
+
+        /** See {@link FrameConfig#maskingKeySource()}. */
+        public Builder maskingKeySource(MaskingKeySource maskingKeySource) {
+            this.maskingKeySource = Objects.requireNonNull(maskingKeySource, "maskingKeySource");
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the configuration.
+         *
+         * @throws IllegalArgumentException if a limit is negative, the message limit is below the frame limit, or
+         *     the RSV mask has bits outside RSV1-RSV3
+         */
+        public FrameConfig build() {
+            if (maxFramePayloadLength < 0) {
+                throw new IllegalArgumentException("maxFramePayloadLength must be >= 0: " + maxFramePayloadLength);
+            }
+            if (maxMessageLength < maxFramePayloadLength) {
+                throw new IllegalArgumentException("maxMessageLength (" + maxMessageLength
+                    + ") must be >= maxFramePayloadLength (" + maxFramePayloadLength + ')');
+            }
+            if ((allowedRsvBits & ~Frame.RSV_MASK) != 0) {
+                throw new IllegalArgumentException("allowedRsvBits must combine RSV1, RSV2 and RSV3: 0x"
+                    + Integer.toHexString(allowedRsvBits));
+            }
+            return new FrameConfig(this);
+        }
+    }
+}

@@ -1,0 +1,340 @@
+package dev.nettyws.frame;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Turns bytes into {@link Frame}s (RFC 6455 §5.2) and enforces every framing rule of the RFC on the way: masking
+ * by role (§5.1), reserved bits and opcodes, control frame limits (§5.5), fragmentation order (§5.4), minimal
+ * length encoding, size limits, UTF-8 of text messages and close reasons (§8.1), and close codes (§7.4).
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-------+-+-------------+-------------------------------+
+ *  |F|R|R|R| opcode|M| Payload len |    Extended payload length    |
+ *  |I|S|S|S|  (4)  |A|     (7)     |             (16/64)           |
+ *  |N|V|V|V|       |S|             |   (if payload len==126/127)   |
+ *  | |1|2|3|       |K|             |                               |
+ *  +-+-+-+-+-------+-+-------------+ - - - - - - - - - - - - - - - +
+ *  |     Extended payload length continued, if payload len == 127  |
+ *  + - - - - - - - - - - - - - - - +-------------------------------+
+ *  |                               |Masking-key, if MASK set to 1  |
+ *  +-------------------------------+-------------------------------+
+ * </pre>
+ *
+ * <p><b>Incremental.</b> A header is committed only once it is complete, so any split of the input gives the same
+ * frames. Rules decided by the first two bytes are checked as soon as those arrive, and limits are checked on the
+ * header, before any payload is buffered. Payload bytes are unmasked, and text validated, as they arrive: invalid
+ * UTF-8 fails the connection before the rest of the frame has been received.
+ *
+ * <p><b>Violations.</b> There is one way out: the decoder stops decoding, discards all further input, writes one
+ * {@link CloseFrame} with the matching code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short
+ * reason, closes the channel once it is written, and raises a {@link ProtocolViolationException} carrying the code
+ * for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}
+ * must sit in front of the decoder (closer to the head of the pipeline).
+ *
+ * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
+ * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
+ * written into the decoder is handed over, as with any Netty inbound message, and read-only input is copied first.
+ * After a close frame the decoder discards further input (§5.5.1: nothing follows a close frame).
+ *
+ * <p>One instance per channel; called on the channel's event loop only.
+ */
+public class FrameDecoder extends ByteToMessageDecoder {
+    private static final int MASK_BIT = 0x80;
+    private static final int LENGTH_MASK = 0x7F;
+    private static final int LENGTH_16 = 126;
+    private static final int LENGTH_64 = 127;
+
+    private static final Cumulator WRITABLE_MERGE = (alloc, cumulation, in) ->
+        MERGE_CUMULATOR.cumulate(alloc, cumulation, in.isReadOnly() ? writableCopy(alloc, in) : in);
+
+    /** Where the decoder is within the byte stream. */
+    private enum State {
+        /** Waiting for a complete frame header. */
+        HEADER,
+        /** Header committed; waiting for the payload. */
+        PAYLOAD,
+        /** A close frame was received; the rest of the stream is ignored. */
+        CLOSED,
+        /** The connection was failed; the rest of the stream is discarded. */
+        FAILED
+    }
+
+    private final Role role;
+    private final int maxFramePayloadLength;
+    private final int maxMessageLength;
+    private final int allowedRsvBits;
+    private final boolean validateUtf8;
+
+    private State state = State.HEADER;
+
+    // The frame being read.
+    private int headerByte;
+    private Opcode opcode;
+    private int maskingKey;
+    private int payloadLength;
+    /** Payload bytes already unmasked (and validated, for text); they stay in the input until the frame is whole. */
+    private int payloadSeen;
+    private boolean validateText;
+
+    // The data message the frames belong to.
+    private boolean inFragmentedMessage;
+    private boolean messageIsText;
+    private boolean messageUsesExtension;
+    private long messageLength;
+    private int utf8State;
+
+    /**
+     * Creates a decoder.
+     *
+     * @param config role, limits and allowed RSV bits
+     */
+    public FrameDecoder(FrameConfig config) {
+        this.role = config.role();
+        this.maxFramePayloadLength = config.maxFramePayloadLength();
+        this.maxMessageLength = config.maxMessageLength();
+        this.allowedRsvBits = config.allowedRsvBits();
+        this.validateUtf8 = config.validateUtf8();
+        setCumulator(WRITABLE_MERGE);
+    }
+
+    private static ByteBuf writableCopy(ByteBufAllocator alloc, ByteBuf in) {
+        try {
+            return alloc.buffer(in.readableBytes()).writeBytes(in);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (state) {
+            case HEADER:
+                if (!readHeader(ctx, in)) {
+                    return;
+                }
+                state = State.PAYLOAD;
+                readPayload(ctx, in, out);
+                return;
+            case PAYLOAD:
+                readPayload(ctx, in, out);
+                return;
+            default:
+                in.skipBytes(in.readableBytes());
+        }
+    }
+
+    /** Parses and checks a header; commits (consumes) it only when complete. */
+    private boolean readHeader(ChannelHandlerContext ctx, ByteBuf in) {
+        int readable = in.readableBytes();
+        if (readable < 2) {
+            return false;
+        }
+        int start = in.readerIndex();
+        int b0 = in.getUnsignedByte(start);
+        int b1 = in.getUnsignedByte(start + 1);
+        Opcode op = checkFirstTwoBytes(ctx, in, b0, b1);
+
+        int lengthCode = b1 & LENGTH_MASK;
+        int lengthBytes = lengthCode == LENGTH_16 ? 2 : lengthCode == LENGTH_64 ? 8 : 0;
+        boolean frameMasked = (b1 & MASK_BIT) != 0;
+        int headerLength = 2 + lengthBytes + (frameMasked ? 4 : 0);
+        if (readable < headerLength) {
+            return false;
+        }
+
+        long length;
+        if (lengthCode == LENGTH_16) {
+            length = in.getUnsignedShort(start + 2);
+            if (length < LENGTH_16) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "non-minimal 16-bit payload length");
+            }
+        } else if (lengthCode == LENGTH_64) {
+            length = in.getLong(start + 2);
+            if (length < 0) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "64-bit payload length with the top bit set");
+            }
+            if (length <= 0xFFFF) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "non-minimal 64-bit payload length");
+            }
+        } else {
+            length = lengthCode;
+        }
+        if (length > maxFramePayloadLength) {
+            throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + maxFramePayloadLength);
+        }
+
+        boolean fin = (b0 & Frame.FIN) != 0;
+        if (!op.isControl()) {
+            if (op != Opcode.CONTINUATION) {
+                messageIsText = op == Opcode.TEXT;
+                messageUsesExtension = (b0 & Frame.RSV_MASK) != 0;
+                messageLength = 0;
+                utf8State = Utf8Validator.ACCEPT;
+            }
+            messageLength += length;
+            if (messageLength > maxMessageLength) {
+                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength);
+            }
+            inFragmentedMessage = !fin;
+        }
+
+        headerByte = b0;
+        opcode = op;
+        maskingKey = frameMasked ? in.getInt(start + headerLength - 4) : 0;
+        payloadLength = (int) length;
+        payloadSeen = 0;
+        // A message an extension transformed (permessage-deflate) is validated by the extension after inflating.
+        validateText = validateUtf8 && messageIsText && !messageUsesExtension && !op.isControl();
+        in.skipBytes(headerLength);
+        return true;
+    }
+
+    /** The rules the first two header bytes decide, checked before waiting for the rest of the header. */
+    private Opcode checkFirstTwoBytes(ChannelHandlerContext ctx, ByteBuf in, int b0, int b1) {
+        Opcode op = Opcode.fromCode(b0 & 0x0F);
+        if (op == null) {
+            throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "reserved opcode " + (b0 & 0x0F));
+        }
+        int rsv = b0 & Frame.RSV_MASK;
+        if (rsv != 0) {
+            if ((rsv & ~allowedRsvBits) != 0) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension");
+            }
+            if (op.isControl() || op == Opcode.CONTINUATION) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "extension bits on a " + op.name().toLowerCase()
+                    + " frame");
+            }
+        }
+        boolean fin = (b0 & Frame.FIN) != 0;
+        int lengthCode = b1 & LENGTH_MASK;
+        if (op.isControl()) {
+            if (!fin) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "fragmented control frame");
+            }
+            if (lengthCode > ControlPayloads.MAX_LENGTH) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "control frame payload over 125 bytes");
+            }
+            if (op == Opcode.CLOSE && lengthCode == 1) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "close payload of 1 byte");
+            }
+        } else if (op == Opcode.CONTINUATION) {
+            if (!inFragmentedMessage) {
+                throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "continuation frame without a message to continue");
+            }
+        } else if (inFragmentedMessage) {
+            throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "new data frame inside a fragmented message");
+        }
+        boolean frameMasked = (b1 & MASK_BIT) != 0;
+        if (frameMasked != role.expectsMaskedInbound()) {
+            throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, frameMasked ? "masked frame from server"
+                : "unmasked frame from client");
+        }
+        return op;
+    }
+
+    /** Unmasks and validates what has arrived of the payload; emits the frame once it is whole. */
+    private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int available = Math.min(in.readableBytes(), payloadLength);
+        if (available > payloadSeen) {
+            int index = in.readerIndex() + payloadSeen;
+            int count = available - payloadSeen;
+            if (maskingKey != 0) {
+                Masking.maskInPlace(in, index, count, maskingKey, payloadSeen);
+            }
+            if (validateText) {
+                utf8State = Utf8Validator.update(utf8State, in, index, count);
+                if (utf8State == Utf8Validator.REJECT) {
+                    throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in text message");
+                }
+            }
+            payloadSeen = available;
+        }
+        if (available < payloadLength) {
+            return;
+        }
+        state = State.HEADER;
+        out.add(newFrame(ctx, in));
+    }
+
+    private Frame newFrame(ChannelHandlerContext ctx, ByteBuf in) {
+        boolean fin = (headerByte & Frame.FIN) != 0;
+        int rsv = headerByte & Frame.RSV_MASK;
+        switch (opcode) {
+            case CLOSE:
+                checkClosePayload(ctx, in);
+                state = State.CLOSED;
+                return new CloseFrame(payload(in));
+            case PING:
+                return new PingFrame(payload(in));
+            case PONG:
+                return new PongFrame(payload(in));
+            case TEXT:
+                checkTextEnd(ctx, in, fin);
+                return new TextFrame(fin, rsv, payload(in));
+            case BINARY:
+                return new BinaryFrame(fin, rsv, payload(in));
+            default:
+                checkTextEnd(ctx, in, fin);
+                return new ContinuationFrame(fin, rsv, payload(in));
+        }
+    }
+
+    private ByteBuf payload(ByteBuf in) {
+        return payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(payloadLength);
+    }
+
+    /** §5.6, §8.1: a text message must end between characters. */
+    private void checkTextEnd(ChannelHandlerContext ctx, ByteBuf in, boolean fin) {
+        if (fin && validateText && utf8State != Utf8Validator.ACCEPT) {
+            throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "text message ends inside a UTF-8 sequence");
+        }
+    }
+
+    /** §5.5.1, §7.4: a close payload is empty or a sendable code plus a UTF-8 reason. */
+    private void checkClosePayload(ChannelHandlerContext ctx, ByteBuf in) {
+        if (payloadLength == 0) {
+            return;
+        }
+        int index = in.readerIndex();
+        int code = in.getUnsignedShort(index);
+        if (!CloseStatus.isValidOnWire(code)) {
+            throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "invalid close code " + code);
+        }
+        if (validateUtf8 && !Utf8Validator.isValid(in, index + 2, payloadLength - 2)) {
+            throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in close reason");
+        }
+    }
+
+    /**
+     * The one exit for every violation (§7.1.7 "Fail the WebSocket Connection"): discard input, send one close frame
+     * with {@code status}, close once it is written, and return the exception for the caller to throw.
+     */
+    private ProtocolViolationException fail(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
+        state = State.FAILED;
+        in.skipBytes(in.readableBytes());
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new CloseFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+        return new ProtocolViolationException(status, reason);
+    }
+
+    /** Whether a close frame has been received (the decoder now ignores input). */
+    public boolean isCloseReceived() {
+        return state == State.CLOSED;
+    }
+
+    /** Whether the decoder has failed the connection. */
+    public boolean isFailed() {
+        return state == State.FAILED;
+    }
+}

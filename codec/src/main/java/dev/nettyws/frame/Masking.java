@@ -1,0 +1,62 @@
+package dev.nettyws.frame;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The masking transform of RFC 6455 §5.3: byte {@code i} of the payload is XORed with byte {@code i mod 4} of the
+ * 32-bit key. Works eight bytes at a time; the key is rotated so that a run may start at any payload offset, which
+ * lets the decoder unmask a frame piece by piece as it arrives.
+ *
+ * <p>Stateless; usable from any thread.
+ */
+final class Masking {
+    private Masking() {
+    }
+
+    /** The key as it applies from payload offset {@code offset} on, repeated to 64 bits. */
+    private static long keyAt(int key, long offset) {
+        int rotated = Integer.rotateLeft(key, (int) (offset & 3) * 8);
+        return (long) rotated << 32 | rotated & 0xFFFFFFFFL;
+    }
+
+    /**
+     * Unmasks (or masks: the transform is its own inverse) bytes in place.
+     *
+     * @param buf the buffer; must be writable in the range
+     * @param index absolute index of the first byte
+     * @param length number of bytes
+     * @param key the masking key
+     * @param payloadOffset offset of the first byte within the frame payload
+     */
+    static void maskInPlace(ByteBuf buf, int index, int length, int key, long payloadOffset) {
+        long key64 = keyAt(key, payloadOffset);
+        int i = index;
+        int end = index + length;
+        for (; i + 8 <= end; i += 8) {
+            buf.setLong(i, buf.getLong(i) ^ key64);
+        }
+        // The last < 8 bytes: byte j of the run uses the key's byte (j mod 8) of key64, most significant first.
+        for (int shift = 56; i < end; i++, shift -= 8) {
+            buf.setByte(i, buf.getByte(i) ^ (int) (key64 >>> shift));
+        }
+    }
+
+    /**
+     * Copies the readable bytes of {@code src} to {@code dst}, masked, advancing {@code dst}'s writer index only.
+     *
+     * @param src payload to mask; its indices are not changed
+     * @param dst destination with at least {@code src.readableBytes()} writable bytes
+     * @param key the masking key (offset 0 of the payload)
+     */
+    static void maskCopy(ByteBuf src, ByteBuf dst, int key) {
+        long key64 = keyAt(key, 0);
+        int i = src.readerIndex();
+        int end = src.writerIndex();
+        for (; i + 8 <= end; i += 8) {
+            dst.writeLong(src.getLong(i) ^ key64);
+        }
+        for (int shift = 56; i < end; i++, shift -= 8) {
+            dst.writeByte(src.getByte(i) ^ (int) (key64 >>> shift));
+        }
+    }
+}
