@@ -20,13 +20,19 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A WebSocket client: connects to {@code ws://} and {@code wss://} URIs, performs the opening handshake (RFC 6455
@@ -162,7 +168,7 @@ public final class WebSocketClient implements AutoCloseable {
                 protected void initChannel(Channel ch) {
                     ChannelPipeline pipeline = ch.pipeline();
                     if (ClientHandshaker.isSecure(uri)) {
-                        pipeline.addLast("ws-tls", sslContext.newHandler(ch.alloc(), sniHost, port));
+                        pipeline.addLast("ws-tls", newSslHandler(ch, sniHost, port));
                     }
                     ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
                         (p, after, handshake) -> addWebSocketHandlers(p, after, application));
@@ -192,6 +198,25 @@ public final class WebSocketClient implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * A TLS handler for {@code host} that verifies the host name and sends it as SNI, also for single-label names
+     * such as {@code localhost} for which the JDK would not send it by itself.
+     */
+    private SslHandler newSslHandler(Channel ch, String host, int port) {
+        SslHandler handler = sslContext.newHandler(ch.alloc(), host, port);
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+                engine.setSSLParameters(parameters);
+            } catch (IllegalArgumentException e) {
+                // Not a name SNI can carry (RFC 6066 §3); connect without SNI.
+            }
+        }
+        return handler;
     }
 
     private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ChannelHandler application) {
