@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
@@ -56,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientHandshakeConfig} the origin, subprotocols, extension offers and extra headers. It is sent when the
  * channel becomes active.
  *
- * <p><b>Validation</b> (§4.1, the client's checks of the server's answer): the status is 101; {@code Upgrade} is
+ * <p><b>Validation</b> (§4.1, the client's checks of the server's answer), after skipping interim responses such as
+ * {@code 103 Early Hints}: the status is 101; {@code Upgrade} is
  * {@code websocket} (ASCII case-insensitive; empty list elements ignored); {@code Connection} has the token
  * {@code Upgrade} (case-insensitive, in any comma-separated element); there is exactly one
  * {@code Sec-WebSocket-Accept} and it equals the value computed from our key; a selected subprotocol is one we
@@ -381,6 +383,11 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             return;
         }
         HttpResponseStatus status = response.status();
+        if (status.codeClass() == HttpStatusClass.INFORMATIONAL
+                && status.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            // An interim response (100, 102, 103): the real answer follows (RFC 9110 §15.2).
+            return;
+        }
         if (status.code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
             fail(ctx, "the server answered " + status.code() + ' ' + status.reasonPhrase()
                 + " instead of 101 Switching Protocols", status.code(), null);

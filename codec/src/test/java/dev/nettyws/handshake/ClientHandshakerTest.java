@@ -366,6 +366,15 @@ class ClientHandshakerTest {
     }
 
     @Test
+    void section4_1_item1_interimResponsesBeforeThe101AreSkipped() {
+        Request request = connect();
+        respond("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n");
+        assertFalse(handshaker.handshakeFuture().isDone());
+        respond(ok(request));
+        success();
+    }
+
+    @Test
     void section4_1_item6_offeredSubprotocolIsReported() {
         connect(URI_8080, ClientHandshakeConfig.builder().subprotocols("a", "b").build());
         respond(ok(Request.read(channel), "Sec-WebSocket-Protocol: b"));
