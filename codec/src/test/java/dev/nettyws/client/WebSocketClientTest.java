@@ -38,6 +38,7 @@ import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -117,6 +118,37 @@ class WebSocketClientTest {
         assertEquals(WebSocketClient.APPLICATION_NAME, ch.pipeline().context(collector).name());
         ch.writeAndFlush(new TextFrame("hello"));
         assertEquals("hello", collector.next(Collector.Message.class).text());
+    }
+
+    @Test
+    void manyConcurrentConnectionsShareOneEventLoop() throws Exception {
+        peer = NettyEchoPeer.start();
+        client = new WebSocketClient(WebSocketClientConfig.builder().threads(1).build());
+        int count = 200;
+        List<Future<Channel>> connects = new ArrayList<>();
+        List<Collector> collectors = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Collector collector = new Collector();
+            collectors.add(collector);
+            connects.add(client.connect(peer.uri("/" + i), collector));
+        }
+        List<Channel> channels = new ArrayList<>();
+        for (Future<Channel> connect : connects) {
+            channels.add(channelOf(connect));
+        }
+        for (int i = 0; i < count; i++) {
+            channels.get(i).writeAndFlush(new TextFrame("message " + i));
+        }
+        for (int i = 0; i < count; i++) {
+            assertEquals("message " + i, collectors.get(i).skipTo(Collector.Message.class).text());
+            assertTrue(channels.get(i).eventLoop() == channels.get(0).eventLoop());
+        }
+        for (Channel ch : channels) {
+            ch.close();
+        }
+        for (Channel ch : channels) {
+            assertTrue(ch.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
+        }
     }
 
     @Test
