@@ -79,14 +79,16 @@ class FrameDecoderHeaderTest {
     @ValueSource(ints = {0, 1, 125})
     void section5_2_minimalLengthEncoding_nonMinimalSixteenBitLengthIsProtocolError(int length) {
         byte[] wire = FrameBytes.binary(new byte[length]).lengthBytes(2).mask(KEY).bytes();
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, wire);
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, wire);
+        assertEquals("non-minimal 16-bit payload length", e.getMessage());
     }
 
     @ParameterizedTest(name = "length {0} in a 64-bit field")
     @ValueSource(ints = {0, 125, 126, 65535})
     void section5_2_minimalLengthEncoding_nonMinimalSixtyFourBitLengthIsProtocolError(int length) {
         byte[] wire = FrameBytes.binary(new byte[length]).lengthBytes(8).mask(KEY).bytes();
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, wire);
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, wire);
+        assertEquals("non-minimal 64-bit payload length", e.getMessage());
     }
 
     @ParameterizedTest(name = "length 0x{0}")
@@ -96,7 +98,8 @@ class FrameDecoderHeaderTest {
         byte[] header = FrameBytes.binary(new byte[0]).declaredLength(Long.parseUnsignedLong(hexLength, 16))
             .lengthBytes(8).mask(KEY).bytes();
         assertEquals(14, header.length);
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, header);
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, header);
+        assertEquals("64-bit payload length with the top bit set", e.getMessage());
     }
 
     @ParameterizedTest(name = "announced {0} bytes")
@@ -112,7 +115,8 @@ class FrameDecoderHeaderTest {
     void frameAboveMaxFramePayloadLength_sixteenBitLength_fails1009() {
         FrameConfig config = FrameConfig.SERVER_DEFAULT.toBuilder().maxLength(1000).build();
         byte[] header = FrameBytes.text(new byte[0]).declaredLength(1001).mask(KEY).bytes();
-        assertFails(TestChannels.channel(config), CloseStatus.MESSAGE_TOO_BIG, header);
+        ProtocolViolationException e = assertFails(TestChannels.channel(config), CloseStatus.MESSAGE_TOO_BIG, header);
+        assertEquals("frame payload exceeds 1000", e.getMessage());
     }
 
     @Test
@@ -147,7 +151,9 @@ class FrameDecoderHeaderTest {
     @Test
     void section5_1_maskingRuleIsCheckedOnTheFirstTwoBytes() {
         // An unmasked header announcing a large payload: the server must not wait for the length field.
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, new byte[] {(byte) 0x82, 0x7F});
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, new byte[] {(byte) 0x82,
+            0x7F});
+        assertEquals("unmasked frame from client", e.getMessage());
     }
 
     @ParameterizedTest(name = "rsv 0x{0} on opcode {1}")
@@ -164,7 +170,8 @@ class FrameDecoderHeaderTest {
         byte[] first = FrameBytes.text("a").fin(false).mask(KEY).bytes();
         byte[] second = FrameBytes.continuation(FrameBytes.utf8("b")).rsv(FrameBytes.RSV3).mask(KEY).bytes();
         EmbeddedChannel ch = server();
-        assertFailsOnLastRead(ch, CloseStatus.PROTOCOL_ERROR, first, second);
+        ProtocolViolationException e = assertFailsOnLastRead(ch, CloseStatus.PROTOCOL_ERROR, first, second);
+        assertEquals("reserved bits set without an extension", e.getMessage());
         read(ch, TextFrame.class).release();
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -181,7 +188,8 @@ class FrameDecoderHeaderTest {
     @ValueSource(ints = {3, 11})
     void section5_2_reservedOpcodeIsRejectedFromTheFirstTwoBytes(int opcode) {
         byte[] header = FrameBytes.frame(opcode).mask(KEY).bytes();
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, Arrays.copyOf(header, 2));
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, Arrays.copyOf(header, 2));
+        assertEquals("reserved opcode " + opcode, e.getMessage());
     }
 
     @ParameterizedTest(name = "opcode {0}")
@@ -199,7 +207,8 @@ class FrameDecoderHeaderTest {
     @ValueSource(ints = {0x8, 0x9, 0xA})
     void section5_5_controlFrameLengthIsCheckedOnTheFirstTwoBytes(int opcode) {
         byte[] header = FrameBytes.frame(opcode).declaredLength(126).mask(KEY).header();
-        assertFails(server(), CloseStatus.PROTOCOL_ERROR, Arrays.copyOf(header, 2));
+        ProtocolViolationException e = assertFails(server(), CloseStatus.PROTOCOL_ERROR, Arrays.copyOf(header, 2));
+        assertEquals("control frame payload over 125 bytes", e.getMessage());
     }
 
     @ParameterizedTest(name = "opcode {0}")
@@ -280,7 +289,8 @@ class FrameDecoderHeaderTest {
     void section5_2_rsvBitNotNegotiatedIsProtocolErrorEvenWhenAnotherIsAllowed(String rsvHex) {
         FrameConfig config = FrameConfig.SERVER_DEFAULT.toBuilder().allowedRsvBits(Frame.RSV1).build();
         byte[] wire = FrameBytes.binary(new byte[] {1}).rsv(Integer.parseInt(rsvHex, 16)).mask(KEY).bytes();
-        assertFails(TestChannels.channel(config), CloseStatus.PROTOCOL_ERROR, wire);
+        ProtocolViolationException e = assertFails(TestChannels.channel(config), CloseStatus.PROTOCOL_ERROR, wire);
+        assertEquals("reserved bits set without an extension", e.getMessage());
     }
 
     @Test

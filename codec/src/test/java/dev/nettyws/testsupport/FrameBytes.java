@@ -32,7 +32,7 @@ public final class FrameBytes {
     private int rsv;
     private Integer maskKey;
     private byte[] payload = new byte[0];
-    private long declaredLength = -1;
+    private Long declaredLength;
     private int lengthBytes = -1;
 
     private FrameBytes(int opcode) {
@@ -120,7 +120,8 @@ public final class FrameBytes {
 
     /**
      * Writes {@code length} into the length field instead of the payload's length; the payload bytes written are
-     * unchanged. With an empty payload this produces a header announcing a payload that never comes.
+     * unchanged. With an empty payload this produces a header announcing a payload that never comes. A negative
+     * value is written as its 64-bit two's complement, i.e. with the most significant bit set.
      */
     public FrameBytes declaredLength(long length) {
         this.declaredLength = length;
@@ -138,12 +139,16 @@ public final class FrameBytes {
 
     /** The header bytes only: first byte, length fields and masking key. */
     public byte[] header() {
-        long length = declaredLength >= 0 ? declaredLength : payload.length;
-        int extended = lengthBytes >= 0 ? lengthBytes : length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
+        long length = declaredLength != null ? declaredLength : payload.length;
+        int extended = lengthBytes >= 0 ? lengthBytes
+            : Long.compareUnsigned(length, 125) <= 0 ? 0 : Long.compareUnsigned(length, 0xFFFF) <= 0 ? 2 : 8;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write((fin ? 0x80 : 0) | rsv | opcode);
         int maskBit = maskKey != null ? 0x80 : 0;
         if (extended == 0) {
+            if (length > 127) {
+                throw new IllegalArgumentException("length " + length + " does not fit the 7-bit field");
+            }
             out.write(maskBit | (int) length);
         } else if (extended == 2) {
             out.write(maskBit | 126);
