@@ -31,9 +31,10 @@ import java.util.Random;
  *
  * <p>Run from the repository root (about a minute):
  * <pre>
- * mvn -o -q -pl codec test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt \
- *     -Dmdep.includeScope=test
- * java -cp codec/target/test-classes:codec/target/classes:$(cat /tmp/cp.txt) dev.nettyws.frame.DecodeThroughput
+ * mvn -o -q -pl codec test-compile dependency:build-classpath -Dmdep.includeScope=test \
+ *     -Dmdep.outputFile=target/test-classpath.txt
+ * java -cp codec/target/test-classes:codec/target/classes:$(cat codec/target/test-classpath.txt) \
+ *     dev.nettyws.frame.DecodeThroughput
  * </pre>
  */
 final class DecodeThroughput {
