@@ -91,9 +91,11 @@ class FrameDecoderViolationTest {
         FrameDecoder decoder = new FrameDecoder(FrameConfig.SERVER_DEFAULT);
         EmbeddedChannel ch = new EmbeddedChannel(held, new FrameEncoder(FrameConfig.SERVER_DEFAULT), decoder,
             recorder);
-        ch.writeInbound(wire(RESERVED_OPCODE));
+        ByteBuf failedRead = wire(RESERVED_OPCODE, FrameBytes.text("same read").mask(KEY).bytes());
+        ch.writeInbound(failedRead);
         assertTrue(decoder.isFailed());
         assertTrue(ch.isOpen(), "the close waits for the close frame to be written");
+        assertEquals(0, failedRead.refCnt(), "the rest of the failed read is discarded at once, not kept buffered");
         // More input, valid and invalid, keeps arriving before the close frame is on the wire.
         ch.writeInbound(wire(FrameBytes.text("ignored").mask(KEY).bytes()));
         ch.writeInbound(wire(RESERVED_OPCODE, FrameBytes.frame(0x8).payload(new byte[] {1}).mask(KEY).bytes()));

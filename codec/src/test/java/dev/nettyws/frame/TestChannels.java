@@ -64,7 +64,8 @@ final class TestChannels {
     /**
      * Writes each read in turn: all but the last must be accepted, the last must fail the connection with
      * {@code code}. Then checks the one way out: exactly one close frame with that code and the exception's message
-     * as reason was written, and the channel is closed.
+     * as reason was written, and the channel is closed. When no frame is left to read, also finishes the channel
+     * and asserts nothing was left over; otherwise the caller reads the frames, releases them and finishes.
      *
      * @return the exception the pipeline raised
      */
@@ -85,6 +86,9 @@ final class TestChannels {
         assertOneCloseFrameWritten(ch, code, e.getMessage());
         assertFalse(ch.isOpen(), "the connection must be closed");
         assertTrue(decoder.isFailed());
+        if (ch.inboundMessages().isEmpty()) {
+            assertFalse(ch.finishAndReleaseAll(), "nothing may be left over");
+        }
         return e;
     }
 
