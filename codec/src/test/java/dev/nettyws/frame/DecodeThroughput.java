@@ -1,5 +1,6 @@
 package dev.nettyws.frame;
 
+import com.sun.management.ThreadMXBean;
 import dev.nettyws.testsupport.FrameBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -146,8 +147,7 @@ final class DecodeThroughput {
         Sink sink = new Sink();
         EmbeddedChannel ch = new EmbeddedChannel(handlers(text, ours));
         ch.pipeline().addLast(sink);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-            .getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         ByteBuf[] reads = new ByteBuf[READS_PER_BATCH];
         long decodeNanos = 0;

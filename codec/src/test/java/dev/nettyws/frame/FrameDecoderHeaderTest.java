@@ -20,6 +20,7 @@ import dev.nettyws.testsupport.FrameBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -304,8 +305,8 @@ class FrameDecoderHeaderTest {
         assertTrue(content.hasArray());
         assertSame(array, content.array(), "the payload must share the input's memory");
         assertEquals(6, content.arrayOffset() + content.readerIndex(), "the payload starts after the header");
-        assertEquals("zero-copy payload", new String(array, 6, array.length - 6, java.nio.charset.StandardCharsets
-            .US_ASCII), "unmasked in place");
+        assertEquals("zero-copy payload", new String(array, 6, array.length - 6, StandardCharsets.US_ASCII),
+            "unmasked in place");
         frame.release();
         assertFalse(ch.finishAndReleaseAll());
         assertEquals(0, input.refCnt());

@@ -23,6 +23,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -162,12 +163,12 @@ class FrameDecoderViolationTest {
     void violationAfterPartialFramesReleasesEverythingBuffered() {
         // A large frame is half received, then the next read carries a UTF-8 error inside it.
         byte[] text = new byte[10_000];
-        java.util.Arrays.fill(text, (byte) 'a');
+        Arrays.fill(text, (byte) 'a');
         text[9_000] = (byte) 0xFF;
         byte[] wire = FrameBytes.text(text).mask(KEY).bytes();
         EmbeddedChannel ch = server();
-        accept(ch, java.util.Arrays.copyOfRange(wire, 0, 5_000));
-        ByteBuf rest = wire(java.util.Arrays.copyOfRange(wire, 5_000, wire.length));
+        accept(ch, Arrays.copyOfRange(wire, 0, 5_000));
+        ByteBuf rest = wire(Arrays.copyOfRange(wire, 5_000, wire.length));
         try {
             ch.writeInbound(rest);
         } catch (ProtocolViolationException expected) {
