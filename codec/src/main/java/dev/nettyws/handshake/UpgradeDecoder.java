@@ -355,6 +355,9 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
             String last = DECODER_NAME;
             if (decision.extensions != null) {
                 last = decision.extensions.install(pipeline, ENCODER_NAME, DECODER_NAME);
+                if (last == null || pipeline.context(last) == null) {
+                    throw new IllegalStateException("extension install returned an unknown handler: " + last);
+                }
             }
             initializer.initialize(pipeline, last, decision.event);
         } catch (Throwable t) {

@@ -1,6 +1,7 @@
 package dev.nettyws.handshake;
 
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.testsupport.Hex;
 import dev.nettyws.testsupport.RawHttpResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A server pipeline in an {@link EmbeddedChannel}: the HTTP handlers given (an {@link HttpServerCodec} by default),
@@ -30,15 +32,21 @@ import java.util.List;
  * and every message in order and passes messages on, so frames end up in the channel's inbound queue.
  */
 final class TestServer {
-    /** "Hello", masked with the key of RFC 6455 §5.7. */
-    static final byte[] MASKED_HELLO = {(byte) 0x81, (byte) 0x85, 0x37, (byte) 0xfa, 0x21, 0x3d, 0x7f, (byte) 0x9f,
-        0x4d, 0x51, 0x58};
+    /**
+     * "Hello", masked with the key of RFC 6455 §5.7: a new array each time, as the frame decoder unmasks its input
+     * in place.
+     */
+    static byte[] maskedHello() {
+        return Hex.bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58");
+    }
 
     final EmbeddedChannel channel;
     final Recorder app = new Recorder();
     final Pages pages = new Pages();
     HandshakeCompletedEvent initialized;
     String initializedAfter;
+    /** Thrown by the initializer after it added the app handler, when set. */
+    RuntimeException initializerFailure;
 
     TestServer(ServerHandshakeConfig config, ChannelHandler... httpHandlers) {
         channel = new EmbeddedChannel();
@@ -54,6 +62,9 @@ final class TestServer {
                 initialized = handshake;
                 initializedAfter = afterName;
                 pipeline.addAfter(afterName, "app", app);
+                if (initializerFailure != null) {
+                    throw initializerFailure;
+                }
             }));
         channel.pipeline().addLast("pages", pages);
     }
@@ -107,12 +118,17 @@ final class TestServer {
     static final class Recorder extends ChannelInboundHandlerAdapter {
         final List<String> log = new ArrayList<>();
         HandshakeCompletedEvent event;
+        /** Run when the handshake event arrives, when set. */
+        Consumer<ChannelHandlerContext> onHandshake;
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HandshakeCompletedEvent) {
                 event = (HandshakeCompletedEvent) evt;
                 log.add("handshake");
+                if (onHandshake != null) {
+                    onHandshake.accept(ctx);
+                }
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -124,10 +140,36 @@ final class TestServer {
         }
     }
 
-    /** The application's HTTP handler: answers each request with 200 and "page " + its URI; passes the rest. */
+    /**
+     * The application's HTTP handler: answers each request with 200 and "page " + its URI, at once or, when
+     * {@link #hold} is set, on {@link #answerHeld()}; passes everything else on.
+     */
     static final class Pages extends ChannelInboundHandlerAdapter {
         final List<String> requests = new ArrayList<>();
+        boolean hold;
+        private final List<String> held = new ArrayList<>();
+        private ChannelHandlerContext ctx;
         private String uri;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        /** Answers the held requests, in order. */
+        void answerHeld() {
+            for (String heldUri : held) {
+                ctx.writeAndFlush(page(heldUri));
+            }
+            held.clear();
+        }
+
+        private static FullHttpResponse page(String uri) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.copiedBuffer("page " + uri, CharsetUtil.UTF_8));
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            return response;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -142,10 +184,11 @@ final class TestServer {
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
             if (last) {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer("page " + uri, CharsetUtil.UTF_8));
-                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
-                ctx.writeAndFlush(response);
+                if (hold) {
+                    held.add(uri);
+                } else {
+                    ctx.writeAndFlush(page(uri));
+                }
             }
         }
     }
