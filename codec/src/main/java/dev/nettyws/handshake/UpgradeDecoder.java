@@ -70,16 +70,18 @@ import java.util.concurrent.TimeUnit;
  * the event. Handlers after this one (the application's HTTP handlers) stay in the pipeline after the WebSocket
  * handlers; the application's WebSocket handler normally consumes every frame, so they see none.
  *
- * <p><b>Refusals.</b> A request for the endpoint that breaks a rule of RFC 6455 §4.2.1, or is refused by the
- * origin policy, the subprotocol requirement or the interceptor, is answered with an HTTP error carrying a short
- * plain-text reason and {@code Connection: close}, and the connection is closed once the answer is written;
- * nothing is upgraded. The codes are listed on {@code ServerHandshake}: 405 for a method other than GET, 426 for a
- * missing {@code Upgrade: websocket} or an unsupported {@code Sec-WebSocket-Version} (with
- * {@code Sec-WebSocket-Version: 13}), 403 for a refused origin, 400 for the rest. A request the HTTP decoder could
- * not parse, on any path, is answered here too (the application would otherwise see a dummy request): 431 when
- * its headers exceed the codec's limit, 414 when its request line does, 400 otherwise. If the upgrade request
- * arrives pipelined behind a request whose response is still outstanding, the 101 could not be sent in order: it is
- * refused with 400 once the earlier responses are written.
+ * <p><b>Refusals.</b> A request for the endpoint that breaks a rule of RFC 6455 §4.2.1, or is refused by the origin
+ * policy, the subprotocol requirement or the interceptor, is answered with an HTTP error carrying a short plain-text
+ * reason and {@code Connection: close}, and the connection is closed once the answer is written; nothing is upgraded.
+ * The codes: 405 (with {@code Allow: GET}) for a method other than GET; 426 for a missing {@code Upgrade: websocket} or
+ * an unsupported {@code Sec-WebSocket-Version} (with {@code Sec-WebSocket-Version: 13}, so the obsolete draft-76
+ * handshake gets 426 too); 403 for a refused or missing-but-required origin; the interceptor's own status; 500 when the
+ * interceptor, the extension negotiator or the initializer throws; 400 for every other rule (HTTP/1.0, Host,
+ * Connection, Sec-WebSocket-Key, a body, a required subprotocol). A request the HTTP decoder could not parse, on any
+ * path, is answered here too (the application would otherwise see a dummy request): 431 when its headers exceed the
+ * codec's limit, 414 when its request line does, 400 otherwise. If the upgrade request arrives pipelined behind a
+ * request whose response is still outstanding, the 101 could not be sent in order: it is refused with 400 once the
+ * earlier responses are written.
  *
  * <p><b>Timeout.</b> {@link ServerHandshakeConfig#handshakeTimeout()} runs from the moment the connection is
  * accepted ({@code channelActive}, or {@code handlerAdded} on an active channel) until a request head arrives;
