@@ -36,7 +36,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * aggregator writes a {@link CloseFrame} from its context, so it passes through {@link ConnectionHandler}, which
  * tracks it like any close the application starts (close timer, refusal of later writes, closed event reporting 1009
  * once the peer answers). Messages that begin after the too-big one are still delivered: the peer may send them
- * before it sees our close.
+ * before it sees our close. Without a {@code ConnectionHandler} in front, the close frame is sent but nothing
+ * closes TCP afterwards.
  *
  * <p><b>Buffers.</b> Whole messages passed on belong to the next handler. A partial message is released when the
  * channel becomes inactive or the handler is removed.
