@@ -1,7 +1,10 @@
 package dev.nettyws.client;
 
+import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ClientHandshaker;
+import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.MessageAggregator;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -42,16 +45,18 @@ import javax.net.ssl.SSLParameters;
  * try (WebSocketClient client = new WebSocketClient(WebSocketClientConfig.DEFAULT)) {
  *     Channel ch = client.connect(URI.create("ws://127.0.0.1:8080/echo"), new MyHandler()).sync().getNow();
  *     ch.writeAndFlush(new TextFrame("hello"));
- *     ch.writeAndFlush(new CloseFrame(CloseStatus.NORMAL_CLOSURE, "bye"));
- *     ch.closeFuture().sync();
+ *     ConnectionHandler.close(ch, CloseStatus.NORMAL_CLOSURE, "bye").sync();
  * }
  * }</pre>
  *
  * <p><b>The pipeline</b> of a connected channel: {@code [SslHandler] - FrameEncoder - FrameDecoder -
- * [MessageAggregator] - application}. The application handler is added when the handshake has succeeded, so it
- * sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
+ * ConnectionHandler - [MessageAggregator] - application}. The application handler is added when the handshake has
+ * succeeded, so it sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
  * {@code channelActive}; the first frames follow. What was negotiated is also in the channel attribute
- * {@link #HANDSHAKE}.
+ * {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close handshake (a client waits for the
+ * server to close TCP, at most the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent}
+ * saying how the connection ended; the server's close frame itself does not reach the application.
+ * To close, write a {@link dev.nettyws.frame.CloseFrame} or call {@link ConnectionHandler#close}.
  *
  * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
  * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the
@@ -66,6 +71,12 @@ public final class WebSocketClient implements AutoCloseable {
     /** What the handshake of a connected channel negotiated. */
     public static final AttributeKey<ClientHandshakeCompletedEvent> HANDSHAKE =
         AttributeKey.valueOf(WebSocketClient.class, "HANDSHAKE");
+
+    /** The name of the {@link ConnectionHandler} in the pipeline. */
+    public static final String CONNECTION_NAME = "ws-connection";
+
+    /** The name of the {@link MessageAggregator} in the pipeline, when messages are aggregated. */
+    public static final String AGGREGATOR_NAME = "ws-aggregator";
 
     /** The name of the application handler in the pipeline. */
     public static final String APPLICATION_NAME = "ws-application";
@@ -220,7 +231,12 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ChannelHandler application) {
-        String last = after;
+        pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
+        String last = CONNECTION_NAME;
+        if (config.aggregate()) {
+            pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.frames().maxMessageLength()));
+            last = AGGREGATOR_NAME;
+        }
         pipeline.addAfter(last, APPLICATION_NAME, application);
     }
 

@@ -3,6 +3,7 @@ package dev.nettyws.client;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeConfig;
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -21,11 +22,15 @@ import javax.net.ssl.TrustManager;
  * created it shuts it down.
  */
 public final class WebSocketClientConfig {
-    /** Client frame defaults, handshake defaults, no aggregation, the JDK's trusted CAs, an own event loop group. */
+    /**
+     * Client frame defaults, handshake defaults, connection defaults, no aggregation, the JDK's trusted CAs, an own
+     * event loop group.
+     */
     public static final WebSocketClientConfig DEFAULT = builder().build();
 
     private final FrameConfig frames;
     private final ClientHandshakeConfig handshake;
+    private final ConnectionConfig connection;
     private final boolean aggregate;
     private final SslContext sslContext;
     private final List<X509Certificate> trustedCertificates;
@@ -37,6 +42,7 @@ public final class WebSocketClientConfig {
     private WebSocketClientConfig(Builder builder) {
         this.frames = builder.frames;
         this.handshake = builder.handshake;
+        this.connection = builder.connection;
         this.aggregate = builder.aggregate;
         this.sslContext = builder.sslContext;
         this.trustedCertificates = List.copyOf(builder.trustedCertificates);
@@ -67,9 +73,19 @@ public final class WebSocketClientConfig {
     }
 
     /**
+     * The connection protocol settings of the {@link dev.nettyws.protocol.ConnectionHandler}: close timeout (how long
+     * the client waits for the server to close TCP after the close handshake, RFC 6455 §7.1.1), idle timeout,
+     * keepalive pings, and whether pongs reach the application.
+     */
+    public ConnectionConfig connection() {
+        return connection;
+    }
+
+    /**
      * Whether fragmented messages are joined before they reach the application, which then sees each message as
-     * one final {@link dev.nettyws.frame.TextFrame} or {@link dev.nettyws.frame.BinaryFrame}. Default false: the
-     * application sees the frames as they arrive, continuation frames included.
+     * one final {@link dev.nettyws.frame.TextFrame} or {@link dev.nettyws.frame.BinaryFrame} (by a
+     * {@link dev.nettyws.protocol.MessageAggregator} limited to {@link FrameConfig#maxMessageLength()}). Default
+     * false: the application sees the frames as they arrive, continuation frames included.
      */
     public boolean aggregate() {
         return aggregate;
@@ -114,7 +130,8 @@ public final class WebSocketClientConfig {
 
     @Override
     public String toString() {
-        return "WebSocketClientConfig(frames=" + frames + ", handshake=" + handshake + ", aggregate=" + aggregate
+        return "WebSocketClientConfig(frames=" + frames + ", handshake=" + handshake + ", connection=" + connection
+            + ", aggregate=" + aggregate
             + ", transport=" + transport + ", threads=" + threads + ", sharedGroup=" + (eventLoopGroup != null) + ')';
     }
 
@@ -122,6 +139,7 @@ public final class WebSocketClientConfig {
     public static final class Builder {
         private FrameConfig frames = FrameConfig.CLIENT_DEFAULT;
         private ClientHandshakeConfig handshake = ClientHandshakeConfig.DEFAULT;
+        private ConnectionConfig connection = ConnectionConfig.DEFAULT;
         private boolean aggregate;
         private SslContext sslContext;
         private List<X509Certificate> trustedCertificates = List.of();
@@ -136,6 +154,7 @@ public final class WebSocketClientConfig {
         private Builder(WebSocketClientConfig config) {
             frames = config.frames;
             handshake = config.handshake;
+            connection = config.connection;
             aggregate = config.aggregate;
             sslContext = config.sslContext;
             trustedCertificates = config.trustedCertificates;
@@ -154,6 +173,12 @@ public final class WebSocketClientConfig {
         /** See {@link WebSocketClientConfig#handshake()}. */
         public Builder handshake(ClientHandshakeConfig handshake) {
             this.handshake = Objects.requireNonNull(handshake, "handshake");
+            return this;
+        }
+
+        /** See {@link WebSocketClientConfig#connection()}. */
+        public Builder connection(ConnectionConfig connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
             return this;
         }
 

@@ -17,7 +17,7 @@ import java.util.Objects;
 public final class ClientHandshakeCompletedEvent {
     private final URI uri;
     private final String subprotocol;
-    private final List<String> extensions;
+    private final List<ExtensionOffer> extensions;
     private final HttpHeaders responseHeaders;
 
     /**
@@ -25,10 +25,10 @@ public final class ClientHandshakeCompletedEvent {
      *
      * @param uri the URI connected to
      * @param subprotocol the selected subprotocol, or null
-     * @param extensions the accepted extension elements in the server's order; kept as given
+     * @param extensions the accepted extensions in the server's order; copied
      * @param responseHeaders the headers of the 101 response; kept as given, so pass a copy
      */
-    public ClientHandshakeCompletedEvent(URI uri, String subprotocol, List<String> extensions,
+    public ClientHandshakeCompletedEvent(URI uri, String subprotocol, List<ExtensionOffer> extensions,
             HttpHeaders responseHeaders) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.subprotocol = subprotocol;
@@ -47,10 +47,10 @@ public final class ClientHandshakeCompletedEvent {
     }
 
     /**
-     * The extension elements the server accepted, in its order, with their parameters (for example
+     * The extensions the server accepted, in its order, with their parameters (for example
      * {@code permessage-deflate; server_no_context_takeover}); empty if none. Each one's name was offered.
      */
-    public List<String> extensions() {
+    public List<ExtensionOffer> extensions() {
         return extensions;
     }
 

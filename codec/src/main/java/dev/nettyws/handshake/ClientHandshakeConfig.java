@@ -184,7 +184,7 @@ public final class ClientHandshakeConfig {
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if a subprotocol is not an HTTP token or repeated (§4.1 item 10), an
-         *     extension offer does not start with a token, an extra header would override one the handshake
+         *     extension offer is not one element of the §9.1 grammar, an extra header would override one the handshake
          *     writes itself, the origin holds a line break, or the timeout is not positive
          */
         public ClientHandshakeConfig build() {
@@ -198,9 +198,9 @@ public final class ClientHandshakeConfig {
                 }
             }
             for (String extension : extensions) {
-                if (!HttpTokens.isToken(HttpTokens.extensionName(extension)) || HttpTokens.hasLineBreak(extension)) {
-                    throw new IllegalArgumentException("extension offer does not start with a token: \"" + extension
-                        + '"');
+                // One element each, so that the offers can be joined with commas.
+                if (ExtensionOffer.parse(List.of(extension)).size() != 1) {
+                    throw new IllegalArgumentException("not one extension offer: \"" + extension + '"');
                 }
             }
             if (origin != null && HttpTokens.hasLineBreak(origin)) {

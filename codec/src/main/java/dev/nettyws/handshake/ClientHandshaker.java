@@ -27,9 +27,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -91,11 +88,14 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
     /** The name of the {@link FrameDecoder} installed by the switch. */
     public static final String DECODER_NAME = "ws-decoder";
 
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom KEYS = new SecureRandom();
     private static final AsciiString WEBSOCKET = AsciiString.cached("websocket");
     private static final AsciiString UPGRADE = AsciiString.cached("Upgrade");
     private static final AsciiString VERSION_13 = AsciiString.cached("13");
+    // Request header names in the capitalisation of RFC 6455; HeaderNames has the response's.
+    private static final AsciiString HOST = AsciiString.cached("Host");
+    private static final AsciiString ORIGIN = AsciiString.cached("Origin");
+    private static final AsciiString SEC_WEBSOCKET_KEY = AsciiString.cached("Sec-WebSocket-Key");
 
     /** Where the handshake is. */
     private enum State {
@@ -348,19 +348,19 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
         String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
         String target = ascii.getRawQuery() == null ? path : path + '?' + ascii.getRawQuery();
         HttpHeaders headers = new DefaultHttpHeaders();
-        headers.add("Host", hostHeader(ascii));
-        headers.add(UPGRADE, WEBSOCKET);
-        headers.add("Connection", UPGRADE);
-        headers.add("Sec-WebSocket-Key", key);
-        headers.add("Sec-WebSocket-Version", VERSION_13);
+        headers.add(HOST, hostHeader(ascii));
+        headers.add(HeaderNames.UPGRADE, WEBSOCKET);
+        headers.add(HeaderNames.CONNECTION, UPGRADE);
+        headers.add(SEC_WEBSOCKET_KEY, key);
+        headers.add(HeaderNames.SEC_WEBSOCKET_VERSION, VERSION_13);
         if (config.origin() != null) {
-            headers.add("Origin", config.origin());
+            headers.add(ORIGIN, config.origin());
         }
         if (!config.subprotocols().isEmpty()) {
-            headers.add("Sec-WebSocket-Protocol", String.join(", ", config.subprotocols()));
+            headers.add(HeaderNames.SEC_WEBSOCKET_PROTOCOL, String.join(", ", config.subprotocols()));
         }
         if (!config.extensions().isEmpty()) {
-            headers.add("Sec-WebSocket-Extensions", String.join(", ", config.extensions()));
+            headers.add(HeaderNames.SEC_WEBSOCKET_EXTENSIONS, String.join(", ", config.extensions()));
         }
         headers.add(config.headers());
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, Unpooled.EMPTY_BUFFER,
@@ -399,7 +399,7 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             return;
         }
         String subprotocol = response.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        List<String> extensions = HttpTokens.elements(response.headers().getAll(
+        List<ExtensionOffer> extensions = ExtensionOffer.parse(response.headers().getAll(
             HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         completed = new ClientHandshakeCompletedEvent(uri, subprotocol, extensions, response.headers().copy());
         state = State.AWAITING_END;
@@ -423,7 +423,7 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
                 + "\" lacks the token \"Upgrade\"";
         }
         List<String> accept = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
-        String expected = acceptFor(key);
+        String expected = WebSocketAccept.of(key);
         if (accept.isEmpty()) {
             return "the response has no Sec-WebSocket-Accept header";
         }
@@ -439,33 +439,22 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             return "the server selected subprotocol \"" + protocols.get(0) + "\", which was not offered (offered: "
                 + config.subprotocols() + ')';
         }
-        List<String> extensions;
+        List<ExtensionOffer> extensions;
         try {
-            extensions = HttpTokens.elements(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+            extensions = ExtensionOffer.parse(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         } catch (IllegalArgumentException e) {
             return "the response's Sec-WebSocket-Extensions is malformed: " + e.getMessage();
         }
         List<String> offered = new ArrayList<>();
-        for (String offer : config.extensions()) {
-            offered.add(HttpTokens.extensionName(offer).toLowerCase(Locale.ROOT));
+        for (ExtensionOffer offer : ExtensionOffer.parse(config.extensions())) {
+            offered.add(offer.name().toLowerCase(Locale.ROOT));
         }
-        for (String extension : extensions) {
-            String name = HttpTokens.extensionName(extension);
-            if (!offered.contains(name.toLowerCase(Locale.ROOT))) {
-                return "the server accepted extension \"" + name + "\", which was not offered";
+        for (ExtensionOffer extension : extensions) {
+            if (!offered.contains(extension.name().toLowerCase(Locale.ROOT))) {
+                return "the server accepted extension \"" + extension.name() + "\", which was not offered";
             }
         }
         return null;
-    }
-
-    /** {@code base64(SHA-1(key + GUID))} (§1.3, §4.2.2 item 5.4). */
-    static String acceptFor(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            return Base64.getEncoder().encodeToString(sha1.digest((key + GUID).getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is not available", e);
-        }
     }
 
     private void switchPipeline(ChannelHandlerContext ctx) {

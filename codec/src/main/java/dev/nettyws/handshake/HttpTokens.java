@@ -30,12 +30,6 @@ final class HttpTokens {
         return s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0;
     }
 
-    /** The trimmed text of an extension element before its first {@code ;}. */
-    static String extensionName(String element) {
-        int semicolon = element.indexOf(';');
-        return (semicolon < 0 ? element : element.substring(0, semicolon)).trim();
-    }
-
     /**
      * The trimmed, non-empty elements of every value, in order (RFC 9110 §5.6.1: empty elements are ignored). A
      * comma inside a quoted string does not split, so extension parameters with quoted values survive.

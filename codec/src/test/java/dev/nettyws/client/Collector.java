@@ -32,10 +32,13 @@ final class Collector extends ChannelInboundHandlerAdapter {
     static final class Message {
         final boolean text;
         final byte[] data;
+        /** How many frames the message arrived in. */
+        final int frames;
 
-        Message(boolean text, byte[] data) {
+        Message(boolean text, byte[] data, int frames) {
             this.text = text;
             this.data = data;
+            this.frames = frames;
         }
 
         String text() {
@@ -74,6 +77,7 @@ final class Collector extends ChannelInboundHandlerAdapter {
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
     private ByteArrayOutputStream partial;
     private boolean partialText;
+    private int partialFrames;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -81,6 +85,7 @@ final class Collector extends ChannelInboundHandlerAdapter {
             if (msg instanceof TextFrame || msg instanceof BinaryFrame) {
                 partial = new ByteArrayOutputStream();
                 partialText = msg instanceof TextFrame;
+                partialFrames = 0;
                 append((Frame) msg);
             } else if (msg instanceof ContinuationFrame) {
                 append((Frame) msg);
@@ -99,8 +104,9 @@ final class Collector extends ChannelInboundHandlerAdapter {
 
     private void append(Frame frame) {
         partial.writeBytes(ByteBufUtil.getBytes(frame.content()));
+        partialFrames++;
         if (frame.isFinal()) {
-            events.add(new Message(partialText, partial.toByteArray()));
+            events.add(new Message(partialText, partial.toByteArray(), partialFrames));
             partial = null;
         }
     }

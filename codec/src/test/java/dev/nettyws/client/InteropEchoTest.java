@@ -3,18 +3,22 @@ package dev.nettyws.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.BinaryFrame;
-import dev.nettyws.frame.CloseFrame;
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -33,8 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Our client against three independent servers (Netty's websocketx, Python websockets, Node ws), on both the epoll
  * and the NIO transport: echo at the length-encoding boundaries of RFC 6455 §5.2 up to 1 MiB, a fragmented message
- * (§5.4), ping/pong (§5.5.2, §5.5.3) and the close handshake in both directions (§5.5.1, §7). A peer that cannot be
- * started fails the tests.
+ * (§5.4), message aggregation, ping/pong (§5.5.2, §5.5.3) and the close handshake in both directions (§5.5.1, §7).
+ * A peer that cannot be started fails the tests.
  */
 class InteropEchoTest {
     /** 7-bit, 16-bit and 64-bit payload lengths and their edges (§5.2), up to the default 1 MiB limit. */
@@ -48,8 +52,7 @@ class InteropEchoTest {
     @BeforeAll
     static void startPeers() throws Exception {
         for (Transport transport : List.of(Transport.EPOLL, Transport.NIO)) {
-            CLIENTS.put(transport, new WebSocketClient(WebSocketClientConfig.builder().transport(transport)
-                .threads(1).build()));
+            CLIENTS.put(transport, new WebSocketClient(config(transport).build()));
         }
         PEERS.add(NettyEchoPeer.start());
         PEERS.add(ProcessEchoPeer.python());
@@ -71,6 +74,11 @@ class InteropEchoTest {
         }
     }
 
+    private static WebSocketClientConfig.Builder config(Transport transport) {
+        return WebSocketClientConfig.builder().transport(transport).threads(1)
+            .connection(ConnectionConfig.builder().forwardPongs(true).build());
+    }
+
     static Stream<Arguments> peersAndTransports() {
         List<Arguments> arguments = new ArrayList<>();
         for (String peer : List.of("netty-websocketx", "python-websockets", "node-ws")) {
@@ -87,9 +95,12 @@ class InteropEchoTest {
     }
 
     private Collector connect(String peer, Transport transport) throws Exception {
+        return connect(CLIENTS.get(transport), peer, transport);
+    }
+
+    private Collector connect(WebSocketClient client, String peer, Transport transport) throws Exception {
         Collector collector = new Collector();
-        io.netty.util.concurrent.Future<Channel> connected = CLIENTS.get(transport)
-            .connect(peer(peer).uri("/echo"), collector);
+        Future<Channel> connected = client.connect(peer(peer).uri("/echo"), collector);
         assertTrue(connected.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS), "handshake did not complete");
         assertTrue(connected.isSuccess(), () -> "handshake failed: " + connected.cause());
         channel = connected.getNow();
@@ -157,6 +168,22 @@ class InteropEchoTest {
 
     @ParameterizedTest(name = "{0} over {1}")
     @MethodSource("peersAndTransports")
+    void section5_4_aggregatedClientSeesOneFramePerMessage(String peer, Transport transport) throws Exception {
+        try (WebSocketClient aggregating = new WebSocketClient(config(transport).aggregate(true).build())) {
+            Collector collector = connect(aggregating, peer, transport);
+            channel.write(new TextFrame(false, 0, Unpooled.copiedBuffer("frag", StandardCharsets.UTF_8)));
+            channel.write(new ContinuationFrame(false, 0, Unpooled.copiedBuffer("ment", StandardCharsets.UTF_8)));
+            channel.writeAndFlush(new ContinuationFrame(true, 0, Unpooled.copiedBuffer("ed", StandardCharsets.UTF_8)));
+            Collector.Message message = collector.next(Collector.Message.class);
+            assertEquals("fragmented", message.text());
+            assertEquals(1, message.frames, "the aggregator delivers a whole message as one frame");
+            ConnectionHandler.close(channel, CloseStatus.NORMAL_CLOSURE, "done")
+                .await(Collector.WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @MethodSource("peersAndTransports")
     void section5_5_3_pingIsAnsweredWithPongCarryingTheSamePayload(String peer, Transport transport)
             throws Exception {
         Collector collector = connect(peer, transport);
@@ -172,11 +199,15 @@ class InteropEchoTest {
     @MethodSource("peersAndTransports")
     void section5_5_1_clientClosesAndServerEchoesTheCode(String peer, Transport transport) throws Exception {
         Collector collector = connect(peer, transport);
-        channel.writeAndFlush(new CloseFrame(4000, "client bye"));
-        assertEquals(4000, collector.skipTo(Collector.Close.class).code);
-        // §7.1.1: the server closes the TCP connection first.
+        ChannelFuture closed = ConnectionHandler.close(channel, 4000, "client bye");
+        WebSocketClosedEvent event = collector.next(WebSocketClosedEvent.class);
+        assertEquals(4000, event.statusCode());
+        assertEquals("client bye", event.reason());
+        assertFalse(event.remote(), "we closed first");
+        assertTrue(event.clean(), "the server answered with a close frame: " + event);
+        // §7.1.1: the server closes the TCP connection first; the client waited for that.
         assertEquals(Collector.INACTIVE, collector.next());
-        assertTrue(channel.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
+        assertTrue(closed.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
     @ParameterizedTest(name = "{0} over {1}")
@@ -184,12 +215,13 @@ class InteropEchoTest {
     void section5_5_1_serverClosesAndClientSeesTheCode(String peer, Transport transport) throws Exception {
         Collector collector = connect(peer, transport);
         channel.writeAndFlush(new TextFrame("close-me"));
-        Collector.Close close = collector.skipTo(Collector.Close.class);
-        assertEquals(4001, close.code);
-        assertEquals("bye", close.reason);
-        channel.writeAndFlush(new CloseFrame(4001, ""));
+        // The ConnectionHandler answers the server's close and reports it; the close frame is not passed on.
+        WebSocketClosedEvent event = collector.next(WebSocketClosedEvent.class);
+        assertEquals(4001, event.statusCode());
+        assertEquals("bye", event.reason());
+        assertTrue(event.remote(), "the server closed first");
+        assertTrue(event.clean(), event.toString());
         assertEquals(Collector.INACTIVE, collector.next());
-        assertInstanceOf(Boolean.class, channel.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
-        assertTrue(channel.closeFuture().isDone());
+        assertTrue(channel.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
     }
 }

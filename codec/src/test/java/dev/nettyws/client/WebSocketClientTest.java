@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.handshake.ClientHandshakeException;
+import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -116,6 +118,8 @@ class WebSocketClientTest {
         assertEquals(peer.uri("/echo?x=1"), event.uri());
         assertTrue(ch.pipeline().last() == collector, "the application handler ends the pipeline");
         assertEquals(WebSocketClient.APPLICATION_NAME, ch.pipeline().context(collector).name());
+        assertEquals(List.of("ws-encoder", "ws-decoder", WebSocketClient.CONNECTION_NAME,
+            WebSocketClient.APPLICATION_NAME), ch.pipeline().names().subList(0, 4));
         ch.writeAndFlush(new TextFrame("hello"));
         assertEquals("hello", collector.next(Collector.Message.class).text());
     }
@@ -384,6 +388,10 @@ class WebSocketClientTest {
         Collector collector = new Collector();
         Channel ch = channelOf(client.connect(URI.create("ws://127.0.0.1:" + port + "/"), collector));
         assertTrue(ch.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
-        assertEquals(Collector.INACTIVE, collector.skipTo(String.class));
+        WebSocketClosedEvent event = collector.skipTo(WebSocketClosedEvent.class);
+        assertEquals(CloseStatus.ABNORMAL_CLOSURE, event.statusCode(), "§7.1.5: closed without a close frame");
+        assertTrue(event.remote());
+        assertFalse(event.clean());
+        assertEquals(Collector.INACTIVE, collector.next());
     }
 }

@@ -28,9 +28,11 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -93,7 +95,7 @@ class ClientHandshakerTest {
     }
 
     private static String accept(Request request) {
-        return ClientHandshaker.acceptFor(request.headers.get("Sec-WebSocket-Key"));
+        return WebSocketAccept.of(request.headers.get("Sec-WebSocket-Key"));
     }
 
     private static String ok(Request request, String... extraHeaderLines) {
@@ -212,12 +214,6 @@ class ClientHandshakerTest {
         assertEquals("Bearer t", request.headers.get("Authorization"));
     }
 
-    @Test
-    void section1_3_acceptOfTheRfcSampleKey() {
-        assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", ClientHandshaker.acceptFor("dGhlIHNhbXBsZSBub25jZQ=="));
-        assertEquals("HSmrc0sMlYUkAGmm5OPpG2HaGWk=", ClientHandshaker.acceptFor("x3JJHMbDL1EzLkh9GBhXDw=="));
-    }
-
     // --- Configuration and URI checks ---
 
     @Test
@@ -251,6 +247,17 @@ class ClientHandshakerTest {
             .build());
         assertThrows(IllegalArgumentException.class, () -> ClientHandshakeConfig.builder().subprotocols("")
             .build());
+    }
+
+    @Test
+    void section9_1_extensionOffersMustBeOneElementEach() {
+        assertThrows(IllegalArgumentException.class, () -> ClientHandshakeConfig.builder().extensions("a, b")
+            .build());
+        assertThrows(IllegalArgumentException.class, () -> ClientHandshakeConfig.builder().extensions("a; =1")
+            .build());
+        assertThrows(IllegalArgumentException.class, () -> ClientHandshakeConfig.builder().extensions("a\r\nX: y")
+            .build());
+        ClientHandshakeConfig.builder().extensions("permessage-deflate; client_max_window_bits").build();
     }
 
     @Test
@@ -393,7 +400,10 @@ class ClientHandshakerTest {
         connect(URI_8080, ClientHandshakeConfig.builder().extensions("permessage-deflate; client_max_window_bits")
             .build());
         respond(ok(Request.read(channel), "Sec-WebSocket-Extensions: Permessage-Deflate; server_no_context_takeover"));
-        assertEquals(List.of("Permessage-Deflate; server_no_context_takeover"), success().extensions());
+        ExtensionOffer accepted = success().extensions().get(0);
+        assertEquals("Permessage-Deflate", accepted.name());
+        assertEquals(Collections.singletonMap("server_no_context_takeover", null), accepted.parameters());
+        assertEquals(1, success().extensions().size());
     }
 
     @Test
@@ -479,13 +489,15 @@ class ClientHandshakerTest {
     }
 
     @Test
-    void section4_1_item4_acceptComputedFromTheKeyNotDecodedFails() {
-        // A server that hashes the decoded nonce instead of the key string.
+    void section4_1_item4_acceptComputedFromTheDecodedKeyFails() throws Exception {
+        // A server that hashes the decoded 16-byte nonce instead of the key string (§4.1: "not base64-decoded").
         Request request = connect();
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        sha1.update(Base64.getDecoder().decode(request.headers.get("Sec-WebSocket-Key")));
+        String wrong = Base64.getEncoder().encodeToString(sha1.digest(WebSocketAccept.GUID.getBytes(
+            StandardCharsets.US_ASCII)));
         assertFailsWith("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Accept: " + ClientHandshaker.acceptFor(new String(Base64.getDecoder().decode(
-            request.headers.get("Sec-WebSocket-Key")), StandardCharsets.ISO_8859_1)) + "\r\n\r\n",
-            "Sec-WebSocket-Accept is");
+            + "Sec-WebSocket-Accept: " + wrong + "\r\n\r\n", "Sec-WebSocket-Accept is");
     }
 
     @Test
@@ -528,7 +540,7 @@ class ClientHandshakerTest {
     @Test
     void section4_1_item5_secondExtensionNotOfferedFails() {
         connect(URI_8080, ClientHandshakeConfig.builder().extensions("x-a").build());
-        assertFailsWith(ok(Request.read(channel), "Sec-WebSocket-Extensions: x-a; p=\"1,2\", x-b"),
+        assertFailsWith(ok(Request.read(channel), "Sec-WebSocket-Extensions: x-a; p=\"12\", x-b"),
             "accepted extension \"x-b\"");
     }
 

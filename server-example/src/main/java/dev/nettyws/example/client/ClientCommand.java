@@ -3,12 +3,13 @@ package dev.nettyws.example.client;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.BinaryFrame;
-import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
-import dev.nettyws.frame.ContinuationFrame;
-import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.ClientHandshakeConfig;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.WebSocketClosedEvent;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,7 +18,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -47,7 +47,9 @@ import picocli.CommandLine.Parameters;
  * has answered and closed the connection, or after the close timeout.
  *
  * <p>Exit codes: 0 after a normal close (ours at end of input, or the server's with 1000); 1 when the connection or
- * the opening handshake fails; 3 when the server closes with another code or the connection is lost. Errors go to
+ * the opening handshake fails; 3 when the server closes with another code, breaks the protocol, does not complete
+ * the close handshake in time, or the connection is lost. Messages are aggregated, so a fragmented message prints as
+ * one line; a quiet connection is kept alive with pings every 30 seconds. Errors go to
  * standard error with the reason.
  *
  * <p>Runs on the calling thread; reading standard input happens on one extra daemon thread, so a server that closes
@@ -61,6 +63,9 @@ public final class ClientCommand implements Callable<Integer> {
     public static final int EXIT_CONNECT_FAILED = 1;
     /** Exit code when the server closed with a code other than 1000, or the connection was lost. */
     public static final int EXIT_ABNORMAL_CLOSE = 3;
+
+    /** Keeps a quiet interactive session open: the server's pongs count as activity for the idle timeout. */
+    private static final Duration KEEPALIVE = Duration.ofSeconds(30);
 
     @Parameters(index = "0", paramLabel = "URI", description = "ws:// or wss:// URI, e.g. ws://127.0.0.1:8080/chat")
     private URI uri;
@@ -149,7 +154,9 @@ public final class ClientCommand implements Callable<Integer> {
             handshake.header(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
         }
         WebSocketClientConfig.Builder config = WebSocketClientConfig.builder().threads(1)
-            .handshake(handshake.build());
+            .handshake(handshake.build()).aggregate(true)
+            .connection(ConnectionConfig.builder().closeTimeout(Duration.ofSeconds(timeoutSeconds))
+                .pingInterval(KEEPALIVE).build());
         if (trust != null) {
             List<X509Certificate> certificates = new ArrayList<>();
             try (InputStream pem = Files.newInputStream(trust)) {
@@ -168,7 +175,7 @@ public final class ClientCommand implements Callable<Integer> {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             ChannelFuture last = null;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!channel.isActive() || session.closing()) {
+                if (!channel.isActive()) {
                     return;
                 }
                 last = channel.writeAndFlush(new TextFrame(line));
@@ -180,81 +187,46 @@ public final class ClientCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("error: reading standard input: " + e.getMessage());
         }
-        session.closeNormally(channel);
+        // The ConnectionHandler sends the close frame, waits for the server's answer and its TCP close (§7.1.1),
+        // at most the close timeout; a close already under way (the server's) is left alone.
+        if (channel.isActive()) {
+            ConnectionHandler.close(channel, CloseStatus.NORMAL_CLOSURE, "");
+        }
     }
 
     /**
-     * The application handler: prints messages, answers the server's close, and decides the exit code. Runs on the
-     * channel's event loop; releases every frame.
+     * The application handler: prints messages and decides the exit code from the
+     * {@link WebSocketClosedEvent}. Runs on the channel's event loop; releases every frame.
      */
     private final class Session extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-        private final ByteArrayOutputStream message = new ByteArrayOutputStream();
-        private boolean messageIsText;
-        private volatile boolean closeSent;
-        private volatile int closeCode = -1;
-        private String closeReason = "";
-
-        boolean closing() {
-            return closeSent || closeCode >= 0;
-        }
-
-        /** Starts our close handshake (1000) on the event loop, at most once. */
-        void closeNormally(Channel channel) {
-            channel.eventLoop().execute(() -> {
-                if (!closeSent && channel.isActive()) {
-                    closeSent = true;
-                    channel.writeAndFlush(new CloseFrame(CloseStatus.NORMAL_CLOSURE, ""));
-                    scheduleForcedClose(channel);
-                }
-            });
-        }
-
-        /** A client waits for the server to close TCP (RFC 6455 §7.1.1), but not for ever. */
-        private void scheduleForcedClose(Channel channel) {
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, timeoutSeconds, TimeUnit.SECONDS);
-        }
+        private WebSocketClosedEvent closed;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (msg instanceof TextFrame || msg instanceof BinaryFrame) {
-                    message.reset();
-                    messageIsText = msg instanceof TextFrame;
-                    append((Frame) msg);
-                } else if (msg instanceof ContinuationFrame) {
-                    append((Frame) msg);
-                } else if (msg instanceof CloseFrame) {
-                    CloseFrame close = (CloseFrame) msg;
-                    closeCode = close.statusCode();
-                    closeReason = close.reasonText();
-                    if (!closeSent) {
-                        closeSent = true;
-                        int echo = CloseStatus.isValidOnWire(closeCode) ? closeCode : CloseStatus.NORMAL_CLOSURE;
-                        ctx.writeAndFlush(new CloseFrame(echo, ""));
-                        scheduleForcedClose(ctx.channel());
-                    }
+                // The aggregator delivers every message whole, as one final text or binary frame.
+                if (msg instanceof TextFrame) {
+                    out.println(((TextFrame) msg).text());
+                    out.flush();
+                } else if (msg instanceof BinaryFrame) {
+                    ByteBuf data = ((BinaryFrame) msg).content();
+                    int shown = Math.min(16, data.readableBytes());
+                    err.println("[binary message, " + data.readableBytes() + " bytes: "
+                        + ByteBufUtil.hexDump(data, data.readerIndex(), shown)
+                        + (data.readableBytes() > shown ? "...]" : "]"));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
         }
 
-        private void append(Frame frame) {
-            message.writeBytes(ByteBufUtil.getBytes(frame.content()));
-            if (!frame.isFinal()) {
-                return;
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof WebSocketClosedEvent) {
+                closed = (WebSocketClosedEvent) evt;
             }
-            if (messageIsText) {
-                out.println(message.toString(StandardCharsets.UTF_8));
-                out.flush();
-            } else {
-                err.println("[binary message, " + message.size() + " bytes: "
-                    + ByteBufUtil.hexDump(message.toByteArray(), 0, Math.min(16, message.size()))
-                    + (message.size() > 16 ? "...]" : "]"));
-            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
@@ -270,22 +242,24 @@ public final class ClientCommand implements Callable<Integer> {
         }
 
         private int exitCode() {
-            if (closeCode < 0) {
-                err.println(closeSent ? "error: the server did not answer the close within " + timeoutSeconds + " s"
+            if (closed == null || closed.statusCode() == CloseStatus.ABNORMAL_CLOSURE) {
+                err.println(closed != null && !closed.remote()
+                    ? "error: the server did not complete the close handshake within " + timeoutSeconds + " s"
                     : "error: the connection was lost without a close frame (1006)");
                 return EXIT_ABNORMAL_CLOSE;
             }
-            if (closeCode == CloseStatus.NORMAL_CLOSURE) {
+            if (closed.statusCode() == CloseStatus.NORMAL_CLOSURE && closed.clean()) {
                 return 0;
             }
-            err.println("error: the server closed the connection with " + closeCode + " ("
-                + CloseStatus.name(closeCode) + ")" + (closeReason.isEmpty() ? "" : ": " + closeReason));
+            err.println("error: " + (closed.remote() ? "the server closed" : "closed") + " the connection with "
+                + closed.statusCode() + " (" + CloseStatus.name(closed.statusCode()) + ")"
+                + (closed.reason().isEmpty() ? "" : ": " + closed.reason()));
             return EXIT_ABNORMAL_CLOSE;
         }
 
         /** Waits until the connection has closed and returns the exit code. */
         int result() throws InterruptedException, ExecutionException {
-            // Bounded by the connection: every way it ends (server close, our forced close) runs channelInactive.
+            // Bounded by the connection: every way it ends (server close, close timeout) runs channelInactive.
             return exit.get();
         }
     }

@@ -28,6 +28,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -100,8 +104,12 @@ class ClientCommandTest {
     }
 
     private int run(String input, String... args) {
-        ClientCommand command = new ClientCommand(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return run(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), args);
+    }
+
+    private int run(InputStream in, String... args) {
+        ClientCommand command = new ClientCommand(in, new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
         return new CommandLine(command).execute(args);
     }
 
@@ -143,11 +151,20 @@ class ClientCommandTest {
     }
 
     @Test
-    void serverClosingWithAnotherCodeExitsNonZero() {
-        int exit = run("one\nclose-me\n", "ws://127.0.0.1:" + port + "/echo");
-        assertEquals(ClientCommand.EXIT_ABNORMAL_CLOSE, exit);
-        assertEquals(lines("one"), out());
-        assertTrue(err().contains("the server closed the connection with 4001 (application): bye"), err());
+    void serverClosingWithAnotherCodeEndsTheCommandWhileInputIsOpenAndExitsNonZero() throws IOException {
+        // Input stays open: the command must end because the server closed, not because input ended.
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream in = new PipedInputStream(typing);
+        typing.write("one\nclose-me\n".getBytes(StandardCharsets.UTF_8));
+        typing.flush();
+        try {
+            int exit = run(in, "ws://127.0.0.1:" + port + "/echo");
+            assertEquals(ClientCommand.EXIT_ABNORMAL_CLOSE, exit);
+            assertEquals(lines("one"), out());
+            assertTrue(err().contains("the server closed the connection with 4001 (application): bye"), err());
+        } finally {
+            typing.close();
+        }
     }
 
     @Test
