@@ -36,14 +36,21 @@ public abstract class Frame extends DefaultByteBufHolder {
      *
      * @param fin whether this is the final fragment of its message
      * @param rsv the RSV bits, a combination of {@link #RSV1}, {@link #RSV2} and {@link #RSV3}
-     * @param payload the payload; ownership passes to this frame
+     * @param payload the payload; ownership passes to this frame (released if the constructor throws)
+     * @throws IllegalArgumentException if {@code rsv} has bits outside RSV1-RSV3
      */
     protected Frame(boolean fin, int rsv, ByteBuf payload) {
-        super(payload);
+        super(checkRsv(rsv, payload));
+        this.flags = (byte) ((fin ? FIN : 0) | rsv);
+    }
+
+    /** Refuses RSV values outside RSV1-RSV3; the payload was handed over, so a refusal releases it. */
+    private static ByteBuf checkRsv(int rsv, ByteBuf payload) {
         if ((rsv & ~RSV_MASK) != 0) {
+            payload.release();
             throw new IllegalArgumentException("rsv must combine RSV1, RSV2 and RSV3: 0x" + Integer.toHexString(rsv));
         }
-        this.flags = (byte) ((fin ? FIN : 0) | rsv);
+        return payload;
     }
 
     /** The opcode of this frame. */

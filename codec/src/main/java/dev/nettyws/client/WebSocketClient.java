@@ -1,0 +1,254 @@
+package dev.nettyws.client;
+
+import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.handshake.ClientHandshaker;
+import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.MessageAggregator;
+import dev.nettyws.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A WebSocket client: connects to {@code ws://} and {@code wss://} URIs, performs the opening handshake (RFC 6455
+ * §4.1) and hands the application a channel that reads and writes {@link dev.nettyws.frame.Frame}s.
+ *
+ * <pre>{@code
+ * try (WebSocketClient client = new WebSocketClient(WebSocketClientConfig.DEFAULT)) {
+ *     Channel ch = client.connect(URI.create("ws://127.0.0.1:8080/echo"), new MyHandler()).sync().getNow();
+ *     ch.writeAndFlush(new TextFrame("hello"));
+ *     ConnectionHandler.close(ch, CloseStatus.NORMAL_CLOSURE, "bye").sync();
+ * }
+ * }</pre>
+ *
+ * <p><b>The pipeline</b> of a connected channel: {@code [SslHandler] - FrameEncoder - FrameDecoder -
+ * ConnectionHandler - [MessageAggregator] - application}. The application handler is added when the handshake has
+ * succeeded, so it sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
+ * {@code channelActive}; the first frames follow. What was negotiated is also in the channel attribute
+ * {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close handshake (a client waits for the
+ * server to close TCP, at most the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent}
+ * saying how the connection ended; the server's close frame itself does not reach the application.
+ * To close, write a {@link dev.nettyws.frame.CloseFrame} or call {@link ConnectionHandler#close}.
+ *
+ * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
+ * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the
+ * decoder's input, so hold on to copies rather than frames.
+ *
+ * <p><b>Threads.</b> One connection costs no thread: all connections share the client's event loop group, and every
+ * handler runs on its channel's event loop, so handlers must not block. {@link #connect} may be called from any
+ * thread, often, concurrently. The client creates its group (epoll when available, else NIO) unless the
+ * configuration supplies one; {@link #close()} shuts down only a group it created.
+ */
+public final class WebSocketClient implements AutoCloseable {
+    /** What the handshake of a connected channel negotiated. */
+    public static final AttributeKey<ClientHandshakeCompletedEvent> HANDSHAKE =
+        AttributeKey.valueOf(WebSocketClient.class, "HANDSHAKE");
+
+    /** The name of the {@link ConnectionHandler} in the pipeline. */
+    public static final String CONNECTION_NAME = "ws-connection";
+
+    /** The name of the {@link MessageAggregator} in the pipeline, when messages are aggregated. */
+    public static final String AGGREGATOR_NAME = "ws-aggregator";
+
+    /** The name of the application handler in the pipeline. */
+    public static final String APPLICATION_NAME = "ws-application";
+
+    private final WebSocketClientConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final Class<? extends SocketChannel> channelClass;
+    private final SslContext sslContext;
+
+    /**
+     * Creates a client and, unless the configuration supplies one, its event loop group.
+     *
+     * @param config the settings
+     * @throws IllegalStateException if the TLS context cannot be built from the trust settings, or epoll was asked
+     *     for and is unavailable
+     */
+    public WebSocketClient(WebSocketClientConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.sslContext = config.sslContext() != null ? config.sslContext() : newSslContext(config);
+        if (config.eventLoopGroup() != null) {
+            this.group = config.eventLoopGroup();
+            this.ownsGroup = false;
+            this.channelClass = channelClassFor(group, config.transport());
+        } else {
+            this.group = config.transport().newEventLoopGroup(config.threads(), "nettyws-client");
+            this.ownsGroup = true;
+            this.channelClass = config.transport().channelClass();
+        }
+    }
+
+    private static SslContext newSslContext(WebSocketClientConfig config) {
+        SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+        if (!config.trustedCertificates().isEmpty()) {
+            builder.trustManager(config.trustedCertificates());
+        } else if (config.trustManager() != null) {
+            builder.trustManager(config.trustManager());
+        }
+        try {
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    private static Class<? extends SocketChannel> channelClassFor(EventLoopGroup group, Transport transport) {
+        if (group instanceof IoEventLoopGroup) {
+            IoEventLoopGroup ioGroup = (IoEventLoopGroup) group;
+            if (ioGroup.isIoType(NioIoHandler.class)) {
+                return NioSocketChannel.class;
+            }
+            if (ioGroup.isIoType(EpollIoHandler.class)) {
+                return EpollSocketChannel.class;
+            }
+        }
+        return transport.channelClass();
+    }
+
+    /** The settings. */
+    public WebSocketClientConfig config() {
+        return config;
+    }
+
+    /** The event loop group the connections run on. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /**
+     * Connects to {@code uri} and performs the opening handshake.
+     *
+     * @param uri a {@code ws://} or {@code wss://} URI without fragment
+     * @param application the handler to put at the end of the pipeline once the handshake succeeded; one per
+     *     connection unless it is {@link ChannelHandler.Sharable}
+     * @return completes, on the channel's event loop, with the channel when the handshake succeeded; fails with a
+     *     {@link dev.nettyws.handshake.ClientHandshakeException} when the server's answer was not a valid upgrade
+     *     or the handshake timed out, or with the connect failure (such as {@link java.net.ConnectException}). The
+     *     channel is closed on failure. Cancelling it before completion closes the connection.
+     * @throws IllegalArgumentException if the URI is not a WebSocket URI
+     */
+    public Future<Channel> connect(URI uri, ChannelHandler application) {
+        ClientHandshaker.checkUri(uri);
+        Objects.requireNonNull(application, "application");
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port = ClientHandshaker.port(uri);
+        EventLoop loop = group.next();
+        Promise<Channel> result = loop.newPromise();
+        String sniHost = host;
+        Bootstrap bootstrap = new Bootstrap()
+            .group(loop)
+            .channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, config.handshake().handshakeTimeout().toMillis()))
+            .handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ChannelPipeline pipeline = ch.pipeline();
+                    if (ClientHandshaker.isSecure(uri)) {
+                        pipeline.addLast("ws-tls", newSslHandler(ch, sniHost, port));
+                    }
+                    ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
+                        (p, after, handshake) -> addWebSocketHandlers(p, after, application));
+                    pipeline.addLast("ws-handshaker", handshaker);
+                    handshaker.handshakeFuture().addListener(done -> {
+                        if (done.isSuccess()) {
+                            ch.attr(HANDSHAKE).set(handshaker.handshakeFuture().getNow());
+                            if (!result.trySuccess(ch)) {
+                                ch.close();
+                            }
+                        } else {
+                            result.tryFailure(done.cause());
+                        }
+                    });
+                }
+            });
+        ChannelFuture connecting = bootstrap.connect(host, port);
+        connecting.addListener(connected -> {
+            if (!connected.isSuccess()) {
+                result.tryFailure(connected.cause());
+            }
+        });
+        Channel channel = connecting.channel();
+        result.addListener(done -> {
+            if (done.isCancelled()) {
+                channel.close();
+            }
+        });
+        return result;
+    }
+
+    /**
+     * A TLS handler for {@code host} that verifies the host name and sends it as SNI, also for single-label names
+     * such as {@code localhost} for which the JDK would not send it by itself.
+     */
+    private SslHandler newSslHandler(Channel ch, String host, int port) {
+        SslHandler handler = sslContext.newHandler(ch.alloc(), host, port);
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+            SSLEngine engine = handler.engine();
+            SSLParameters parameters = engine.getSSLParameters();
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+                engine.setSSLParameters(parameters);
+            } catch (IllegalArgumentException e) {
+                // Not a name SNI can carry (RFC 6066 §3); connect without SNI.
+            }
+        }
+        return handler;
+    }
+
+    private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ChannelHandler application) {
+        pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
+        String last = CONNECTION_NAME;
+        if (config.aggregate()) {
+            pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.frames().maxMessageLength()));
+            last = AGGREGATOR_NAME;
+        }
+        pipeline.addAfter(last, APPLICATION_NAME, application);
+    }
+
+    /**
+     * Shuts down the event loop group if this client created it, closing every connection without a close
+     * handshake, and waits for it to terminate (at most a few seconds). Does nothing for a supplied group. Must not
+     * be called from one of the group's event loops.
+     */
+    @Override
+    public void close() {
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.nettyws.handshake;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The settings of the server side of the opening handshake (RFC 6455 §4.2): which requests are for the WebSocket
+ * endpoint, which subprotocols and extensions are offered, who may connect, and how long a client has to send its
+ * request. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}.
+ *
+ * <p>Safe to share between channels and threads.
+ */
+public final class ServerHandshakeConfig {
+    /** Default {@link #handshakeTimeout()}: 10 seconds. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Endpoint {@code "/"} (exact), no subprotocols, every origin, no extensions, a 10 second timeout. */
+    public static final ServerHandshakeConfig DEFAULT = builder().build();
+
+    private final String path;
+    private final PathMatch pathMatch;
+    private final List<String> subprotocols;
+    private final boolean requireSubprotocol;
+    private final OriginPolicy originPolicy;
+    private final boolean allowMissingOrigin;
+    private final HandshakeInterceptor interceptor;
+    private final ServerExtensionNegotiator extensionNegotiator;
+    private final Duration handshakeTimeout;
+
+    private ServerHandshakeConfig(Builder builder) {
+        this.path = builder.path;
+        this.pathMatch = builder.pathMatch;
+        this.subprotocols = Collections.unmodifiableList(new ArrayList<>(builder.subprotocols));
+        this.requireSubprotocol = builder.requireSubprotocol;
+        this.originPolicy = builder.originPolicy;
+        this.allowMissingOrigin = builder.allowMissingOrigin;
+        this.interceptor = builder.interceptor;
+        this.extensionNegotiator = builder.extensionNegotiator;
+        this.handshakeTimeout = builder.handshakeTimeout;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * The path of the WebSocket endpoint, compared with the request target's path as {@link #pathMatch()} says.
+     * Requests for other paths pass through the upgrade decoder untouched. Default {@code "/"}.
+     */
+    public String path() {
+        return path;
+    }
+
+    /** How {@link #path()} is matched. Default {@link PathMatch#EXACT}. */
+    public PathMatch pathMatch() {
+        return pathMatch;
+    }
+
+    /** Whether a request target is for this endpoint; the query is ignored. */
+    public boolean matchesPath(String requestTarget) {
+        return pathMatch.matches(path, RequestTarget.rawPath(RequestTarget.originForm(requestTarget)));
+    }
+
+    /**
+     * The subprotocols this server speaks, in its order of preference (RFC 6455 §1.9, §4.2.2 item 4): the first of
+     * them that the client offered in {@code Sec-WebSocket-Protocol} is selected. Empty by default: no
+     * {@code Sec-WebSocket-Protocol} is ever sent back.
+     */
+    public List<String> subprotocols() {
+        return subprotocols;
+    }
+
+    /**
+     * Whether a handshake is refused with {@code 400 Bad Request} when the server has subprotocols and the client
+     * offered none of them. When false (the default) such a handshake proceeds without a subprotocol, and it is up
+     * to the client to give up (§4.1 allows it).
+     */
+    public boolean requireSubprotocol() {
+        return requireSubprotocol;
+    }
+
+    /** Which {@code Origin}s may connect (§4.2.2 item 4, §10.2); others get 403. Default: all. */
+    public OriginPolicy originPolicy() {
+        return originPolicy;
+    }
+
+    /**
+     * Whether a handshake without an {@code Origin} header is accepted. Browsers always send one; other clients
+     * usually do not. Default true.
+     */
+    public boolean allowMissingOrigin() {
+        return allowMissingOrigin;
+    }
+
+    /** The application's check of each handshake (authentication), run after the protocol checks. Default: none. */
+    public HandshakeInterceptor interceptor() {
+        return interceptor;
+    }
+
+    /** Chooses and installs extensions. Default {@link ServerExtensionNegotiator#NONE}. */
+    public ServerExtensionNegotiator extensionNegotiator() {
+        return extensionNegotiator;
+    }
+
+    /**
+     * How long a connection may go without a request head while no HTTP response is outstanding: from the moment
+     * the connection is accepted (the upgrade decoder's {@code channelActive}, or {@code handlerAdded} on an
+     * active channel), not from when a request starts, so that a client sending its request slowly (slowloris)
+     * cannot hold a connection open. On expiry the server answers {@code 408 Request Timeout} and closes. On a
+     * connection that also serves plain HTTP, the clock restarts after each response, so it also bounds keep-alive
+     * idleness. Default 10 seconds.
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerHandshakeConfig(path=" + path + ", pathMatch=" + pathMatch + ", subprotocols=" + subprotocols
+            + ", requireSubprotocol=" + requireSubprotocol + ", allowMissingOrigin=" + allowMissingOrigin
+            + ", handshakeTimeout=" + handshakeTimeout + ')';
+    }
+
+    /** Builds a {@link ServerHandshakeConfig}; checks the values in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private String path = "/";
+        private PathMatch pathMatch = PathMatch.EXACT;
+        private List<String> subprotocols = List.of();
+        private boolean requireSubprotocol;
+        private OriginPolicy originPolicy = OriginPolicy.allowAll();
+        private boolean allowMissingOrigin = true;
+        private HandshakeInterceptor interceptor = HandshakeInterceptor.ACCEPT_ALL;
+        private ServerExtensionNegotiator extensionNegotiator = ServerExtensionNegotiator.NONE;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+
+        private Builder() {
+        }
+
+        private Builder(ServerHandshakeConfig config) {
+            this.path = config.path;
+            this.pathMatch = config.pathMatch;
+            this.subprotocols = config.subprotocols;
+            this.requireSubprotocol = config.requireSubprotocol;
+            this.originPolicy = config.originPolicy;
+            this.allowMissingOrigin = config.allowMissingOrigin;
+            this.interceptor = config.interceptor;
+            this.extensionNegotiator = config.extensionNegotiator;
+            this.handshakeTimeout = config.handshakeTimeout;
+        }
+
+        /** See {@link ServerHandshakeConfig#path()}; starts with {@code /}, no query, fragment or whitespace. */
+        public Builder path(String path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#pathMatch()}. */
+        public Builder pathMatch(PathMatch pathMatch) {
+            this.pathMatch = Objects.requireNonNull(pathMatch, "pathMatch");
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#subprotocols()}; distinct tokens, most preferred first. */
+        public Builder subprotocols(List<String> subprotocols) {
+            this.subprotocols = List.copyOf(subprotocols);
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#subprotocols()}. */
+        public Builder subprotocols(String... subprotocols) {
+            return subprotocols(List.of(subprotocols));
+        }
+
+        /** See {@link ServerHandshakeConfig#requireSubprotocol()}; needs at least one subprotocol. */
+        public Builder requireSubprotocol(boolean requireSubprotocol) {
+            this.requireSubprotocol = requireSubprotocol;
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#originPolicy()}. */
+        public Builder originPolicy(OriginPolicy originPolicy) {
+            this.originPolicy = Objects.requireNonNull(originPolicy, "originPolicy");
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#allowMissingOrigin()}. */
+        public Builder allowMissingOrigin(boolean allowMissingOrigin) {
+            this.allowMissingOrigin = allowMissingOrigin;
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#interceptor()}. */
+        public Builder interceptor(HandshakeInterceptor interceptor) {
+            this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#extensionNegotiator()}. */
+        public Builder extensionNegotiator(ServerExtensionNegotiator extensionNegotiator) {
+            this.extensionNegotiator = Objects.requireNonNull(extensionNegotiator, "extensionNegotiator");
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#handshakeTimeout()}; positive. */
+        public Builder handshakeTimeout(Duration handshakeTimeout) {
+            this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the configuration.
+         *
+         * @throws IllegalArgumentException if the path does not start with {@code /} or holds {@code ?}, {@code #}
+         *     or whitespace; a subprotocol is not an RFC 7230 token or is listed twice; a subprotocol is required
+         *     but none is configured; or the timeout is not positive or does not fit in a long of nanoseconds
+         */
+        public ServerHandshakeConfig build() {
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with '/': " + path);
+            }
+            for (int i = 0; i < path.length(); i++) {
+                char c = path.charAt(i);
+                if (c == '?' || c == '#' || c <= ' ' || c >= 0x7F) {
+                    throw new IllegalArgumentException("path must hold no query, fragment, space or control or "
+                        + "non-ASCII character: " + path);
+                }
+            }
+            HashSet<String> seen = new HashSet<>();
+            for (String subprotocol : subprotocols) {
+                if (!isToken(subprotocol)) {
+                    throw new IllegalArgumentException("subprotocol is not a token (RFC 6455 §4.1): " + subprotocol);
+                }
+                if (!seen.add(subprotocol)) {
+                    throw new IllegalArgumentException("subprotocol listed twice: " + subprotocol);
+                }
+            }
+            if (requireSubprotocol && subprotocols.isEmpty()) {
+                throw new IllegalArgumentException("requireSubprotocol needs at least one subprotocol");
+            }
+            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+            }
+            try {
+                handshakeTimeout.toNanos();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("handshakeTimeout too long: " + handshakeTimeout, e);
+            }
+            return new ServerHandshakeConfig(this);
+        }
+
+        private static boolean isToken(String value) {
+            if (value.isEmpty()) {
+                return false;
+            }
+            for (int i = 0; i < value.length(); i++) {
+                if (!ExtensionOffer.isTokenChar(value.charAt(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""An echo server on the independent Python `websockets` library, the peer of the nettyws client interop tests.
+
+Usage: /usr/bin/python3 interop/python/echo_server.py [PORT]
+
+Listens on 127.0.0.1 (an ephemeral port unless PORT is given) and prints the port alone on the first line of
+stdout once it accepts connections. Echoes every text and binary message (any size: max_size is off). A text
+message "close-me" is not echoed: the server closes the connection with 4001 "bye" instead. Pings are answered
+by the library, and a client's close is answered with the same code (RFC 6455 §5.5.1). Runs until killed; exits 2
+when the library is missing.
+"""
+import asyncio
+import sys
+
+try:
+    import websockets
+except ImportError:
+    print("python websockets is missing: run scripts/install-test-peers.sh", file=sys.stderr, flush=True)
+    sys.exit(2)
+
+
+async def echo(ws, path=None):
+    try:
+        async for message in ws:
+            if message == "close-me":
+                await ws.close(code=4001, reason="bye")
+                return
+            await ws.send(message)
+    except websockets.ConnectionClosed:
+        pass
+
+
+async def main():
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    # No compression offer to answer, no server pings: the tests decide what goes over the wire.
+    async with websockets.serve(echo, "127.0.0.1", port, max_size=None, compression=None, ping_interval=None) \
+            as server:
+        print(server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.Future()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
