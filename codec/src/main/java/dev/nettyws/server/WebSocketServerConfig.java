@@ -4,14 +4,17 @@ import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.MessageAggregator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Objects;
 
 /**
  * Everything a WebSocket server endpoint needs, in one immutable object: the opening handshake
- * ({@link ServerHandshakeConfig}), framing ({@link FrameConfig}, always {@link Role#SERVER}), the connection protocol
- * ({@link ConnectionConfig}), message aggregation, the HTTP limits of a new server's {@code HttpServerCodec}, and the
- * outbound buffer bounds. Build one with {@link #builder(ServerHandshakeConfig)}; every limit is finite by default.
+ * ({@link ServerHandshakeConfig}: path, subprotocols, origins, timeout), framing ({@link FrameConfig}, role
+ * {@link Role#SERVER}), the connection protocol ({@link ConnectionConfig}: close and idle timeouts, keepalive),
+ * message aggregation and its limit, the HTTP limits of a new server's {@code HttpServerCodec}, and the outbound
+ * buffer bounds. Build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}; every
+ * limit is finite by default. {@link WebSocketServer#install} and {@link WebSocketServerInitializer} take it.
  *
  * <p><b>Outbound bounds and {@code isWritable()}.</b> {@link #writeBufferWaterMark()} is applied to every channel
  * this configuration is installed on. Netty queues whatever is written, without limit; the water marks only switch
@@ -32,37 +35,39 @@ public final class WebSocketServerConfig {
     public static final WriteBufferWaterMark DEFAULT_WRITE_BUFFER_WATER_MARK =
         new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
+    /**
+     * Endpoint {@code "/"} ({@link ServerHandshakeConfig#DEFAULT}), {@link FrameConfig#SERVER_DEFAULT} (1 MiB
+     * frames and messages), {@link ConnectionConfig#DEFAULT}, aggregation on, Netty's HTTP limits and
+     * {@link #DEFAULT_WRITE_BUFFER_WATER_MARK}.
+     */
+    public static final WebSocketServerConfig DEFAULT = builder().build();
+
     private final ServerHandshakeConfig handshake;
-    private final FrameConfig frame;
+    private final FrameConfig frames;
     private final ConnectionConfig connection;
-    private final boolean aggregateMessages;
+    private final boolean aggregate;
     private final int maxAggregatedMessageLength;
-    /** As set on the builder: {@code -1} while it follows the frame config, so {@link #toBuilder()} keeps following. */
-    private final int requestedAggregatedMessageLength;
+    /** Whether the aggregation limit was never set and follows the frame config, also through {@link #toBuilder()}. */
+    private final boolean aggregationLimitFollowsFrames;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
     private final WriteBufferWaterMark writeBufferWaterMark;
 
-    private WebSocketServerConfig(Builder builder, FrameConfig frame, int maxAggregatedMessageLength) {
+    private WebSocketServerConfig(Builder builder, int maxAggregatedMessageLength) {
         this.handshake = builder.handshake;
-        this.frame = frame;
+        this.frames = builder.frames;
         this.connection = builder.connection;
-        this.aggregateMessages = builder.aggregateMessages;
+        this.aggregate = builder.aggregate;
         this.maxAggregatedMessageLength = maxAggregatedMessageLength;
-        this.requestedAggregatedMessageLength = builder.maxAggregatedMessageLength;
+        this.aggregationLimitFollowsFrames = !builder.aggregationLimitSet;
         this.maxInitialLineLength = builder.maxInitialLineLength;
         this.maxHeaderSize = builder.maxHeaderSize;
         this.writeBufferWaterMark = builder.writeBufferWaterMark;
     }
 
-    /**
-     * A builder with the defaults: {@link FrameConfig#SERVER_DEFAULT}, {@link ConnectionConfig}'s defaults,
-     * aggregation on, Netty's HTTP limits and {@link #DEFAULT_WRITE_BUFFER_WATER_MARK}.
-     *
-     * @param handshake the path, subprotocols, origin policy and so on of the endpoint
-     */
-    public static Builder builder(ServerHandshakeConfig handshake) {
-        return new Builder(handshake);
+    /** A builder holding the defaults of {@link #DEFAULT}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** A builder holding this configuration's values. */
@@ -70,44 +75,45 @@ public final class WebSocketServerConfig {
         return new Builder(this);
     }
 
-    /** The opening handshake: path, subprotocols, origin policy, extensions, timeout. */
+    /** The opening handshake: path, subprotocols, origin policy, interceptor, extensions, timeout. */
     public ServerHandshakeConfig handshake() {
         return handshake;
     }
 
-    /** Framing limits and rules; its role is always {@link Role#SERVER}. */
-    public FrameConfig frame() {
-        return frame;
+    /** Framing limits and rules of the frame decoder and encoder; the role is {@link Role#SERVER}. */
+    public FrameConfig frames() {
+        return frames;
     }
 
-    /** Ping/pong, idle and close handshake settings. */
+    /** The close handshake, idle and keepalive settings of each connection's {@code ConnectionHandler}. */
     public ConnectionConfig connection() {
         return connection;
     }
 
     /**
-     * Whether fragmented data messages are joined into one frame before the application sees them (default true).
-     * Without it the application receives fragments as they arrive, {@code ContinuationFrame}s included.
+     * Whether fragmented data messages are joined (by a {@link MessageAggregator}) before the application sees them,
+     * so that it receives every message as one final {@code TextFrame} or {@code BinaryFrame}. Default true. Without
+     * it the application receives frames as they arrive, {@code ContinuationFrame}s included.
      */
-    public boolean aggregateMessages() {
-        return aggregateMessages;
+    public boolean aggregate() {
+        return aggregate;
     }
 
     /**
-     * The largest message the aggregator will join, in bytes; larger ones fail the connection with 1009. Defaults to
-     * the frame configuration's {@link FrameConfig#maxMessageLength()}, and may not exceed it (the decoder would
-     * refuse such a message before the aggregator saw it).
+     * The largest message the aggregator joins, in bytes; a larger one starts the close handshake with 1009 (RFC 6455
+     * §7.4.1). Follows the frame configuration's {@link FrameConfig#maxMessageLength()} unless set, and may not exceed
+     * it (the decoder would fail the connection before the aggregator saw such a message).
      */
     public int maxAggregatedMessageLength() {
         return maxAggregatedMessageLength;
     }
 
-    /** The longest HTTP request line a new server's {@code HttpServerCodec} accepts (answered 414 or 400 beyond). */
+    /** The longest HTTP request line a new server's {@code HttpServerCodec} accepts (answered 414 beyond). */
     public int maxInitialLineLength() {
         return maxInitialLineLength;
     }
 
-    /** The largest total size of HTTP request headers a new server's {@code HttpServerCodec} accepts. */
+    /** The largest total size of HTTP request headers a new server's {@code HttpServerCodec} accepts (431 beyond). */
     public int maxHeaderSize() {
         return maxHeaderSize;
     }
@@ -119,35 +125,34 @@ public final class WebSocketServerConfig {
 
     @Override
     public String toString() {
-        return "WebSocketServerConfig(handshake=" + handshake + ", frame=" + frame + ", connection=" + connection
-            + ", aggregateMessages=" + aggregateMessages + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength
+        return "WebSocketServerConfig(handshake=" + handshake + ", frames=" + frames + ", connection=" + connection
+            + ", aggregate=" + aggregate + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength
             + ", maxInitialLineLength=" + maxInitialLineLength + ", maxHeaderSize=" + maxHeaderSize
             + ", writeBufferWaterMark=" + writeBufferWaterMark + ')';
     }
 
     /** Builds a {@link WebSocketServerConfig}; checks the values in {@link #build()}. Not thread-safe. */
     public static final class Builder {
-        private static final int FOLLOW_FRAME_CONFIG = -1;
-
-        private ServerHandshakeConfig handshake;
-        private FrameConfig frame = FrameConfig.SERVER_DEFAULT;
-        private ConnectionConfig connection = ConnectionConfig.builder().build();
-        private boolean aggregateMessages = true;
-        private int maxAggregatedMessageLength = FOLLOW_FRAME_CONFIG;
+        private ServerHandshakeConfig handshake = ServerHandshakeConfig.DEFAULT;
+        private FrameConfig frames = FrameConfig.SERVER_DEFAULT;
+        private ConnectionConfig connection = ConnectionConfig.DEFAULT;
+        private boolean aggregate = true;
+        private int maxAggregatedMessageLength;
+        private boolean aggregationLimitSet;
         private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private WriteBufferWaterMark writeBufferWaterMark = DEFAULT_WRITE_BUFFER_WATER_MARK;
 
-        private Builder(ServerHandshakeConfig handshake) {
-            handshake(handshake);
+        private Builder() {
         }
 
         private Builder(WebSocketServerConfig config) {
             this.handshake = config.handshake;
-            this.frame = config.frame;
+            this.frames = config.frames;
             this.connection = config.connection;
-            this.aggregateMessages = config.aggregateMessages;
-            this.maxAggregatedMessageLength = config.requestedAggregatedMessageLength;
+            this.aggregate = config.aggregate;
+            this.maxAggregatedMessageLength = config.maxAggregatedMessageLength;
+            this.aggregationLimitSet = !config.aggregationLimitFollowsFrames;
             this.maxInitialLineLength = config.maxInitialLineLength;
             this.maxHeaderSize = config.maxHeaderSize;
             this.writeBufferWaterMark = config.writeBufferWaterMark;
@@ -159,9 +164,19 @@ public final class WebSocketServerConfig {
             return this;
         }
 
-        /** See {@link WebSocketServerConfig#frame()}; a client role is replaced by {@link Role#SERVER}. */
-        public Builder frame(FrameConfig frame) {
-            this.frame = Objects.requireNonNull(frame, "frame");
+        /**
+         * Sets the endpoint's path, keeping the rest of the handshake configuration; a shortcut for
+         * {@code handshake(handshake.toBuilder().path(path).build())}.
+         *
+         * @throws IllegalArgumentException if the path is not valid, see {@link ServerHandshakeConfig.Builder#build()}
+         */
+        public Builder path(String path) {
+            return handshake(handshake.toBuilder().path(path).build());
+        }
+
+        /** See {@link WebSocketServerConfig#frames()}; the role must be {@link Role#SERVER}. */
+        public Builder frames(FrameConfig frames) {
+            this.frames = Objects.requireNonNull(frames, "frames");
             return this;
         }
 
@@ -171,28 +186,30 @@ public final class WebSocketServerConfig {
             return this;
         }
 
-        /** See {@link WebSocketServerConfig#aggregateMessages()}. */
-        public Builder aggregateMessages(boolean aggregateMessages) {
-            this.aggregateMessages = aggregateMessages;
+        /** See {@link WebSocketServerConfig#aggregate()}. */
+        public Builder aggregate(boolean aggregate) {
+            this.aggregate = aggregate;
             return this;
         }
 
         /** See {@link WebSocketServerConfig#maxAggregatedMessageLength()}; 0 to the frame config's message limit. */
         public Builder maxAggregatedMessageLength(int maxAggregatedMessageLength) {
-            if (maxAggregatedMessageLength < 0) {
-                throw new IllegalArgumentException("maxAggregatedMessageLength must be >= 0: "
-                    + maxAggregatedMessageLength);
-            }
             this.maxAggregatedMessageLength = maxAggregatedMessageLength;
+            this.aggregationLimitSet = true;
             return this;
         }
 
         /**
-         * Sets every size limit of a message to {@code max} bytes: the frame payload, the message and the aggregated
-         * message.
+         * Sets every size limit of a message to {@code max} bytes: the frame payload and the message limit of the
+         * frame configuration ({@link FrameConfig.Builder#maxLength(int)}), and the aggregation limit.
+         *
+         * @throws IllegalArgumentException if {@code max} is negative
          */
         public Builder maxMessageLength(int max) {
-            frame(frame.toBuilder().maxLength(max).build());
+            if (max < 0) {
+                throw new IllegalArgumentException("maxMessageLength must be >= 0: " + max);
+            }
+            frames(frames.toBuilder().maxLength(max).build());
             return maxAggregatedMessageLength(max);
         }
 
@@ -217,24 +234,28 @@ public final class WebSocketServerConfig {
         /**
          * Checks the values and builds the configuration.
          *
-         * @throws IllegalArgumentException if an HTTP limit is not positive, or the aggregated message limit exceeds
-         *     the frame configuration's message limit
+         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, or
+         *     the aggregation limit is negative or exceeds the frame configuration's message limit
          */
         public WebSocketServerConfig build() {
+            if (frames.role() != Role.SERVER) {
+                throw new IllegalArgumentException("frames must have role SERVER, not " + frames.role());
+            }
             if (maxInitialLineLength <= 0) {
                 throw new IllegalArgumentException("maxInitialLineLength must be > 0: " + maxInitialLineLength);
             }
             if (maxHeaderSize <= 0) {
                 throw new IllegalArgumentException("maxHeaderSize must be > 0: " + maxHeaderSize);
             }
-            FrameConfig serverFrame = frame.role() == Role.SERVER ? frame : frame.toBuilder().role(Role.SERVER).build();
-            int aggregated = maxAggregatedMessageLength == FOLLOW_FRAME_CONFIG ? serverFrame.maxMessageLength()
-                : maxAggregatedMessageLength;
-            if (aggregated > serverFrame.maxMessageLength()) {
-                throw new IllegalArgumentException("maxAggregatedMessageLength (" + aggregated
-                    + ") exceeds the frame config's maxMessageLength (" + serverFrame.maxMessageLength() + ')');
+            int aggregated = aggregationLimitSet ? maxAggregatedMessageLength : frames.maxMessageLength();
+            if (aggregated < 0) {
+                throw new IllegalArgumentException("maxAggregatedMessageLength must be >= 0: " + aggregated);
             }
-            return new WebSocketServerConfig(this, serverFrame, aggregated);
+            if (aggregated > frames.maxMessageLength()) {
+                throw new IllegalArgumentException("maxAggregatedMessageLength (" + aggregated
+                    + ") exceeds the frame config's maxMessageLength (" + frames.maxMessageLength() + ')');
+            }
+            return new WebSocketServerConfig(this, aggregated);
         }
     }
 }
