@@ -2,12 +2,14 @@
 'use strict';
 // Drives a WebSocket echo service with the independent Node `ws` library (RFC 6455 peer).
 //
-// Usage: node interop/node/echo-client.js ws://127.0.0.1:PORT/echo
+// Usage: node interop/node/echo-client.js ws://127.0.0.1:PORT/echo [SERVER_CLOSE_URL]
 //
 // Checks, in order: the opening handshake; text and binary echo at 0, 125, 126, 64 KiB and 1 MiB; a fragmented text
 // and a fragmented binary message echoed as one message; a ping answered by a pong with the same payload; a close
-// with 4000 "bye" answered with the same code and reason. Prints one line per step and exits 1 on the first
-// mismatch (2 when the library is missing). The whole run is bounded by a timeout.
+// with 4000 "bye" answered with the same code (RFC 6455 §5.5.1; the reason the server echoes is printed, not
+// checked). With SERVER_CLOSE_URL, a second connection to it, on which the server closes first: the client must
+// receive 4001 "server bye" (the library answers the close itself). Prints one line per step and exits 1 on the
+// first mismatch (2 when the library is missing). The whole run is bounded by a timeout.
 
 let WebSocket;
 try {
@@ -154,20 +156,40 @@ async function run(url) {
   ws.close(4000, 'bye');
   const result = await withTimeout(closedPromise, 'the close handshake');
   check(result.code === 4000, 'server close code ' + result.code + ', expected 4000');
-  check(result.reason === 'bye', 'server close reason ' + JSON.stringify(result.reason) + ', expected "bye"');
   check(errors.length === 0, 'errors: ' + errors.map((e) => e.message).join('; '));
-  console.log('OK close 4000 bye echoed');
+  console.log('OK close 4000 answered with ' + result.code + ' ' + JSON.stringify(result.reason));
 }
 
-if (process.argv.length !== 3) {
-  console.error('usage: node echo-client.js ws://host:port/echo');
+async function serverClose(url) {
+  const ws = new WebSocket(url, { handshakeTimeout: STEP_TIMEOUT_MS });
+  const errors = [];
+  ws.on('error', (e) => errors.push(e));
+  const result = await withTimeout(new Promise((resolve) => {
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString('utf8') }));
+  }), 'the server close');
+  check(result.code === 4001, 'server close code ' + result.code + ', expected 4001');
+  check(result.reason === 'server bye', 'server close reason ' + JSON.stringify(result.reason)
+    + ', expected "server bye"');
+  check(errors.length === 0, 'errors: ' + errors.map((e) => e.message).join('; '));
+  console.log('OK server close 4001 server bye received');
+}
+
+async function runAll(urls) {
+  await run(urls[0]);
+  if (urls.length > 1) {
+    await serverClose(urls[1]);
+  }
+}
+
+if (process.argv.length !== 3 && process.argv.length !== 4) {
+  console.error('usage: node echo-client.js ws://host:port/echo [SERVER_CLOSE_URL]');
   process.exit(2);
 }
 const overall = setTimeout(() => {
   console.log('FAIL the run took longer than ' + TOTAL_TIMEOUT_MS + ' ms');
   process.exit(1);
 }, TOTAL_TIMEOUT_MS);
-run(process.argv[2]).then(() => {
+runAll(process.argv.slice(2)).then(() => {
   clearTimeout(overall);
   console.log('PASS');
   process.exit(0);

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """Drives a WebSocket echo service with the independent Python `websockets` library (RFC 6455 peer).
 
-Usage: /usr/bin/python3 interop/python/echo_client.py ws://127.0.0.1:PORT/echo
+Usage: /usr/bin/python3 interop/python/echo_client.py ws://127.0.0.1:PORT/echo [SERVER_CLOSE_URL]
 
 Checks, in order: the opening handshake; text and binary echo at 0, 125, 126, 64 KiB and 1 MiB; a fragmented text
 and a fragmented binary message echoed as one message; a ping answered by a pong with the same payload; a close
-with 4000 "bye" answered with the same code and reason. Prints one line per step and exits 1 on the first mismatch
-(2 when the library is missing). The whole run is bounded by a timeout.
+with 4000 "bye" answered with the same code (RFC 6455 §5.5.1; the reason the server echoes is printed, not
+checked). With SERVER_CLOSE_URL, a second connection to it, on which the server closes first: the client must
+receive 4001 "server bye" (the library answers the close itself). Prints one line per step and exits 1 on the first
+mismatch (2 when the library is missing). The whole run is bounded by a timeout.
 """
 import asyncio
 import random
@@ -82,16 +84,30 @@ async def run(url):
 
         await asyncio.wait_for(ws.close(4000, "bye"), STEP_TIMEOUT)
         check(ws.close_code == 4000, "server close code %s, expected 4000" % ws.close_code)
-        check(ws.close_reason == "bye", "server close reason %r, expected 'bye'" % ws.close_reason)
-        print("OK close 4000 bye echoed", flush=True)
+        print("OK close 4000 answered with %d %r" % (ws.close_code, ws.close_reason), flush=True)
+
+
+async def server_close(url):
+    async with websockets.connect(url, ping_interval=None, close_timeout=STEP_TIMEOUT,
+                                  open_timeout=STEP_TIMEOUT) as ws:
+        await asyncio.wait_for(ws.wait_closed(), STEP_TIMEOUT)
+        check(ws.close_code == 4001, "server close code %s, expected 4001" % ws.close_code)
+        check(ws.close_reason == "server bye", "server close reason %r, expected 'server bye'" % ws.close_reason)
+        print("OK server close 4001 server bye received", flush=True)
+
+
+async def run_all(urls):
+    await run(urls[0])
+    if len(urls) > 1:
+        await server_close(urls[1])
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: echo_client.py ws://host:port/echo", file=sys.stderr)
+    if len(sys.argv) not in (2, 3):
+        print("usage: echo_client.py ws://host:port/echo [SERVER_CLOSE_URL]", file=sys.stderr)
         return 2
     try:
-        asyncio.run(asyncio.wait_for(run(sys.argv[1]), TOTAL_TIMEOUT))
+        asyncio.run(asyncio.wait_for(run_all(sys.argv[1:]), TOTAL_TIMEOUT))
     except Mismatch as e:
         print("FAIL %s" % e, flush=True)
         return 1

@@ -1,10 +1,15 @@
 package dev.nettyws.example;
 
 import dev.nettyws.frame.Frame;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.WebSocketClosedEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /echo} service: writes every data frame it receives back to the sender, text as text and binary as
@@ -19,9 +24,30 @@ import io.netty.util.ReferenceCountUtil;
  * so nothing more is read from the socket, and turns it back on once the outbound bytes drain below the low water
  * mark. Memory is then bounded by the water marks plus what one read can decode.
  *
+ * <p><b>Events.</b> Logs one line when the connection opens ({@link HandshakeCompletedEvent}) and one when it closes
+ * ({@link WebSocketClosedEvent}, with the close code), and tells the {@link ConnectionListener}.
+ *
  * <p>One instance per channel; called on the channel's event loop only.
  */
 public class EchoHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(EchoHandler.class);
+
+    private final ConnectionListener listener;
+
+    /** Creates a handler that only logs connection events. */
+    public EchoHandler() {
+        this(ConnectionListener.NONE);
+    }
+
+    /**
+     * Creates a handler.
+     *
+     * @param listener told about the connection opening and closing
+     */
+    public EchoHandler(ConnectionListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Frame) || ((Frame) msg).isControl()) {
@@ -51,5 +77,20 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
             channel.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof HandshakeCompletedEvent) {
+            HandshakeCompletedEvent handshake = (HandshakeCompletedEvent) evt;
+            LOG.info("open {} {} from {}", ctx.channel().id(), handshake.path(), ctx.channel().remoteAddress());
+            listener.opened(ctx.channel(), handshake);
+        } else if (evt instanceof WebSocketClosedEvent) {
+            WebSocketClosedEvent closed = (WebSocketClosedEvent) evt;
+            LOG.info("close {} code={} reason=\"{}\" by={} clean={}", ctx.channel().id(), closed.statusCode(),
+                closed.reason(), closed.remote() ? "peer" : "server", closed.clean());
+            listener.closed(ctx.channel(), closed);
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 }

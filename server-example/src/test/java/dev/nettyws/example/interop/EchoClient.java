@@ -22,6 +22,12 @@ interface EchoClient extends AutoCloseable {
     /** Starts the close handshake with {@code code} and {@code reason} and returns the close the server answered. */
     Close close(int code, String reason) throws Exception;
 
+    /**
+     * Waits for the close frame the server sends first and returns it; the client answers it the way its library
+     * does by default (or, for a library that leaves it to the application, with the same code).
+     */
+    Close awaitServerClose() throws Exception;
+
     /** Releases the client's resources (sockets, threads) whatever state it is in. */
     @Override
     void close();

@@ -74,6 +74,12 @@ final class JdkEchoClient implements EchoClient {
         return next(Close.class);
     }
 
+    @Override
+    public Close awaitServerClose() throws Exception {
+        // onClose returns null, so the client answers the close on its own as soon as it returns.
+        return next(Close.class);
+    }
+
     private <T> T next(Class<T> type) throws Exception {
         Object next = inbox.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(next, () -> "no " + type.getSimpleName() + " within " + TIMEOUT_SECONDS + " s");

@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
  * Netty's own {@code websocketx} client ({@link WebSocketClientProtocolHandler}) as an independent peer, on NIO. It
  * sees individual frames, so {@link Message#frames()} counts them. Every received frame is copied and released in
  * the collector, so nothing is left for the leak detector.
+ *
+ * <p>Close frames: with {@code handleCloseFrames(false)} the application sees the server's close frame and must
+ * answer it itself ({@link #awaitServerClose()} does, with the same code); with Netty's default
+ * {@code handleCloseFrames(true)} the handler swallows the server's close frame and closes TCP without answering.
  */
 final class NettyEchoClient implements EchoClient {
     private static final long TIMEOUT_SECONDS = 10;
@@ -48,12 +52,12 @@ final class NettyEchoClient implements EchoClient {
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final Channel channel;
 
-    private NettyEchoClient(URI uri) throws Exception {
+    private NettyEchoClient(URI uri, boolean handleCloseFrames) throws Exception {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
             .version(WebSocketVersion.V13)
             .maxFramePayloadLength(MAX_FRAME)
-            .handleCloseFrames(false)
+            .handleCloseFrames(handleCloseFrames)
             .dropPongFrames(false)
             .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS))
             .build();
@@ -81,8 +85,14 @@ final class NettyEchoClient implements EchoClient {
         }
     }
 
+    /** Connects with {@code handleCloseFrames(false)}: close frames reach the test, which answers them. */
     static NettyEchoClient connect(URI uri) throws Exception {
-        return new NettyEchoClient(uri);
+        return new NettyEchoClient(uri, false);
+    }
+
+    /** Connects with Netty's default {@code handleCloseFrames(true)}. */
+    static NettyEchoClient connectWithDefaultCloseHandling(URI uri) throws Exception {
+        return new NettyEchoClient(uri, true);
     }
 
     @Override
@@ -118,6 +128,14 @@ final class NettyEchoClient implements EchoClient {
     public Close close(int code, String reason) throws Exception {
         send(new CloseWebSocketFrame(code, reason));
         return next(Close.class);
+    }
+
+    @Override
+    public Close awaitServerClose() throws Exception {
+        Close close = next(Close.class);
+        // RFC 6455 §5.5.1: answer with a close frame; Netty leaves it to the application when it hands over closes.
+        send(new CloseWebSocketFrame(close.code(), ""));
+        return close;
     }
 
     /** Whether the server closed the TCP connection within the timeout (after the close handshake it must). */

@@ -1,7 +1,5 @@
 package dev.nettyws.example;
 
-import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
@@ -29,15 +27,14 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * The configuration of {@code /echo}: frames and messages up to {@code maxMessageBytes}, fragmented messages
-     * aggregated (so they are echoed as one message), defaults otherwise.
+     * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
+     * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
+     * the defaults otherwise.
      *
      * @param maxMessageBytes the frame, message and aggregation limit, in bytes
      */
     public static WebSocketServerConfig echoConfig(int maxMessageBytes) {
-        return WebSocketServerConfig.builder(ServerHandshakeConfig.builder().path(ECHO_PATH).build())
-            .frame(FrameConfig.SERVER_DEFAULT.toBuilder().maxLength(maxMessageBytes).build())
-            .build();
+        return WebSocketServerConfig.builder().path(ECHO_PATH).maxMessageLength(maxMessageBytes).build();
     }
 
     /**

@@ -50,7 +50,7 @@ class HandshakeOverRawSocketTest {
             assertArrayEquals(Hex.bytes("810548656c6c6f"), client.readExactly(7));
             assertArrayEquals(Hex.bytes("880203e8"), client.readExactly(4));
             assertEquals(0, client.readToEnd().length, "nothing after the close frame");
-            assertEquals(new EchoClient.Close(1000, ""), server.awaitClose());
+            server.assertClientStartedClose(new EchoClient.Close(1000, ""));
         }
     }
 

@@ -8,4 +8,10 @@ class JdkWebSocketInteropTest extends EchoClientContract {
     EchoClient connect(URI uri) throws Exception {
         return JdkEchoClient.connect(uri);
     }
+
+    @Override
+    EchoClient.Close expectedAnswerToServerClose() {
+        // Once onClose returns, the JDK client answers on its own with the received code and no reason.
+        return new EchoClient.Close(EchoServerFixture.SERVER_CLOSE.code(), "");
+    }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The echo checks of {@code interop/python/echo_client.py}, run by Debian's Python with the {@code websockets}
- * library: echo at every length encoding, fragmented messages, ping/pong and the close handshake (RFC 6455 §5.2,
- * §5.4, §5.5). The script exits non-zero on the first mismatch and prints each step.
+ * library: the handshake, echo at every length encoding (RFC 6455 §5.2), fragmented messages (§5.4), ping/pong
+ * (§5.5.2, §5.5.3) and the close handshake started by either side (§5.5.1, §7). The script exits non-zero on the
+ * first mismatch and prints each step; the server side of both closes is checked here.
  */
 class PythonWebsocketsInteropTest {
     @ParameterizedTest(name = "{0}")
@@ -20,10 +21,13 @@ class PythonWebsocketsInteropTest {
         Peers.requirePythonWebsockets();
         try (EchoServerFixture server = EchoServerFixture.start(transport)) {
             Peers.Result result = Peers.run(List.of(Peers.PYTHON, "interop/python/echo_client.py",
-                server.echoUri().toString()));
+                server.echoUri().toString(), server.serverCloseUri().toString()));
             assertEquals(0, result.exitCode(), () -> "echo_client.py failed:\n" + result.output());
-            assertTrue(result.output().contains("OK close 4000 bye echoed\nPASS"), result::output);
-            assertEquals(new EchoClient.Close(4000, "bye"), server.awaitClose(), "what the server observed");
+            assertTrue(result.output().contains("OK server close 4001 server bye received\nPASS"), result::output);
+            server.assertClientStartedClose(new EchoClient.Close(4000, "bye"));
+            // websockets echoes the whole close frame: code and reason.
+            assertEquals(EchoServerFixture.SERVER_CLOSE, server.assertServerStartedClose(),
+                "the close frame the client answered with");
         }
     }
 }

@@ -109,15 +109,33 @@ abstract class EchoClientContract {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
-    void closeCodeAndReasonAreSeenOnBothSides(Transport transport) throws Exception {
-        // RFC 6455 §5.5.1: the endpoint answering a close "typically echos the status code it received".
+    void clientCloseCodeAndReasonReachTheServer(Transport transport) throws Exception {
+        // RFC 6455 §5.5.1: the endpoint answering a close "typically echos the status code it received"; our
+        // ConnectionHandler echoes the code without the reason. §7.1.5/§7.1.6: the server reports the client's code
+        // and reason.
         try (EchoServerFixture server = EchoServerFixture.start(transport);
              EchoClient client = connect(server.echoUri())) {
             EchoClient.Close answer = client.close(4000, "bye");
-            assertEquals(new EchoClient.Close(4000, "bye"), answer, "the server's close frame");
-            assertEquals(new EchoClient.Close(4000, "bye"), server.awaitClose(), "what the server observed");
+            assertEquals(4000, answer.code(), () -> "the server's answering close frame: " + answer);
+            server.assertClientStartedClose(new EchoClient.Close(4000, "bye"));
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    void serverCloseCodeAndReasonReachTheClient(Transport transport) throws Exception {
+        // RFC 6455 §5.5.1: the client must answer the server's close with a close frame; §7.1.1: the server then
+        // closes TCP, and its close event is clean.
+        try (EchoServerFixture server = EchoServerFixture.start(transport);
+             EchoClient client = connect(server.serverCloseUri())) {
+            assertEquals(EchoServerFixture.SERVER_CLOSE, client.awaitServerClose(), "what the client received");
+            assertEquals(expectedAnswerToServerClose(), server.assertServerStartedClose(),
+                "the close frame the client answered with");
+        }
+    }
+
+    /** The close frame this client answers the server's {@link EchoServerFixture#SERVER_CLOSE} with. */
+    abstract EchoClient.Close expectedAnswerToServerClose();
 
     private static byte[] concat(byte[][] parts) {
         int length = 0;
