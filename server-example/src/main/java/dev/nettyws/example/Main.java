@@ -37,7 +37,7 @@ public final class Main implements Callable<Integer> {
         description = "Address to listen on; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     private String host;
 
-    @Option(names = "--port", defaultValue = "8080",
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N",
         description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
