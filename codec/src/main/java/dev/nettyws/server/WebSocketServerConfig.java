@@ -1,0 +1,261 @@
+package dev.nettyws.server;
+
+import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.ServerHandshakeConfig;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.MessageAggregator;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.Objects;
+
+/**
+ * Everything a WebSocket server endpoint needs, in one immutable object: the opening handshake
+ * ({@link ServerHandshakeConfig}: path, subprotocols, origins, timeout), framing ({@link FrameConfig}, role
+ * {@link Role#SERVER}), the connection protocol ({@link ConnectionConfig}: close and idle timeouts, keepalive),
+ * message aggregation and its limit, the HTTP limits of a new server's {@code HttpServerCodec}, and the outbound
+ * buffer bounds. Build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}; every
+ * limit is finite by default. {@link WebSocketServer#install} and {@link WebSocketServerInitializer} take it.
+ *
+ * <p><b>Outbound bounds and {@code isWritable()}.</b> {@link #writeBufferWaterMark()} is applied to every channel
+ * this configuration is installed on. Netty queues whatever is written, without limit; the water marks only switch
+ * {@code Channel.isWritable()} off when more than the high mark is queued, and on again below the low mark, firing
+ * {@code channelWritabilityChanged} each time. Applications that can produce faster than a peer reads must respect
+ * it: stop producing (or stop reading, {@code channel.config().setAutoRead(false)}, for a request/response service)
+ * while the channel is unwritable, and resume on {@code channelWritabilityChanged}; or drop or coalesce messages for
+ * that peer (a broadcast to a slow subscriber), or close it with 1008 or 1013 when it stays unwritable.
+ *
+ * <p>Immutable and safe to share between channels and threads.
+ */
+public final class WebSocketServerConfig {
+    /** Default {@link #maxInitialLineLength()}: 4096 bytes, Netty's default. */
+    public static final int DEFAULT_MAX_INITIAL_LINE_LENGTH = 4096;
+    /** Default {@link #maxHeaderSize()}: 8192 bytes, Netty's default. */
+    public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
+    /** Default {@link #writeBufferWaterMark()}: unwritable above 64 KiB queued, writable again below 32 KiB. */
+    public static final WriteBufferWaterMark DEFAULT_WRITE_BUFFER_WATER_MARK =
+        new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+    /**
+     * Endpoint {@code "/"} ({@link ServerHandshakeConfig#DEFAULT}), {@link FrameConfig#SERVER_DEFAULT} (1 MiB
+     * frames and messages), {@link ConnectionConfig#DEFAULT}, aggregation on, Netty's HTTP limits and
+     * {@link #DEFAULT_WRITE_BUFFER_WATER_MARK}.
+     */
+    public static final WebSocketServerConfig DEFAULT = builder().build();
+
+    private final ServerHandshakeConfig handshake;
+    private final FrameConfig frames;
+    private final ConnectionConfig connection;
+    private final boolean aggregate;
+    private final int maxAggregatedMessageLength;
+    /** Whether the aggregation limit was never set and follows the frame config, also through {@link #toBuilder()}. */
+    private final boolean aggregationLimitFollowsFrames;
+    private final int maxInitialLineLength;
+    private final int maxHeaderSize;
+    private final WriteBufferWaterMark writeBufferWaterMark;
+
+    private WebSocketServerConfig(Builder builder, int maxAggregatedMessageLength) {
+        this.handshake = builder.handshake;
+        this.frames = builder.frames;
+        this.connection = builder.connection;
+        this.aggregate = builder.aggregate;
+        this.maxAggregatedMessageLength = maxAggregatedMessageLength;
+        this.aggregationLimitFollowsFrames = !builder.aggregationLimitSet;
+        this.maxInitialLineLength = builder.maxInitialLineLength;
+        this.maxHeaderSize = builder.maxHeaderSize;
+        this.writeBufferWaterMark = builder.writeBufferWaterMark;
+    }
+
+    /** A builder holding the defaults of {@link #DEFAULT}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The opening handshake: path, subprotocols, origin policy, interceptor, extensions, timeout. */
+    public ServerHandshakeConfig handshake() {
+        return handshake;
+    }
+
+    /** Framing limits and rules of the frame decoder and encoder; the role is {@link Role#SERVER}. */
+    public FrameConfig frames() {
+        return frames;
+    }
+
+    /** The close handshake, idle and keepalive settings of each connection's {@code ConnectionHandler}. */
+    public ConnectionConfig connection() {
+        return connection;
+    }
+
+    /**
+     * Whether fragmented data messages are joined (by a {@link MessageAggregator}) before the application sees them,
+     * so that it receives every message as one final {@code TextFrame} or {@code BinaryFrame}. Default true. Without
+     * it the application receives frames as they arrive, {@code ContinuationFrame}s included.
+     */
+    public boolean aggregate() {
+        return aggregate;
+    }
+
+    /**
+     * The largest message the aggregator joins, in bytes; a larger one starts the close handshake with 1009 (RFC 6455
+     * §7.4.1). Follows the frame configuration's {@link FrameConfig#maxMessageLength()} unless set, and may not exceed
+     * it (the decoder would fail the connection before the aggregator saw such a message).
+     */
+    public int maxAggregatedMessageLength() {
+        return maxAggregatedMessageLength;
+    }
+
+    /** The longest HTTP request line a new server's {@code HttpServerCodec} accepts (answered 414 beyond). */
+    public int maxInitialLineLength() {
+        return maxInitialLineLength;
+    }
+
+    /** The largest total size of HTTP request headers a new server's {@code HttpServerCodec} accepts (431 beyond). */
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /** The outbound bounds applied to each channel; see the class comment for how to respect them. */
+    public WriteBufferWaterMark writeBufferWaterMark() {
+        return writeBufferWaterMark;
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocketServerConfig(handshake=" + handshake + ", frames=" + frames + ", connection=" + connection
+            + ", aggregate=" + aggregate + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength
+            + ", maxInitialLineLength=" + maxInitialLineLength + ", maxHeaderSize=" + maxHeaderSize
+            + ", writeBufferWaterMark=" + writeBufferWaterMark + ')';
+    }
+
+    /** Builds a {@link WebSocketServerConfig}; checks the values in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private ServerHandshakeConfig handshake = ServerHandshakeConfig.DEFAULT;
+        private FrameConfig frames = FrameConfig.SERVER_DEFAULT;
+        private ConnectionConfig connection = ConnectionConfig.DEFAULT;
+        private boolean aggregate = true;
+        private int maxAggregatedMessageLength;
+        private boolean aggregationLimitSet;
+        private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
+        private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
+        private WriteBufferWaterMark writeBufferWaterMark = DEFAULT_WRITE_BUFFER_WATER_MARK;
+
+        private Builder() {
+        }
+
+        private Builder(WebSocketServerConfig config) {
+            this.handshake = config.handshake;
+            this.frames = config.frames;
+            this.connection = config.connection;
+            this.aggregate = config.aggregate;
+            this.maxAggregatedMessageLength = config.maxAggregatedMessageLength;
+            this.aggregationLimitSet = !config.aggregationLimitFollowsFrames;
+            this.maxInitialLineLength = config.maxInitialLineLength;
+            this.maxHeaderSize = config.maxHeaderSize;
+            this.writeBufferWaterMark = config.writeBufferWaterMark;
+        }
+
+        /** See {@link WebSocketServerConfig#handshake()}. */
+        public Builder handshake(ServerHandshakeConfig handshake) {
+            this.handshake = Objects.requireNonNull(handshake, "handshake");
+            return this;
+        }
+
+        /**
+         * Sets the endpoint's path, keeping the rest of the handshake configuration; a shortcut for
+         * {@code handshake(handshake.toBuilder().path(path).build())}.
+         *
+         * @throws IllegalArgumentException if the path is not valid, see {@link ServerHandshakeConfig.Builder#build()}
+         */
+        public Builder path(String path) {
+            return handshake(handshake.toBuilder().path(path).build());
+        }
+
+        /** See {@link WebSocketServerConfig#frames()}; the role must be {@link Role#SERVER}. */
+        public Builder frames(FrameConfig frames) {
+            this.frames = Objects.requireNonNull(frames, "frames");
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#connection()}. */
+        public Builder connection(ConnectionConfig connection) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#aggregate()}. */
+        public Builder aggregate(boolean aggregate) {
+            this.aggregate = aggregate;
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#maxAggregatedMessageLength()}; 0 to the frame config's message limit. */
+        public Builder maxAggregatedMessageLength(int maxAggregatedMessageLength) {
+            this.maxAggregatedMessageLength = maxAggregatedMessageLength;
+            this.aggregationLimitSet = true;
+            return this;
+        }
+
+        /**
+         * Sets every size limit of a message to {@code max} bytes: the frame payload and the message limit of the
+         * frame configuration ({@link FrameConfig.Builder#maxLength(int)}), and the aggregation limit.
+         *
+         * @throws IllegalArgumentException if {@code max} is negative
+         */
+        public Builder maxMessageLength(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxMessageLength must be >= 0: " + max);
+            }
+            frames(frames.toBuilder().maxLength(max).build());
+            return maxAggregatedMessageLength(max);
+        }
+
+        /** See {@link WebSocketServerConfig#maxInitialLineLength()}; positive. */
+        public Builder maxInitialLineLength(int maxInitialLineLength) {
+            this.maxInitialLineLength = maxInitialLineLength;
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#maxHeaderSize()}; positive. */
+        public Builder maxHeaderSize(int maxHeaderSize) {
+            this.maxHeaderSize = maxHeaderSize;
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#writeBufferWaterMark()}. */
+        public Builder writeBufferWaterMark(WriteBufferWaterMark writeBufferWaterMark) {
+            this.writeBufferWaterMark = Objects.requireNonNull(writeBufferWaterMark, "writeBufferWaterMark");
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the configuration.
+         *
+         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, or
+         *     the aggregation limit is negative or exceeds the frame configuration's message limit
+         */
+        public WebSocketServerConfig build() {
+            if (frames.role() != Role.SERVER) {
+                throw new IllegalArgumentException("frames must have role SERVER, not " + frames.role());
+            }
+            if (maxInitialLineLength <= 0) {
+                throw new IllegalArgumentException("maxInitialLineLength must be > 0: " + maxInitialLineLength);
+            }
+            if (maxHeaderSize <= 0) {
+                throw new IllegalArgumentException("maxHeaderSize must be > 0: " + maxHeaderSize);
+            }
+            int aggregated = aggregationLimitSet ? maxAggregatedMessageLength : frames.maxMessageLength();
+            if (aggregated < 0) {
+                throw new IllegalArgumentException("maxAggregatedMessageLength must be >= 0: " + aggregated);
+            }
+            if (aggregated > frames.maxMessageLength()) {
+                throw new IllegalArgumentException("maxAggregatedMessageLength (" + aggregated
+                    + ") exceeds the frame config's maxMessageLength (" + frames.maxMessageLength() + ')');
+            }
+            return new WebSocketServerConfig(this, aggregated);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nettyws.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The child handler of a server that speaks only WebSocket: each accepted channel gets an {@link HttpServerCodec}
+ * with the configured HTTP limits, the endpoint {@link WebSocketServer#install installed} after it, and a last
+ * handler that answers every other HTTP request with a plain-text 404 (400, 414 or 431 for requests the codec could
+ * not parse) and closes the connection.
+ * <pre>{@code
+ * BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", 8080),
+ *     new WebSocketServerInitializer(config, MyHandler::new));
+ * }</pre>
+ *
+ * <p>Not to be confused with {@link dev.nettyws.handshake.WebSocketInitializer}, the callback that adds the
+ * WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline, and uses
+ * {@link WebSocketServer#webSocketInitializer} for that callback.
+ *
+ * <p>Sharable: one instance serves every accepted channel; {@link #initChannel} runs on each channel's event loop.
+ */
+@ChannelHandler.Sharable
+public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
+    /** The name of the HTTP codec in the pipeline (replaced on upgrade). */
+    public static final String HTTP_CODEC_NAME = "http-codec";
+    /** The name of the handler answering requests no endpoint took. */
+    public static final String NOT_FOUND_NAME = "http-not-found";
+
+    private final WebSocketServerConfig config;
+    private final Supplier<? extends ChannelHandler> application;
+
+    /**
+     * Creates the initializer.
+     *
+     * @param config the endpoint's configuration, including the HTTP limits
+     * @param application called once per upgraded connection for its {@value WebSocketServer#APPLICATION_NAME} handler
+     */
+    public WebSocketServerInitializer(WebSocketServerConfig config, Supplier<? extends ChannelHandler> application) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.application = Objects.requireNonNull(application, "application");
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(),
+            HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        WebSocketServer.install(pipeline, config, application);
+        pipeline.addLast(NOT_FOUND_NAME, new NotFoundHandler());
+    }
+}

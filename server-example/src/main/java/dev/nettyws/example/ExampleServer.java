@@ -1,0 +1,88 @@
+package dev.nettyws.example;
+
+import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.WebSocketServerConfig;
+import dev.nettyws.server.WebSocketServerInitializer;
+import dev.nettyws.transport.Transport;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * The example server: the {@code /echo} service on one port, with a 404 for everything else. {@link Main} starts it
+ * from the command line; tests start it in-process on an ephemeral port.
+ *
+ * <p>Thread-safe: {@link #close()} may be called from any thread except the server's event loops.
+ */
+public final class ExampleServer implements AutoCloseable {
+    /** The path of the echo service. */
+    public static final String ECHO_PATH = "/echo";
+    /** The default largest frame and message of {@code /echo}: 16 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
+
+    private final BoundServer server;
+
+    private ExampleServer(BoundServer server) {
+        this.server = server;
+    }
+
+    /**
+     * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
+     * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
+     * the defaults otherwise.
+     *
+     * @param maxMessageBytes the frame, message and aggregation limit, in bytes
+     */
+    public static WebSocketServerConfig echoConfig(int maxMessageBytes) {
+        return WebSocketServerConfig.builder().path(ECHO_PATH).maxMessageLength(maxMessageBytes).build();
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param maxMessageBytes the largest {@code /echo} frame and message
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, int maxMessageBytes,
+                                      ConnectionListener listener) throws InterruptedException {
+        Objects.requireNonNull(listener, "listener");
+        WebSocketServerInitializer initializer = new WebSocketServerInitializer(echoConfig(maxMessageBytes),
+            () -> new EchoHandler(listener));
+        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer));
+    }
+
+    /** The resolved transport. */
+    public Transport transport() {
+        return server.transport();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress localAddress() {
+        return server.localAddress();
+    }
+
+    /** The URL of {@code /echo}, with the bound port. */
+    public URI echoUri() {
+        InetSocketAddress address = localAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            host = '[' + host + ']';
+        }
+        return URI.create("ws://" + host + ':' + address.getPort() + ECHO_PATH);
+    }
+
+    /** Blocks until the server socket closes. */
+    public void awaitClose() {
+        server.closeFuture().awaitUninterruptibly();
+    }
+
+    /** Stops listening and closes every connection. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.nettyws.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nettyws.frame.BinaryFrame;
+import dev.nettyws.frame.ContinuationFrame;
+import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.PongFrame;
+import dev.nettyws.frame.TextFrame;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class EchoHandlerTest {
+    @Test
+    void textFrameIsWrittenBackItselfWithoutCopy() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        TextFrame frame = new TextFrame(Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8));
+        channel.writeInbound(frame);
+        Frame echoed = channel.readOutbound();
+        try {
+            assertSame(frame, echoed);
+            assertEquals(1, echoed.refCnt());
+        } finally {
+            echoed.release();
+        }
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void binaryAndContinuationFramesAreEchoedAsTheyCame() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        BinaryFrame first = new BinaryFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {1, 2}));
+        ContinuationFrame last = new ContinuationFrame(true, 0, Unpooled.wrappedBuffer(new byte[] {3}));
+        channel.writeInbound(first, last);
+        Frame a = channel.readOutbound();
+        Frame b = channel.readOutbound();
+        try {
+            assertSame(first, a);
+            assertSame(last, b);
+            assertFalse(a.isFinal());
+            assertTrue(b.isFinal());
+        } finally {
+            a.release();
+            b.release();
+        }
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void controlFramesAreReleasedNotEchoed() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        PongFrame pong = new PongFrame(Unpooled.copiedBuffer("p", StandardCharsets.US_ASCII));
+        channel.writeInbound(pong);
+        assertEquals(0, pong.refCnt());
+        assertNull(channel.readOutbound());
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void readingStopsWhileUnwritableAndResumesWhenDrained() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+        // fireChannelRead without channelReadComplete: the echo stays queued (unflushed) and counts against the mark.
+        channel.pipeline().fireChannelRead(new BinaryFrame(Unpooled.wrappedBuffer(new byte[64])));
+        assertFalse(channel.isWritable());
+        assertFalse(channel.config().isAutoRead());
+
+        channel.pipeline().fireChannelReadComplete();
+        assertTrue(channel.isWritable());
+        assertTrue(channel.config().isAutoRead());
+        Frame echoed = channel.readOutbound();
+        echoed.release();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void autoReadStaysOnWhileWritable() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        channel.pipeline().fireChannelRead(new BinaryFrame(Unpooled.wrappedBuffer(new byte[64])));
+        assertTrue(channel.isWritable());
+        assertTrue(channel.config().isAutoRead());
+        channel.flushOutbound();
+        Frame echoed = channel.readOutbound();
+        echoed.release();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+}
