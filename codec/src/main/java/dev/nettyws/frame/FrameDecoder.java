@@ -37,7 +37,9 @@ import java.util.List;
  * {@link CloseFrame} with the matching code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short
  * reason, closes the channel once it is written, and raises a {@link ProtocolViolationException} carrying the code
  * for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}
- * must sit in front of the decoder (closer to the head of the pipeline).
+ * must sit in front of the decoder (closer to the head of the pipeline). If that encoder has already written a close
+ * frame (our side started the close handshake and the peer broke a rule before answering), no second one is sent
+ * (§5.5.1) and the channel is closed at once.
  *
  * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
  * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
@@ -315,17 +317,23 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     /**
      * The one exit for every violation (§7.1.7 "Fail the WebSocket Connection"): discard input, send one close frame
-     * with {@code status}, close once it is written, and return the exception for the caller to throw.
+     * with {@code status} (unless this endpoint already sent one, §5.5.1), close once it is written, and return the
+     * exception for the caller to throw.
      */
     private ProtocolViolationException fail(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
         state = State.FAILED;
         in.skipBytes(in.readableBytes());
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && !closeFrameSent(ctx)) {
             ctx.writeAndFlush(new CloseFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
         return new ProtocolViolationException(status, reason);
+    }
+
+    private static boolean closeFrameSent(ChannelHandlerContext ctx) {
+        FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
+        return encoder != null && encoder.isCloseFrameWritten();
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */

@@ -49,9 +49,9 @@ import java.util.concurrent.TimeUnit;
  */
 class FrameDecoderFuzzTest {
     /** Small limits so that the fuzzer reaches them. */
-    static final int MAX_FRAME = 512;
-    static final int MAX_MESSAGE = 1024;
-    static final int MAX_AGGREGATED = 768;
+    static final int MAX_FRAME = 64;
+    static final int MAX_MESSAGE = 128;
+    static final int MAX_AGGREGATED = 96;
 
     private static final Set<Integer> VIOLATION_CODES = Set.of(1002, 1007, 1009);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
