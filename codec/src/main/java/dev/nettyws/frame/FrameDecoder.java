@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Turns bytes into {@link Frame}s (RFC 6455 §5.2) and enforces every framing rule of the RFC on the way: masking
  * by role (§5.1), reserved bits and opcodes, control frame limits (§5.5), fragmentation order (§5.4), minimal
- * length encoding, size limits, UTF-8 of text messages and close reasons (§8.1), and close codes (§7.4).
+ * length encoding, size and fragment-count limits, UTF-8 of text messages and close reasons (§8.1), and close codes
+ * (§7.4).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -72,6 +73,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final Role role;
     private final int maxFramePayloadLength;
     private final int maxMessageLength;
+    private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
 
@@ -91,6 +93,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private boolean messageIsText;
     private boolean messageUsesExtension;
     private long messageLength;
+    private int messageFrames;
     private int utf8State;
 
     /**
@@ -102,6 +105,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.role = config.role();
         this.maxFramePayloadLength = config.maxFramePayloadLength();
         this.maxMessageLength = config.maxMessageLength();
+        this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
         this.allowedRsvBits = config.allowedRsvBits();
         this.validateUtf8 = config.validateUtf8();
         setCumulator(WRITABLE_MERGE);
@@ -179,11 +183,16 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 messageIsText = op == Opcode.TEXT;
                 messageUsesExtension = (b0 & Frame.RSV_MASK) != 0;
                 messageLength = 0;
+                messageFrames = 0;
                 utf8State = Utf8Validator.ACCEPT;
             }
             messageLength += length;
             if (messageLength > maxMessageLength) {
                 throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength);
+            }
+            if (++messageFrames > maxFragmentsPerMessage) {
+                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxFragmentsPerMessage
+                    + " frames");
             }
             inFragmentedMessage = !fin;
         }

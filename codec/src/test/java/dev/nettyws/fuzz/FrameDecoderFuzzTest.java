@@ -52,6 +52,7 @@ class FrameDecoderFuzzTest {
     static final int MAX_FRAME = 64;
     static final int MAX_MESSAGE = 128;
     static final int MAX_AGGREGATED = 96;
+    static final int MAX_FRAGMENTS = 8;
 
     private static final Set<Integer> VIOLATION_CODES = Set.of(1002, 1007, 1009);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
@@ -79,6 +80,7 @@ class FrameDecoderFuzzTest {
             .role(role)
             .maxFramePayloadLength(MAX_FRAME)
             .maxMessageLength(MAX_MESSAGE)
+            .maxFragmentsPerMessage(MAX_FRAGMENTS)
             .allowedRsvBits((options & 2) != 0 ? Frame.RSV1 : 0)
             .validateUtf8((options & 8) == 0)
             .maskingKeySource(() -> 0x12345678)
