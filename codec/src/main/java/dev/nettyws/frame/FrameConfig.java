@@ -15,6 +15,11 @@ public final class FrameConfig {
     public static final int DEFAULT_MAX_FRAME_PAYLOAD_LENGTH = 1 << 20;
     /** Default {@link #maxMessageLength()}: 1 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 20;
+    /**
+     * Default {@link #maxFragmentsPerMessage()}: 131,072 (2^17) frames, twice what a 4 MiB message in 64-byte
+     * fragments needs (the most fragmented case of the Autobahn test suite).
+     */
+    public static final int DEFAULT_MAX_FRAGMENTS_PER_MESSAGE = 1 << 17;
 
     /** Server defaults: masked input required, 1 MiB frames and messages, no RSV bits, UTF-8 validated. */
     public static final FrameConfig SERVER_DEFAULT = builder().role(Role.SERVER).build();
@@ -24,6 +29,7 @@ public final class FrameConfig {
     private final Role role;
     private final int maxFramePayloadLength;
     private final int maxMessageLength;
+    private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
     private final MaskingKeySource maskingKeySource;
@@ -32,6 +38,7 @@ public final class FrameConfig {
         this.role = builder.role;
         this.maxFramePayloadLength = builder.maxFramePayloadLength;
         this.maxMessageLength = builder.maxMessageLength;
+        this.maxFragmentsPerMessage = builder.maxFragmentsPerMessage;
         this.allowedRsvBits = builder.allowedRsvBits;
         this.validateUtf8 = builder.validateUtf8;
         this.maskingKeySource = builder.maskingKeySource;
@@ -66,6 +73,16 @@ public final class FrameConfig {
     }
 
     /**
+     * The most frames one data message may consist of (its first frame and its continuations, RFC 6455 §5.4); one
+     * more fails the connection with 1009 (message too big) as soon as its header arrives. The size limits alone do
+     * not bound the work a message causes: empty fragments add nothing to its length, so without this limit a peer
+     * could keep a message going with six-byte frames forever, each one an object and a trip down the pipeline.
+     */
+    public int maxFragmentsPerMessage() {
+        return maxFragmentsPerMessage;
+    }
+
+    /**
      * The RSV bits a negotiated extension gives meaning to ({@link Frame#RSV1} for permessage-deflate), 0 when no
      * extension is in use. Allowed bits may appear on the first frame of a data message only (RFC 7692 §6); anywhere
      * else, and any bit not allowed, is a protocol error.
@@ -87,7 +104,8 @@ public final class FrameConfig {
     @Override
     public String toString() {
         return "FrameConfig(role=" + role + ", maxFramePayloadLength=" + maxFramePayloadLength
-            + ", maxMessageLength=" + maxMessageLength + ", allowedRsvBits=0x" + Integer.toHexString(allowedRsvBits)
+            + ", maxMessageLength=" + maxMessageLength + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage
+            + ", allowedRsvBits=0x" + Integer.toHexString(allowedRsvBits)
             + ", validateUtf8=" + validateUtf8 + ')';
     }
 
@@ -96,6 +114,7 @@ public final class FrameConfig {
         private Role role = Role.SERVER;
         private int maxFramePayloadLength = DEFAULT_MAX_FRAME_PAYLOAD_LENGTH;
         private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
+        private int maxFragmentsPerMessage = DEFAULT_MAX_FRAGMENTS_PER_MESSAGE;
         private int allowedRsvBits;
         private boolean validateUtf8 = true;
         private MaskingKeySource maskingKeySource = MaskingKeySource.secure();
@@ -107,6 +126,7 @@ public final class FrameConfig {
             this.role = config.role;
             this.maxFramePayloadLength = config.maxFramePayloadLength;
             this.maxMessageLength = config.maxMessageLength;
+            this.maxFragmentsPerMessage = config.maxFragmentsPerMessage;
             this.allowedRsvBits = config.allowedRsvBits;
             this.validateUtf8 = config.validateUtf8;
             this.maskingKeySource = config.maskingKeySource;
@@ -135,6 +155,12 @@ public final class FrameConfig {
             return maxFramePayloadLength(max).maxMessageLength(max);
         }
 
+        /** See {@link FrameConfig#maxFragmentsPerMessage()}; at least 1 (1 forbids fragmented messages). */
+        public Builder maxFragmentsPerMessage(int maxFragmentsPerMessage) {
+            this.maxFragmentsPerMessage = maxFragmentsPerMessage;
+            return this;
+        }
+
         /** See {@link FrameConfig#allowedRsvBits()}. */
         public Builder allowedRsvBits(int allowedRsvBits) {
             this.allowedRsvBits = allowedRsvBits;
@@ -156,8 +182,8 @@ public final class FrameConfig {
         /**
          * Checks the values and builds the configuration.
          *
-         * @throws IllegalArgumentException if a limit is negative, the message limit is below the frame limit, or
-         *     the RSV mask has bits outside RSV1-RSV3
+         * @throws IllegalArgumentException if a limit is negative, the message limit is below the frame limit, the
+         *     fragment limit is below 1, or the RSV mask has bits outside RSV1-RSV3
          */
         public FrameConfig build() {
             if (maxFramePayloadLength < 0) {
@@ -166,6 +192,9 @@ public final class FrameConfig {
             if (maxMessageLength < maxFramePayloadLength) {
                 throw new IllegalArgumentException("maxMessageLength (" + maxMessageLength
                     + ") must be >= maxFramePayloadLength (" + maxFramePayloadLength + ')');
+            }
+            if (maxFragmentsPerMessage < 1) {
+                throw new IllegalArgumentException("maxFragmentsPerMessage must be >= 1: " + maxFragmentsPerMessage);
             }
             if ((allowedRsvBits & ~Frame.RSV_MASK) != 0) {
                 throw new IllegalArgumentException("allowedRsvBits must combine RSV1, RSV2 and RSV3: 0x"

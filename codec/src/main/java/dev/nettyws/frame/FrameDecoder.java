@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Turns bytes into {@link Frame}s (RFC 6455 §5.2) and enforces every framing rule of the RFC on the way: masking
  * by role (§5.1), reserved bits and opcodes, control frame limits (§5.5), fragmentation order (§5.4), minimal
- * length encoding, size limits, UTF-8 of text messages and close reasons (§8.1), and close codes (§7.4).
+ * length encoding, size and fragment-count limits, UTF-8 of text messages and close reasons (§8.1), and close codes
+ * (§7.4).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -37,7 +38,9 @@ import java.util.List;
  * {@link CloseFrame} with the matching code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short
  * reason, closes the channel once it is written, and raises a {@link ProtocolViolationException} carrying the code
  * for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}
- * must sit in front of the decoder (closer to the head of the pipeline).
+ * must sit in front of the decoder (closer to the head of the pipeline). If that encoder has already written a close
+ * frame (our side started the close handshake and the peer broke a rule before answering), no second one is sent
+ * (§5.5.1) and the channel is closed at once.
  *
  * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
  * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
@@ -70,6 +73,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final Role role;
     private final int maxFramePayloadLength;
     private final int maxMessageLength;
+    private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
 
@@ -89,6 +93,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private boolean messageIsText;
     private boolean messageUsesExtension;
     private long messageLength;
+    private int messageFrames;
     private int utf8State;
 
     /**
@@ -100,6 +105,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.role = config.role();
         this.maxFramePayloadLength = config.maxFramePayloadLength();
         this.maxMessageLength = config.maxMessageLength();
+        this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
         this.allowedRsvBits = config.allowedRsvBits();
         this.validateUtf8 = config.validateUtf8();
         setCumulator(WRITABLE_MERGE);
@@ -177,11 +183,16 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 messageIsText = op == Opcode.TEXT;
                 messageUsesExtension = (b0 & Frame.RSV_MASK) != 0;
                 messageLength = 0;
+                messageFrames = 0;
                 utf8State = Utf8Validator.ACCEPT;
             }
             messageLength += length;
             if (messageLength > maxMessageLength) {
                 throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength);
+            }
+            if (++messageFrames > maxFragmentsPerMessage) {
+                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxFragmentsPerMessage
+                    + " frames");
             }
             inFragmentedMessage = !fin;
         }
@@ -315,17 +326,23 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     /**
      * The one exit for every violation (§7.1.7 "Fail the WebSocket Connection"): discard input, send one close frame
-     * with {@code status}, close once it is written, and return the exception for the caller to throw.
+     * with {@code status} (unless this endpoint already sent one, §5.5.1), close once it is written, and return the
+     * exception for the caller to throw.
      */
     private ProtocolViolationException fail(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
         state = State.FAILED;
         in.skipBytes(in.readableBytes());
-        if (ctx.channel().isActive()) {
+        if (ctx.channel().isActive() && !closeFrameSent(ctx)) {
             ctx.writeAndFlush(new CloseFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();
         }
         return new ProtocolViolationException(status, reason);
+    }
+
+    private static boolean closeFrameSent(ChannelHandlerContext ctx) {
+        FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
+        return encoder != null && encoder.isCloseFrameWritten();
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */

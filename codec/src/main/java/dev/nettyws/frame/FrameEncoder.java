@@ -30,6 +30,7 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     private final boolean mask;
     private final MaskingKeySource maskingKeys;
+    private boolean closeFrameWritten;
 
     /**
      * Creates an encoder.
@@ -42,8 +43,20 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         this.maskingKeys = config.maskingKeySource();
     }
 
+    /**
+     * Whether a {@link CloseFrame} has been written through this encoder. {@link FrameDecoder} asks before failing
+     * the connection, so that an endpoint never sends a second close frame (RFC 6455 §5.5.1). A close frame written
+     * as bytes encoded beforehand ({@link #encode(ByteBufAllocator, Frame)}) is not seen.
+     */
+    public boolean isCloseFrameWritten() {
+        return closeFrameWritten;
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof CloseFrame) {
+            closeFrameWritten = true;
+        }
         if (!mask && msg instanceof Frame) {
             Frame frame = (Frame) msg;
             ByteBuf payload = frame.content();

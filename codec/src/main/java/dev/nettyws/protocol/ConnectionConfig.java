@@ -5,9 +5,9 @@ import java.util.Objects;
 
 /**
  * The settings of one connection's {@link ConnectionHandler}: how long a close handshake may take, when an idle
- * connection is closed, when keepalive pings are sent, and whether pongs reach the application. Immutable; build one
- * with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}. The same configuration serves
- * servers and clients.
+ * connection is closed, when keepalive pings are sent, whether pongs reach the application, and when a peer that
+ * does not read is cut off. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and
+ * {@link #toBuilder()}. The same configuration serves servers and clients.
  *
  * <p>Safe to share between channels and threads.
  */
@@ -16,9 +16,14 @@ public final class ConnectionConfig {
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #idleTimeout()}: 5 minutes. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** Default {@link #writeStallTimeout()}: 30 seconds. */
+    public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #maxPendingWriteBytes()}: 16 MiB. */
+    public static final long DEFAULT_MAX_PENDING_WRITE_BYTES = 16L << 20;
 
     /**
-     * Defaults: 5 s close timeout, 5 min idle timeout, no keepalive pings, pongs not forwarded.
+     * Defaults: 5 s close timeout, 5 min idle timeout, no keepalive pings, pongs not forwarded, 30 s write stall
+     * timeout, 16 MiB of queued outbound bytes at most.
      *
      * <p>The idle timeout is finite so that a peer which vanished without a TCP FIN or RST (a phone that changed
      * networks, a crashed host) does not hold its connection forever. It counts the application's writes as activity,
@@ -32,12 +37,16 @@ public final class ConnectionConfig {
     private final Duration idleTimeout;
     private final Duration pingInterval;
     private final boolean forwardPongs;
+    private final Duration writeStallTimeout;
+    private final long maxPendingWriteBytes;
 
     private ConnectionConfig(Builder builder) {
         this.closeTimeout = builder.closeTimeout;
         this.idleTimeout = builder.idleTimeout;
         this.pingInterval = builder.pingInterval;
         this.forwardPongs = builder.forwardPongs;
+        this.writeStallTimeout = builder.writeStallTimeout;
+        this.maxPendingWriteBytes = builder.maxPendingWriteBytes;
     }
 
     /** A builder holding the defaults of {@link #DEFAULT}. */
@@ -85,10 +94,34 @@ public final class ConnectionConfig {
         return forwardPongs;
     }
 
+    /**
+     * How long the channel may stay unwritable (more than its high water mark of outbound bytes queued) without any
+     * of the queued bytes reaching the peer, before the connection is failed with 1008 (policy violation), reason
+     * {@code "write stalled"}: the peer stopped reading. A peer that reads slowly but steadily is not affected, however
+     * long it takes. TCP is closed at once, without a close frame, which would only queue behind the bytes the peer
+     * does not read. {@link Duration#ZERO} turns this off.
+     */
+    public Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    /**
+     * The most outbound bytes that may be queued on the channel (written and not yet sent, see
+     * {@code ChannelOutboundBuffer.totalPendingWriteBytes()}). A write that leaves more queued while the channel is
+     * unwritable fails the connection at once with 1008 (policy violation), reason {@code "too many bytes queued"},
+     * closing TCP without a close frame. It bounds the memory an application that ignores
+     * {@code Channel.isWritable()} can pile up for a slow peer; it must exceed the largest message the application
+     * writes plus the high water mark. 0 turns it off.
+     */
+    public long maxPendingWriteBytes() {
+        return maxPendingWriteBytes;
+    }
+
     @Override
     public String toString() {
         return "ConnectionConfig(closeTimeout=" + closeTimeout + ", idleTimeout=" + idleTimeout + ", pingInterval="
-            + pingInterval + ", forwardPongs=" + forwardPongs + ')';
+            + pingInterval + ", forwardPongs=" + forwardPongs + ", writeStallTimeout=" + writeStallTimeout
+            + ", maxPendingWriteBytes=" + maxPendingWriteBytes + ')';
     }
 
     /** Builds a {@link ConnectionConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -97,6 +130,8 @@ public final class ConnectionConfig {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration pingInterval = Duration.ZERO;
         private boolean forwardPongs;
+        private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
+        private long maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
 
         private Builder() {
         }
@@ -106,6 +141,8 @@ public final class ConnectionConfig {
             this.idleTimeout = config.idleTimeout;
             this.pingInterval = config.pingInterval;
             this.forwardPongs = config.forwardPongs;
+            this.writeStallTimeout = config.writeStallTimeout;
+            this.maxPendingWriteBytes = config.maxPendingWriteBytes;
         }
 
         /** See {@link ConnectionConfig#closeTimeout()}; positive. */
@@ -132,11 +169,24 @@ public final class ConnectionConfig {
             return this;
         }
 
+        /** See {@link ConnectionConfig#writeStallTimeout()}; zero for none. */
+        public Builder writeStallTimeout(Duration writeStallTimeout) {
+            this.writeStallTimeout = Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
+            return this;
+        }
+
+        /** See {@link ConnectionConfig#maxPendingWriteBytes()}; zero for none. */
+        public Builder maxPendingWriteBytes(long maxPendingWriteBytes) {
+            this.maxPendingWriteBytes = maxPendingWriteBytes;
+            return this;
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the close timeout is not positive, a duration is negative or too long
-         *     to count in nanoseconds, or the ping interval is not shorter than a set idle timeout
+         *     to count in nanoseconds, the ping interval is not shorter than a set idle timeout, or the pending
+         *     bytes limit is negative
          */
         public ConnectionConfig build() {
             if (closeTimeout.isZero() || closeTimeout.isNegative()) {
@@ -145,6 +195,10 @@ public final class ConnectionConfig {
             checkNanos("closeTimeout", closeTimeout);
             checkNanos("idleTimeout", idleTimeout);
             checkNanos("pingInterval", pingInterval);
+            checkNanos("writeStallTimeout", writeStallTimeout);
+            if (maxPendingWriteBytes < 0) {
+                throw new IllegalArgumentException("maxPendingWriteBytes must be >= 0: " + maxPendingWriteBytes);
+            }
             if (!idleTimeout.isZero() && !pingInterval.isZero() && pingInterval.compareTo(idleTimeout) >= 0) {
                 throw new IllegalArgumentException("pingInterval (" + pingInterval + ") must be shorter than"
                     + " idleTimeout (" + idleTimeout + ')');

@@ -17,6 +17,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -67,6 +68,15 @@ import java.util.Objects;
  * Both use tasks scheduled on the channel's event loop and its {@link Ticker}, so tests can advance time with
  * {@code EmbeddedChannel.advanceTimeBy}.
  *
+ * <p><b>Peers that do not read.</b> The channel's write buffer water marks make {@code isWritable()} false while more
+ * than the high mark is queued; well-behaved applications then stop producing. Two limits catch the peer that never
+ * reads, whatever the application does: when the channel has been unwritable for
+ * {@link ConnectionConfig#writeStallTimeout()} without any queued byte leaving, and when a write leaves more than
+ * {@link ConnectionConfig#maxPendingWriteBytes()} queued, the connection is failed with 1008 (policy violation):
+ * TCP is closed at once, without a close frame that would only queue behind the unread bytes (§7.1.7), and the
+ * closed event reports 1008 with reason {@value #WRITE_STALL_REASON} or {@value #PENDING_LIMIT_REASON}. Pongs cannot
+ * pile up either (see above), so a peer that floods pings without reading ends the same way.
+ *
  * <p><b>Buffers.</b> Frames passed on belong to the next handler. Pings, unforwarded pongs, close frames and refused
  * writes are released here; a pong reuses its ping's payload. A pending pong's payload is released when it is
  * replaced, when the peer's close arrives, and when the channel becomes inactive or the handler is removed.
@@ -96,12 +106,18 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     /** The close reason used when the idle timeout closes a connection. */
     public static final String IDLE_TIMEOUT_REASON = "idle timeout";
+    /** The reason reported when {@link ConnectionConfig#writeStallTimeout()} fails a connection. */
+    public static final String WRITE_STALL_REASON = "write stalled";
+    /** The reason reported when {@link ConnectionConfig#maxPendingWriteBytes()} fails a connection. */
+    public static final String PENDING_LIMIT_REASON = "too many bytes queued";
 
     private final Role role;
     private final ConnectionConfig config;
     private final long closeTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long pingIntervalNanos;
+    private final long writeStallNanos;
+    private final long maxPendingWriteBytes;
 
     private ChannelHandlerContext ctx;
     private Ticker ticker;
@@ -130,6 +146,11 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     private long lastWriteNanos;
     private long lastPingNanos;
 
+    // Write stall detection while the channel is unwritable: bytes queued at the last check, and added since.
+    private ScheduledFuture<?> stallTimer;
+    private long pendingAtCheck;
+    private long addedSinceCheck;
+
     /**
      * Creates a handler.
      *
@@ -142,6 +163,8 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         this.closeTimeoutNanos = config.closeTimeout().toNanos();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
         this.pingIntervalNanos = config.pingInterval().toNanos();
+        this.writeStallNanos = config.writeStallTimeout().toNanos();
+        this.maxPendingWriteBytes = config.maxPendingWriteBytes();
     }
 
     /**
@@ -233,7 +256,13 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (pendingPong != null && ctx.channel().isWritable()) {
+        boolean writable = ctx.channel().isWritable();
+        if (writable) {
+            cancelStallTimer();
+        } else {
+            startStallTimer(ctx);
+        }
+        if (pendingPong != null && writable) {
             ByteBuf payload = pendingPong;
             pendingPong = null;
             ctx.writeAndFlush(new PongFrame(payload));
@@ -284,9 +313,9 @@ public class ConnectionHandler extends ChannelDuplexHandler {
             if (idleTimerStarted) {
                 lastWriteNanos = ticker.nanoTime();
             }
-            ctx.write(msg, promise);
+            writeCounted(ctx, msg, promise);
         } else if (state == State.CLOSE_SENT && (msg instanceof PingFrame || msg instanceof PongFrame)) {
-            ctx.write(msg, promise);
+            writeCounted(ctx, msg, promise);
         } else {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new WebSocketClosedException(state == State.CLOSE_SENT
@@ -307,6 +336,83 @@ public class ConnectionHandler extends ChannelDuplexHandler {
             }
         }
         ctx.close(promise);
+    }
+
+    /**
+     * Writes, and while the channel is unwritable counts the bytes the write queued (for the stall check) and
+     * enforces the pending bytes limit. A writable channel pays for one {@code isWritable()} call.
+     */
+    private void writeCounted(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Channel channel = ctx.channel();
+        long before = channel.isWritable() ? -1 : pendingBytes(channel);
+        ctx.write(msg, promise);
+        if (channel.isWritable()) {
+            return;
+        }
+        long after = pendingBytes(channel);
+        if (before >= 0) {
+            // Measured around a write without a flush, so the difference is what this write queued.
+            addedSinceCheck += Math.max(0, after - before);
+        }
+        if (maxPendingWriteBytes > 0 && after > maxPendingWriteBytes) {
+            failSlowPeer(ctx, PENDING_LIMIT_REASON);
+        }
+    }
+
+    /**
+     * Bytes queued and not yet sent. The transport writes a large buffer in parts and counts it as pending until the
+     * last part is out, so the part already sent of the buffer at the head of the queue is taken off.
+     */
+    private static long pendingBytes(Channel channel) {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes() - buffer.currentProgress();
+    }
+
+    private void startStallTimer(ChannelHandlerContext ctx) {
+        if (writeStallNanos == 0 || stallTimer != null || !ctx.channel().isActive()) {
+            return;
+        }
+        pendingAtCheck = pendingBytes(ctx.channel());
+        addedSinceCheck = 0;
+        stallTimer = ctx.executor().schedule(this::checkStall, writeStallNanos, NANOSECONDS);
+    }
+
+    /** Runs a stall timeout after the channel became unwritable: fails the connection unless bytes left since. */
+    private void checkStall() {
+        stallTimer = null;
+        Channel channel = ctx.channel();
+        if (!channel.isActive() || channel.isWritable()) {
+            return;
+        }
+        long pending = pendingBytes(channel);
+        if (pendingAtCheck + addedSinceCheck - pending > 0) {
+            // Some queued bytes reached the peer: it reads, slowly. Check again after another period.
+            startStallTimer(ctx);
+            return;
+        }
+        failSlowPeer(ctx, WRITE_STALL_REASON);
+    }
+
+    private void cancelStallTimer() {
+        if (stallTimer != null) {
+            stallTimer.cancel(false);
+            stallTimer = null;
+        }
+    }
+
+    /**
+     * Fails the connection of a peer that does not read (§7.1.7): no close frame, which would queue behind the bytes
+     * it does not read; TCP closes at once, and the closed event reports 1008.
+     */
+    private void failSlowPeer(ChannelHandlerContext ctx, String reason) {
+        if (violationCode == 0) {
+            violationCode = CloseStatus.POLICY_VIOLATION;
+            violationReason = reason;
+        }
+        state = State.CLOSED;
+        releasePendingPong();
+        cancelTimers();
+        ctx.close();
     }
 
     private void onPing(ChannelHandlerContext ctx, PingFrame ping) {
@@ -496,6 +602,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     private void cancelTimers() {
         cancelIdleTimer();
+        cancelStallTimer();
         if (closeTimer != null) {
             closeTimer.cancel(false);
             closeTimer = null;

@@ -1,10 +1,12 @@
 package dev.nettyws.server;
 
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -12,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A listening server socket and the event loop group behind it, for examples and tests: {@link #bind} starts one,
- * {@link #close()} stops it. One group serves both accepting and connection I/O (accepting is cheap; a second group
- * would only add threads); pass 0 threads for Netty's default of twice the cores.
+ * {@link #close()} stops it, ending every open WebSocket connection with 1001 (going away) first. One group serves
+ * both accepting and connection I/O (accepting is cheap; a second group would only add threads); pass 0 threads for
+ * Netty's default of twice the cores.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the group's own event loops, and more than
  * once.
@@ -24,11 +27,13 @@ public final class BoundServer implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final Channel channel;
+    private final OpenConnections connections;
 
-    private BoundServer(Transport transport, EventLoopGroup group, Channel channel) {
+    private BoundServer(Transport transport, EventLoopGroup group, Channel channel, OpenConnections connections) {
         this.transport = transport;
         this.group = group;
         this.channel = channel;
+        this.connections = connections;
     }
 
     /**
@@ -50,16 +55,23 @@ public final class BoundServer implements AutoCloseable {
         Objects.requireNonNull(childHandler, "childHandler");
         Transport resolved = transport.resolve();
         EventLoopGroup group = resolved.newEventLoopGroup(ioThreads, "nettyws-" + resolved.displayName());
+        OpenConnections connections = new OpenConnections();
         boolean bound = false;
         try {
             ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(resolved.serverChannelClass())
-                .childHandler(childHandler)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(childHandler);
+                    }
+                })
                 .bind(address)
                 .sync();
             bound = true;
-            return new BoundServer(resolved, group, bind.channel());
+            return new BoundServer(resolved, group, bind.channel(), connections);
         } finally {
             if (!bound) {
                 group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -82,18 +94,29 @@ public final class BoundServer implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
+    /** The accepted connections that are still open. */
+    public OpenConnections connections() {
+        return connections;
+    }
+
     /** Completes when the listening channel closes. */
     public ChannelFuture closeFuture() {
         return channel.closeFuture();
     }
 
     /**
-     * Stops listening and shuts the event loop group down, which closes every connection without a close handshake;
-     * waits at most {@value #CLOSE_TIMEOUT_SECONDS} seconds for each step.
+     * Stops listening, ends the open connections ({@link OpenConnections#closeAll}: WebSocket connections get a close
+     * frame with 1001 going away and reason {@value OpenConnections#GOING_AWAY_REASON}, others are closed), waits for
+     * them to close (each WebSocket connection's close timeout bounds its handshake), and shuts the event loop group
+     * down, which closes whatever is still open. Waits at most {@value #CLOSE_TIMEOUT_SECONDS} seconds for each step.
      */
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!group.isShuttingDown()) {
+            connections.closeAll(CloseStatus.GOING_AWAY, OpenConnections.GOING_AWAY_REASON)
+                .awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 }

@@ -22,7 +22,10 @@ import java.util.Objects;
  * {@code channelWritabilityChanged} each time. Applications that can produce faster than a peer reads must respect
  * it: stop producing (or stop reading, {@code channel.config().setAutoRead(false)}, for a request/response service)
  * while the channel is unwritable, and resume on {@code channelWritabilityChanged}; or drop or coalesce messages for
- * that peer (a broadcast to a slow subscriber), or close it with 1008 or 1013 when it stays unwritable.
+ * that peer (a broadcast to a slow subscriber). Whatever the application does, the connection handler fails a
+ * connection with 1008 when its peer stops reading ({@link ConnectionConfig#writeStallTimeout()}, 30 s) or more than
+ * {@link ConnectionConfig#maxPendingWriteBytes()} (16 MiB) pile up; raise the latter above the largest message the
+ * application writes.
  *
  * <p>Immutable and safe to share between channels and threads.
  */

@@ -39,8 +39,10 @@ class FrameConfigTest {
         FrameConfig changed = config.toBuilder().maxMessageLength(300).build();
         assertEquals(300, changed.maxMessageLength());
         assertEquals(200, config.maxMessageLength());
-        assertEquals("FrameConfig(role=CLIENT, maxFramePayloadLength=100, maxMessageLength=200, allowedRsvBits=0x40,"
-            + " validateUtf8=false)", config.toString());
+        assertEquals("FrameConfig(role=CLIENT, maxFramePayloadLength=100, maxMessageLength=200,"
+            + " maxFragmentsPerMessage=131072, allowedRsvBits=0x40, validateUtf8=false)", config.toString());
+        assertEquals(7, config.toBuilder().maxFragmentsPerMessage(7).build().toBuilder().build()
+            .maxFragmentsPerMessage());
     }
 
     @Test

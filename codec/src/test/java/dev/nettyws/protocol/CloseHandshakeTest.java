@@ -423,7 +423,9 @@ class CloseHandshakeTest {
         // A reserved opcode (§5.2) while we wait for the answer.
         ch.writeInbound(Hex.buf("83 80 00 00 00 00"));
         List<Frame> sent = sentFrames(ch, Role.SERVER);
-        assertEquals(CloseStatus.PROTOCOL_ERROR, ((CloseFrame) sent.get(sent.size() - 1)).statusCode());
+        // §5.5.1: our close frame was the one close frame; the violation closes TCP without a second one.
+        assertEquals(1, sent.size(), sent::toString);
+        assertEquals(CloseStatus.NORMAL_CLOSURE, ((CloseFrame) sent.get(0)).statusCode());
         releaseAll(sent);
         assertFalse(ch.isOpen());
         events.assertClosed(CloseStatus.PROTOCOL_ERROR, "reserved opcode 3", false, false);

@@ -1,5 +1,6 @@
 package dev.nettyws.example;
 
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
@@ -29,12 +30,17 @@ public final class ExampleServer implements AutoCloseable {
     /**
      * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
      * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
+     * room for two such messages in the outbound queue (an echo is written before {@link EchoHandler} stops reading),
      * the defaults otherwise.
      *
      * @param maxMessageBytes the frame, message and aggregation limit, in bytes
      */
     public static WebSocketServerConfig echoConfig(int maxMessageBytes) {
-        return WebSocketServerConfig.builder().path(ECHO_PATH).maxMessageLength(maxMessageBytes).build();
+        ConnectionConfig connection = ConnectionConfig.DEFAULT.toBuilder()
+            .maxPendingWriteBytes(Math.max(ConnectionConfig.DEFAULT_MAX_PENDING_WRITE_BYTES, 2L * maxMessageBytes))
+            .build();
+        return WebSocketServerConfig.builder().path(ECHO_PATH).maxMessageLength(maxMessageBytes)
+            .connection(connection).build();
     }
 
     /**
@@ -49,8 +55,24 @@ public final class ExampleServer implements AutoCloseable {
      */
     public static ExampleServer start(Transport transport, InetSocketAddress address, int maxMessageBytes,
                                       ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echoConfig(maxMessageBytes), listener);
+    }
+
+    /**
+     * Starts the server with a configuration of its own for {@code /echo}, for example {@link #echoConfig} with
+     * shorter timeouts for a test.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param config the endpoint's configuration; its path should be {@link #ECHO_PATH}
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig config,
+                                      ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        WebSocketServerInitializer initializer = new WebSocketServerInitializer(echoConfig(maxMessageBytes),
+        WebSocketServerInitializer initializer = new WebSocketServerInitializer(config,
             () -> new EchoHandler(listener));
         return new ExampleServer(BoundServer.bind(transport, 0, address, initializer));
     }
@@ -80,7 +102,10 @@ public final class ExampleServer implements AutoCloseable {
         server.closeFuture().awaitUninterruptibly();
     }
 
-    /** Stops listening and closes every connection. */
+    /**
+     * Stops listening and ends every connection: WebSocket connections get a close frame with 1001 (going away) and
+     * close with the close handshake or their close timeout, others close at once (see {@link BoundServer#close()}).
+     */
     @Override
     public void close() {
         server.close();

@@ -1,0 +1,74 @@
+package dev.nettyws.server;
+
+import dev.nettyws.frame.CloseFrame;
+import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.protocol.ConnectionHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+/**
+ * The open connections of a server, so that shutting it down ends them properly: {@link #closeAll} sends every
+ * WebSocket connection a close frame (1001 going away, RFC 6455 §7.4.1, for a shutdown) and closes the others (plain
+ * HTTP, handshakes in progress) at once. A WebSocket connection then ends with the close handshake, or when its
+ * {@link ConnectionHandler}'s close timeout runs out; its application hears of it through the usual closed event.
+ *
+ * <p>{@link BoundServer} registers every accepted connection and calls {@link #closeAll} when it is closed. A server
+ * with its own {@code ServerBootstrap} adds each accepted channel with {@link #add} (for example first thing in its
+ * child {@code ChannelInitializer}) and calls {@link #closeAll} before shutting its event loops down. Closed
+ * channels leave the set by themselves.
+ *
+ * <p>Thread-safe; every method may be called from any thread. Holds no buffers.
+ */
+public final class OpenConnections {
+    /** The reason of the close frame {@link BoundServer#close()} sends. */
+    public static final String GOING_AWAY_REASON = "server shutting down";
+
+    private final ChannelGroup channels = new DefaultChannelGroup("nettyws-connections",
+        GlobalEventExecutor.INSTANCE);
+
+    /** Adds an open connection; it is removed when it closes. */
+    public void add(Channel channel) {
+        channels.add(channel);
+    }
+
+    /** How many connections are open. */
+    public int size() {
+        return channels.size();
+    }
+
+    /**
+     * Starts ending every open connection: a WebSocket connection (one with a {@link ConnectionHandler}) gets a
+     * close frame with {@code statusCode} and {@code reason} and runs the close handshake; one with only a
+     * {@link FrameEncoder} gets the close frame and is closed once it is written; any other is closed at once. Runs on
+     * each channel's event loop. Does not wait.
+     *
+     * @param statusCode a close code valid on the wire, usually 1001 (going away)
+     * @param reason a reason of at most 123 UTF-8 bytes, or null
+     * @return completes when every connection open at the time of the call is closed
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     */
+    public ChannelGroupFuture closeAll(int statusCode, String reason) {
+        new CloseFrame(statusCode, reason).release();
+        ChannelGroupFuture closed = channels.newCloseFuture();
+        for (Channel channel : channels) {
+            channel.eventLoop().execute(() -> end(channel, statusCode, reason));
+        }
+        return closed;
+    }
+
+    private static void end(Channel channel, int statusCode, String reason) {
+        if (!channel.isActive()) {
+            channel.close();
+        } else if (channel.pipeline().get(ConnectionHandler.class) != null) {
+            ConnectionHandler.close(channel, statusCode, reason);
+        } else if (channel.pipeline().get(FrameEncoder.class) != null) {
+            channel.writeAndFlush(new CloseFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}
