@@ -22,6 +22,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -274,6 +275,14 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ProtocolViolationException violation = findViolation(cause);
         if (violation == null) {
+            if (cause instanceof IOException && state == State.OPEN) {
+                // The transport failed (a reset, a broken pipe) and Netty closes the channel itself. A handler further
+                // on that closes on any exception must not make this look like our close: no close frame can be
+                // delivered, and the end is the peer's or the network's doing (1006, remote, §7.1.5).
+                state = State.CLOSED;
+                releasePendingPong();
+                cancelIdleTimer();
+            }
             ctx.fireExceptionCaught(cause);
             return;
         }
