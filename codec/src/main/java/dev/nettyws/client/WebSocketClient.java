@@ -72,6 +72,9 @@ public final class WebSocketClient implements AutoCloseable {
     public static final AttributeKey<ClientHandshakeCompletedEvent> HANDSHAKE =
         AttributeKey.valueOf(WebSocketClient.class, "HANDSHAKE");
 
+    /** The name of the {@link ClientHandshaker} in the pipeline, until the handshake ends. */
+    public static final String HANDSHAKER_NAME = "ws-handshaker";
+
     /** The name of the {@link ConnectionHandler} in the pipeline. */
     public static final String CONNECTION_NAME = "ws-connection";
 
@@ -181,9 +184,7 @@ public final class WebSocketClient implements AutoCloseable {
                     if (ClientHandshaker.isSecure(uri)) {
                         pipeline.addLast("ws-tls", newSslHandler(ch, sniHost, port));
                     }
-                    ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
-                        (p, after, handshake) -> addWebSocketHandlers(p, after, application));
-                    pipeline.addLast("ws-handshaker", handshaker);
+                    ClientHandshaker handshaker = install(pipeline, uri, config, application);
                     handshaker.handshakeFuture().addListener(done -> {
                         if (done.isSuccess()) {
                             ch.attr(HANDSHAKE).set(handshaker.handshakeFuture().getNow());
@@ -230,7 +231,33 @@ public final class WebSocketClient implements AutoCloseable {
         return handler;
     }
 
-    private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ChannelHandler application) {
+    /**
+     * Adds the client side of a WebSocket connection to the end of a pipeline whose transport (and TLS, if any) is in
+     * place: the handshaker, which sends the opening handshake as soon as the channel is active and, once the server
+     * accepted it, replaces itself by the frame codec, the {@link ConnectionHandler}, the {@link MessageAggregator}
+     * when aggregating, and {@code application}. {@link #connect} uses it; tests use it on an
+     * {@link io.netty.channel.embedded.EmbeddedChannel} (the nettyws test kit does).
+     *
+     * @param pipeline the channel's pipeline
+     * @param uri the {@code ws://} or {@code wss://} URI of the request
+     * @param config the client's settings (its transport, group and TLS settings are not used here)
+     * @param application the handler to add once the handshake succeeded
+     * @return the handshaker, whose {@link ClientHandshaker#handshakeFuture()} tells how the handshake ended
+     * @throws IllegalArgumentException if the URI is not a WebSocket URI
+     */
+    public static ClientHandshaker install(ChannelPipeline pipeline, URI uri, WebSocketClientConfig config,
+                                           ChannelHandler application) {
+        ClientHandshaker.checkUri(uri);
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(application, "application");
+        ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
+            (p, after, handshake) -> addWebSocketHandlers(p, after, config, application));
+        pipeline.addLast(HANDSHAKER_NAME, handshaker);
+        return handshaker;
+    }
+
+    private static void addWebSocketHandlers(ChannelPipeline pipeline, String after, WebSocketClientConfig config,
+                                             ChannelHandler application) {
         pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
         String last = CONNECTION_NAME;
         if (config.aggregate()) {
