@@ -50,8 +50,9 @@ import javax.net.ssl.SSLParameters;
  * }</pre>
  *
  * <p><b>The pipeline</b> of a connected channel: {@code [SslHandler] - FrameEncoder - FrameDecoder -
- * ConnectionHandler - [MessageAggregator] - application}. The application handler is added when the handshake has
- * succeeded, so it sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
+ * [PerMessageInflater - PerMessageDeflater] - ConnectionHandler - [MessageAggregator] - application} (the deflate
+ * handlers when {@link WebSocketClientConfig#compression()} is set and the server accepted it). The application
+ * handler is added when the handshake has succeeded, so it sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
  * {@code channelActive}; the first frames follow. What was negotiated is also in the channel attribute
  * {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close handshake (a client waits for the
  * server to close TCP, at most the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent}
@@ -181,8 +182,8 @@ public final class WebSocketClient implements AutoCloseable {
                     if (ClientHandshaker.isSecure(uri)) {
                         pipeline.addLast("ws-tls", newSslHandler(ch, sniHost, port));
                     }
-                    ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
-                        (p, after, handshake) -> addWebSocketHandlers(p, after, application));
+                    ClientHandshaker handshaker = new ClientHandshaker(uri, config.upgradeHandshake(),
+                        config.frames(), (p, after, done) -> addWebSocketHandlers(p, after, done, application));
                     pipeline.addLast("ws-handshaker", handshaker);
                     handshaker.handshakeFuture().addListener(done -> {
                         if (done.isSuccess()) {
@@ -230,7 +231,11 @@ public final class WebSocketClient implements AutoCloseable {
         return handler;
     }
 
-    private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ChannelHandler application) {
+    private void addWebSocketHandlers(ChannelPipeline pipeline, String after, ClientHandshakeCompletedEvent handshake,
+            ChannelHandler application) {
+        if (config.compressionNegotiator() != null) {
+            after = config.compressionNegotiator().install(pipeline, after, config.frames(), handshake);
+        }
         pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
         String last = CONNECTION_NAME;
         if (config.aggregate()) {
