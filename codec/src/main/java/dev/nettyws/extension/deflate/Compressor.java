@@ -22,6 +22,8 @@ import java.util.zip.Deflater;
 abstract class Compressor {
     /** The bytes a sync flush ends with, which a final chunk drops (§7.2.1). */
     static final int TAIL_LENGTH = 4;
+    /** A non-final empty stored block: three header bits padded to a byte, LEN 0 and NLEN (RFC 1951 §3.2.4). */
+    private static final byte[] EMPTY_BLOCK = {0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     private static final FastThreadLocal<Compressor[]> SHARED = new FastThreadLocal<>() {
         @Override
@@ -79,6 +81,11 @@ abstract class Compressor {
         ByteBuf out = newOutput(alloc, length / 2 + 64);
         try {
             deflate(in, out);
+            if (!out.isReadable()) {
+                // zlib flushes nothing when nothing happened since the last flush (an empty message or fragment);
+                // an empty stored block keeps the stream byte-aligned and gives the final chunk its tail.
+                out.writeBytes(EMPTY_BLOCK);
+            }
             if (last) {
                 // A sync flush always ends with an empty stored block, whose LEN and NLEN are 00 00 ff ff.
                 if (out.readableBytes() < TAIL_LENGTH || out.getInt(out.writerIndex() - TAIL_LENGTH) != 0x0000ffff) {
