@@ -79,7 +79,7 @@ class DeflateRoundTripTest {
     }
 
     @ParameterizedTest
-    @MethodSource("largeCombinations")
+    @MethodSource("someCombinations")
     void section7_2_oneMebibyteMessagesRoundTripBothWays(PerMessageDeflateParameters agreed) {
         DeflatePair pair = new DeflatePair(agreed, COMPRESS_ALL);
         try {
@@ -89,13 +89,6 @@ class DeflateRoundTripTest {
         } finally {
             assertFalse(pair.finish());
         }
-    }
-
-    static Stream<Arguments> largeCombinations() {
-        return Stream.of(Arguments.of(new PerMessageDeflateParameters(false, false, 0, 0)),
-            Arguments.of(new PerMessageDeflateParameters(true, true, 0, 0)),
-            Arguments.of(new PerMessageDeflateParameters(false, true, 8, 10)),
-            Arguments.of(new PerMessageDeflateParameters(true, false, 12, 8)));
     }
 
     @Test
@@ -170,8 +163,16 @@ class DeflateRoundTripTest {
         }
     }
 
+    /** One of each kind: JDK and JZlib compressors, shared and own inflaters. */
+    static Stream<Arguments> someCombinations() {
+        return Stream.of(Arguments.of(new PerMessageDeflateParameters(false, false, 0, 0)),
+            Arguments.of(new PerMessageDeflateParameters(true, true, 0, 0)),
+            Arguments.of(new PerMessageDeflateParameters(false, true, 8, 10)),
+            Arguments.of(new PerMessageDeflateParameters(true, false, 12, 8)));
+    }
+
     @ParameterizedTest
-    @MethodSource("everyCombination")
+    @MethodSource("someCombinations")
     void section7_2_fragmentedMessagesWithInterleavedControlFrames(PerMessageDeflateParameters agreed) {
         DeflatePair pair = new DeflatePair(agreed, PerMessageDeflateConfig.DEFAULT);
         try {
