@@ -1,8 +1,6 @@
 package dev.nettyws.extension.deflate;
 
-import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ExtensionOffer;
@@ -95,7 +93,9 @@ public final class PerMessageDeflateClientNegotiator {
 
     /**
      * Validates the server's answer and, if it accepted permessage-deflate, replaces the frame decoder with one that
-     * allows RSV1 and adds a {@link PerMessageInflater} and a {@link PerMessageDeflater} after it. Call it from the
+     * allows RSV1 and adds a {@link PerMessageInflater} and a {@link PerMessageDeflater} after it (see
+     * {@link PerMessageDeflateServerNegotiator#install(ChannelPipeline, String, PerMessageDeflateParameters, Role,
+     * PerMessageDeflateConfig, FrameConfig)}). Call it from the
      * {@link dev.nettyws.handshake.ClientWebSocketInitializer}, before any frame has been read.
      *
      * @param pipeline the channel's pipeline
@@ -112,9 +112,6 @@ public final class PerMessageDeflateClientNegotiator {
         if (agreed == null) {
             return decoderName;
         }
-        pipeline.replace(decoderName, decoderName, new FrameDecoder(frames.toBuilder()
-            .allowedRsvBits(frames.allowedRsvBits() | Frame.RSV1).build()));
-        return PerMessageDeflateServerNegotiator.install(pipeline, decoderName, agreed, Role.CLIENT, config,
-            frames.maxMessageLength(), frames.validateUtf8());
+        return PerMessageDeflateServerNegotiator.install(pipeline, decoderName, agreed, Role.CLIENT, config, frames);
     }
 }

@@ -2,6 +2,7 @@ package dev.nettyws.extension.deflate;
 
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ExtensionOffer;
 import dev.nettyws.handshake.ServerExtensionNegotiator;
@@ -40,20 +41,18 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
     public static final String DEFLATER_NAME = "ws-deflater";
 
     private final PerMessageDeflateConfig config;
-    private final int maxMessageLength;
-    private final boolean validateUtf8;
+    private final FrameConfig frames;
 
     /**
      * Creates a negotiator.
      *
      * @param config what the server wants
-     * @param frames the connection's frame settings: inflated messages are limited to its
-     *     {@link FrameConfig#maxMessageLength()}, and text is validated if it {@link FrameConfig#validateUtf8()}
+     * @param frames the connection's frame settings (see {@link #install(ChannelPipeline, String,
+     *     PerMessageDeflateParameters, Role, PerMessageDeflateConfig, FrameConfig) install} for how they apply)
      */
     public PerMessageDeflateServerNegotiator(PerMessageDeflateConfig config, FrameConfig frames) {
         this.config = Objects.requireNonNull(config, "config");
-        this.maxMessageLength = frames.maxMessageLength();
-        this.validateUtf8 = frames.validateUtf8();
+        this.frames = Objects.requireNonNull(frames, "frames");
     }
 
     /** The configuration. */
@@ -127,7 +126,7 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
         @Override
         public String install(ChannelPipeline pipeline, String encoderName, String decoderName) {
             return PerMessageDeflateServerNegotiator.install(pipeline, decoderName, parameters, Role.SERVER, config,
-                maxMessageLength, validateUtf8);
+                frames);
         }
 
         @Override
@@ -137,15 +136,30 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
     }
 
     /**
-     * Adds the inflater and the deflater for {@code role} after {@code decoderName}.
+     * Sets up a connection on which permessage-deflate was agreed, before any frame has been read: replaces the
+     * frame decoder by one that allows RSV1 and whose size limits are {@link #wireBound widened} to what a message of
+     * the configured size may take when compressed (DEFLATE can grow incompressible data a little, and with context
+     * takeover a sender cannot fall back to sending it uncompressed); then adds a {@link PerMessageInflater}, which
+     * holds every message, compressed or not, to the configured {@link FrameConfig#maxMessageLength()}, and a
+     * {@link PerMessageDeflater} after it.
      *
+     * @param pipeline the channel's pipeline
+     * @param decoderName the name of its {@link FrameDecoder}
+     * @param parameters what was agreed
+     * @param role this endpoint's role
+     * @param config this endpoint's wishes (it may compress with a smaller window or without context takeover)
+     * @param frames this endpoint's frame settings
      * @return the name of the last handler added
      */
-    static String install(ChannelPipeline pipeline, String decoderName, PerMessageDeflateParameters parameters,
-            Role role, PerMessageDeflateConfig config, int maxMessageLength, boolean validateUtf8) {
+    public static String install(ChannelPipeline pipeline, String decoderName, PerMessageDeflateParameters parameters,
+            Role role, PerMessageDeflateConfig config, FrameConfig frames) {
+        FrameConfig wire = frames.toBuilder().allowedRsvBits(frames.allowedRsvBits() | Frame.RSV1)
+            .maxFramePayloadLength(wireBound(frames.maxFramePayloadLength()))
+            .maxMessageLength(wireBound(frames.maxMessageLength())).build();
+        pipeline.replace(decoderName, decoderName, new FrameDecoder(wire));
         Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
-        pipeline.addAfter(decoderName, INFLATER_NAME, new PerMessageInflater(maxMessageLength, validateUtf8,
-            parameters.noContextTakeover(peer)));
+        pipeline.addAfter(decoderName, INFLATER_NAME, new PerMessageInflater(frames.maxMessageLength(),
+            frames.validateUtf8(), parameters.noContextTakeover(peer)));
         // Our own configuration may ask for less than what was agreed (a smaller window, no context takeover).
         int windowBits = Math.min(parameters.windowBits(role), role == Role.SERVER ? config.serverMaxWindowBits()
             : config.clientMaxWindowBits());
@@ -154,5 +168,13 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
         pipeline.addAfter(INFLATER_NAME, DEFLATER_NAME, new PerMessageDeflater(config.compressionLevel(), windowBits,
             noContextTakeover, config.compressionThreshold()));
         return DEFLATER_NAME;
+    }
+
+    /**
+     * The most bytes {@code length} bytes may take compressed: zlib's worst case for any settings ({@code deflateBound}
+     * without a wrapper: an eighth plus a sixty-fourth more), plus room for block headers and flushes.
+     */
+    static int wireBound(int length) {
+        return (int) Math.min(Integer.MAX_VALUE, length + (long) (length >> 3) + (length >> 6) + 64);
     }
 }

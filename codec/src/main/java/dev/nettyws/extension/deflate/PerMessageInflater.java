@@ -27,7 +27,8 @@ import java.util.zip.Inflater;
  * frames with RSV1 clear, so the handlers behind see plain messages. Messages without RSV1 and control frames pass
  * through untouched (§6).
  *
- * <p><b>Bounded.</b> The inflated size is checked while it grows: output buffers never grow beyond one byte more
+ * <p><b>Bounded.</b> Every message, compressed or not, is held to {@code maxMessageLength}. The inflated size is
+ * checked while it grows: output buffers never grow beyond one byte more
  * than what is left of {@code maxMessageLength} for the message, and reaching that byte fails the connection with
  * 1009. A small compressed frame that would inflate to gigabytes (a "zip bomb") therefore costs at most the message
  * limit in memory. The frame decoder validates UTF-8 only of uncompressed text; this handler validates inflated
@@ -69,6 +70,8 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
     private boolean messageIsText;
     private long messageLength;
     private int utf8State;
+    /** The length so far of the uncompressed message being read. */
+    private long plainLength;
     private boolean failed;
 
     /**
@@ -97,12 +100,12 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         Frame frame = (Frame) msg;
         if (frame.opcode() == Opcode.CONTINUATION) {
             if (current == null) {
-                ctx.fireChannelRead(frame);
+                passUncompressed(ctx, frame, plainLength);
                 return;
             }
         } else {
             if ((frame.rsv() & Frame.RSV1) == 0) {
-                ctx.fireChannelRead(frame);
+                passUncompressed(ctx, frame, 0);
                 return;
             }
             startMessage(frame);
@@ -135,6 +138,20 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         }
         ctx.fireChannelRead(opcode == Opcode.TEXT ? new TextFrame(fin, 0, inflated)
             : opcode == Opcode.BINARY ? new BinaryFrame(fin, 0, inflated) : new ContinuationFrame(fin, 0, inflated));
+    }
+
+    /**
+     * Passes on a frame of an uncompressed message, holding the message to the limit: the frame decoder's own limits
+     * are widened for compressed data on a connection with permessage-deflate.
+     */
+    private void passUncompressed(ChannelHandlerContext ctx, Frame frame, long lengthBefore) {
+        plainLength = lengthBefore + frame.content().readableBytes();
+        if (plainLength > maxMessageLength) {
+            frame.release();
+            fail(ctx, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength);
+            return;
+        }
+        ctx.fireChannelRead(frame);
     }
 
     private void startMessage(Frame first) {

@@ -35,13 +35,11 @@ final class DeflatePair {
 
     static EmbeddedChannel channel(Role role, PerMessageDeflateParameters agreed, PerMessageDeflateConfig config,
             int maxMessageLength) {
-        FrameConfig frames = FrameConfig.builder().role(role).maxLength(maxMessageLength).allowedRsvBits(Frame.RSV1)
-            .build();
+        FrameConfig frames = FrameConfig.builder().role(role).maxLength(maxMessageLength).build();
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast("encoder", new FrameEncoder(frames));
         ch.pipeline().addLast("decoder", new FrameDecoder(frames));
-        PerMessageDeflateServerNegotiator.install(ch.pipeline(), "decoder", agreed, role, config, maxMessageLength,
-            true);
+        PerMessageDeflateServerNegotiator.install(ch.pipeline(), "decoder", agreed, role, config, frames);
         return ch;
     }
 

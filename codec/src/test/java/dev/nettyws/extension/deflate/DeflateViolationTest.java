@@ -25,6 +25,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +132,40 @@ class DeflateViolationTest {
     void oneByteOverTheLimitFailsWith1009() {
         assertFails(server(1000), CloseStatus.MESSAGE_TOO_BIG, FrameBytes.binary(compress(new byte[1001]))
             .rsv(FrameBytes.RSV1).mask(KEY).bytes());
+    }
+
+    @Test
+    void incompressibleMessageOfTheLimitMayBeLargerOnTheWire() {
+        byte[] random = new byte[1000];
+        new Random(5).nextBytes(random);
+        byte[] compressed = compress(random);
+        assertTrue(compressed.length > 1000, "DEFLATE grows random data: " + compressed.length);
+        EmbeddedChannel ch = server(1000);
+        ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.binary(compressed).rsv(FrameBytes.RSV1).mask(KEY).bytes()));
+        Frame frame = ch.readInbound();
+        assertEquals(1000, frame.content().readableBytes());
+        frame.release();
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void uncompressedMessageOverTheLimitStillFailsWith1009() {
+        // The decoder's limit is widened for compressed data; the inflater holds plain messages to the real one.
+        assertFails(server(1000), CloseStatus.MESSAGE_TOO_BIG, FrameBytes.binary(new byte[1001]).mask(KEY).bytes());
+    }
+
+    @Test
+    void fragmentedUncompressedMessageOverTheLimitFailsWith1009() {
+        byte[] first = FrameBytes.binary(new byte[600]).fin(false).mask(KEY).bytes();
+        byte[] second = FrameBytes.continuation(new byte[401]).mask(KEY).bytes();
+        EmbeddedChannel ch = server(1000);
+        ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
+            () -> ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.concat(first, second))));
+        assertEquals(CloseStatus.MESSAGE_TOO_BIG, e.closeStatus());
+        for (Object in; (in = ch.readInbound()) != null;) {
+            ((Frame) in).release();
+        }
+        ch.finishAndReleaseAll();
     }
 
     @Test
