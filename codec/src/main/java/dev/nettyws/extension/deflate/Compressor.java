@@ -168,10 +168,18 @@ abstract class Compressor {
 
         private com.jcraft.jzlib.Deflater newDeflater() {
             try {
-                return new com.jcraft.jzlib.Deflater(level, windowBits, true);
+                return new com.jcraft.jzlib.Deflater(level, windowBits, memLevel(windowBits), JZlib.WrapperType.NONE);
             } catch (GZIPException e) {
                 throw new IllegalStateException("cannot create a JZlib deflater: " + e.getMessage(), e);
             }
+        }
+
+        /**
+         * zlib's memLevel sizes the hash table and the literal buffer, 64 KiB each at the default 8, whatever the
+         * window; a peer that asks for a small window wants a small compressor, so they shrink with it (9 bits: 2).
+         */
+        static int memLevel(int windowBits) {
+            return Math.max(1, Math.min(8, windowBits - 7));
         }
 
         @Override

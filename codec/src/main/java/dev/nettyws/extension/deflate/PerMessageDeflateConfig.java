@@ -27,9 +27,10 @@ public final class PerMessageDeflateConfig {
     /** Default {@link #compressionLevel()}: 6, zlib's default balance of speed and size. */
     public static final int DEFAULT_COMPRESSION_LEVEL = 6;
     /**
-     * Default {@link #compressionThreshold()}: 64 bytes. Measured on chat-like JSON (see the README): without
-     * context takeover, messages under about 60 bytes come out no smaller or larger, and with it the gain on them
-     * is a few bytes per message, below the CPU cost of compressing.
+     * Default {@link #compressionThreshold()}: 64 bytes. Measured on chat JSON cut short (DeflateBenchmark, README):
+     * without context takeover, messages of 32 bytes do not shrink at all and 48 to 64 bytes shrink by 6-8%; with it
+     * they shrink a lot, but by fewer bytes than the TCP/IP and frame headers every message costs anyway, for a
+     * deflate call (several microseconds) each. From 64 bytes on, compression saves 30-85%.
      */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 64;
 
