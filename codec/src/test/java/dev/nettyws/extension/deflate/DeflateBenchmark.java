@@ -130,8 +130,8 @@ public final class DeflateBenchmark {
 
     /** Heap (after GC) and resident memory per connection with the deflate handlers, 1000 connections each. */
     private static void memory() throws Exception {
-        System.out.println("memory per connection (1000 client-server pairs; one 200-byte message from the client to the "
-            + "server unless idle: the client's deflater and the server's inflater):");
+        System.out.println("memory per connection (1000 client-server pairs; one 200-byte message from the client "
+            + "to the server unless idle: the client's deflater and the server's inflater):");
         Object[][] cases = {
             {"negotiated, idle", new PerMessageDeflateParameters(false, false, 0, 0), false},
             {"context takeover, 15-bit windows", new PerMessageDeflateParameters(false, false, 0, 0), true},
