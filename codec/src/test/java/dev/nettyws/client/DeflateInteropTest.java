@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
@@ -16,6 +17,7 @@ import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.handshake.ClientHandshakeException;
 import dev.nettyws.handshake.ClientHandshaker;
 import dev.nettyws.handshake.ExtensionOffer;
@@ -214,5 +216,22 @@ class DeflateInteropTest {
             ClientHandshakeException e = assertInstanceOf(ClientHandshakeException.class, connected.cause());
             assertTrue(e.getMessage().contains("client_max_window_bits needs a value"), e.getMessage());
         }
+    }
+
+    @Test
+    void compressionAppendsTheOfferAfterTheHandshakesOwnOffers() {
+        WebSocketClientConfig config = WebSocketClientConfig.builder().handshake(ClientHandshakeConfig.builder()
+            .extensions("x-foo").build()).deflate(true).build();
+        assertEquals(List.of("x-foo"), config.handshake().extensions());
+        assertEquals(List.of("x-foo", "permessage-deflate; client_max_window_bits"),
+            config.upgradeHandshake().extensions());
+        assertEquals(List.of("x-foo"), config.toBuilder().deflate(false).build().upgradeHandshake().extensions());
+    }
+
+    @Test
+    void compressionAndAHandWrittenPermessageDeflateOfferAreRefused() {
+        ClientHandshakeConfig handshake = ClientHandshakeConfig.builder().extensions("permessage-deflate").build();
+        assertThrows(IllegalArgumentException.class, () -> WebSocketClientConfig.builder().handshake(handshake)
+            .deflate(true).build());
     }
 }
