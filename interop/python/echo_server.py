@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """An echo server on the independent Python `websockets` library, the peer of the nettyws client interop tests.
 
-Usage: /usr/bin/python3 interop/python/echo_server.py [PORT]
+Usage: /usr/bin/python3 interop/python/echo_server.py [--deflate] [PORT]
 
 Listens on 127.0.0.1 (an ephemeral port unless PORT is given) and prints the port alone on the first line of
 stdout once it accepts connections. Echoes every text and binary message (any size: max_size is off). A text
 message "close-me" is not echoed: the server closes the connection with 4001 "bye" instead. Pings are answered
-by the library, and a client's close is answered with the same code (RFC 6455 §5.5.1). Runs until killed; exits 2
-when the library is missing.
+by the library, and a client's close is answered with the same code (RFC 6455 §5.5.1). With --deflate the library
+accepts permessage-deflate offers (RFC 7692) with its own defaults. Runs until killed; exits 2 when the library is
+missing.
 """
 import asyncio
 import sys
@@ -31,10 +32,13 @@ async def echo(ws, path=None):
 
 
 async def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    # No compression offer to answer, no server pings: the tests decide what goes over the wire.
-    async with websockets.serve(echo, "127.0.0.1", port, max_size=None, compression=None, ping_interval=None) \
-            as server:
+    args = sys.argv[1:]
+    deflate = "--deflate" in args
+    args = [a for a in args if a != "--deflate"]
+    port = int(args[0]) if args else 0
+    # No server pings, and compression only when asked for: the tests decide what goes over the wire.
+    async with websockets.serve(echo, "127.0.0.1", port, max_size=None,
+                                compression="deflate" if deflate else None, ping_interval=None) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
         await asyncio.Future()
 

@@ -50,13 +50,15 @@ import javax.net.ssl.SSLParameters;
  * }</pre>
  *
  * <p><b>The pipeline</b> of a connected channel: {@code [SslHandler] - FrameEncoder - FrameDecoder -
- * ConnectionHandler - [MessageAggregator] - application}. The application handler is added when the handshake has
- * succeeded, so it sees {@code handlerAdded} and then a {@link ClientHandshakeCompletedEvent} user event, never
- * {@code channelActive}; the first frames follow. What was negotiated is also in the channel attribute
- * {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close handshake (a client waits for the
- * server to close TCP, at most the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent}
- * saying how the connection ended; the server's close frame itself does not reach the application.
- * To close, write a {@link dev.nettyws.frame.CloseFrame} or call {@link ConnectionHandler#close}.
+ * [PerMessageInflater - PerMessageDeflater] - ConnectionHandler - [MessageAggregator] - application} (the deflate
+ * handlers when {@link WebSocketClientConfig#compression()} is set and the server accepted it). The application handler
+ * is added when the handshake has succeeded, so it sees {@code handlerAdded} and then a {@link
+ * ClientHandshakeCompletedEvent} user event, never {@code channelActive}; the first frames follow. What was negotiated
+ * is also in the channel attribute {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close
+ * handshake (a client waits for the server to close TCP, at most the close timeout) and fires one {@link
+ * dev.nettyws.protocol.WebSocketClosedEvent} saying how the connection ended; the server's close frame itself does not
+ * reach the application. To close, write a {@link dev.nettyws.frame.CloseFrame} or call {@link
+ * ConnectionHandler#close}.
  *
  * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
  * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the
@@ -250,14 +252,18 @@ public final class WebSocketClient implements AutoCloseable {
         ClientHandshaker.checkUri(uri);
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
-        ClientHandshaker handshaker = new ClientHandshaker(uri, config.handshake(), config.frames(),
-            (p, after, handshake) -> addWebSocketHandlers(p, after, config, application));
+        ClientHandshaker handshaker = new ClientHandshaker(uri, config.upgradeHandshake(), config.frames(),
+            (p, after, handshake) -> addWebSocketHandlers(p, after, handshake, config, application));
         pipeline.addLast(HANDSHAKER_NAME, handshaker);
         return handshaker;
     }
 
-    private static void addWebSocketHandlers(ChannelPipeline pipeline, String after, WebSocketClientConfig config,
+    private static void addWebSocketHandlers(ChannelPipeline pipeline, String after,
+                                             ClientHandshakeCompletedEvent handshake, WebSocketClientConfig config,
                                              ChannelHandler application) {
+        if (config.compressionNegotiator() != null) {
+            after = config.compressionNegotiator().install(pipeline, after, config.frames(), handshake);
+        }
         pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
         String last = CONNECTION_NAME;
         if (config.aggregate()) {

@@ -1,13 +1,18 @@
 package dev.nettyws.client;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateClientNegotiator;
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
+import dev.nettyws.extension.deflate.PerMessageDeflateParameters;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeConfig;
+import dev.nettyws.handshake.ExtensionOffer;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +43,8 @@ public final class WebSocketClientConfig {
     private final Transport transport;
     private final EventLoopGroup eventLoopGroup;
     private final int threads;
+    private final PerMessageDeflateClientNegotiator compression;
+    private final ClientHandshakeConfig upgradeHandshake;
 
     private WebSocketClientConfig(Builder builder) {
         this.frames = builder.frames;
@@ -50,6 +57,15 @@ public final class WebSocketClientConfig {
         this.transport = builder.transport;
         this.eventLoopGroup = builder.eventLoopGroup;
         this.threads = builder.threads;
+        this.compression = builder.compression == null ? null
+            : new PerMessageDeflateClientNegotiator(builder.compression);
+        if (compression == null) {
+            this.upgradeHandshake = handshake;
+        } else {
+            List<String> offers = new ArrayList<>(handshake.extensions());
+            offers.add(compression.offer());
+            this.upgradeHandshake = handshake.toBuilder().extensions(offers).build();
+        }
     }
 
     /** A builder with the defaults. */
@@ -109,6 +125,25 @@ public final class WebSocketClientConfig {
         return trustManager;
     }
 
+    /**
+     * The permessage-deflate settings (RFC 7692), or null when compression is off (the default). When set, the
+     * client offers permessage-deflate after the handshake's own extension offers, validates the server's answer
+     * (an invalid one fails the handshake) and, if it was accepted, compresses and decompresses messages.
+     */
+    public PerMessageDeflateConfig compression() {
+        return compression == null ? null : compression.config();
+    }
+
+    /** The negotiator for {@link #compression()}, or null. */
+    public PerMessageDeflateClientNegotiator compressionNegotiator() {
+        return compression;
+    }
+
+    /** The handshake the client sends: {@link #handshake()} plus the permessage-deflate offer when compressing. */
+    public ClientHandshakeConfig upgradeHandshake() {
+        return upgradeHandshake;
+    }
+
     /** The transport of the event loop group the client creates; ignored when a group is supplied. */
     public Transport transport() {
         return transport;
@@ -131,7 +166,7 @@ public final class WebSocketClientConfig {
     @Override
     public String toString() {
         return "WebSocketClientConfig(frames=" + frames + ", handshake=" + handshake + ", connection=" + connection
-            + ", aggregate=" + aggregate
+            + ", aggregate=" + aggregate + ", compression=" + compression()
             + ", transport=" + transport + ", threads=" + threads + ", sharedGroup=" + (eventLoopGroup != null) + ')';
     }
 
@@ -147,6 +182,7 @@ public final class WebSocketClientConfig {
         private Transport transport = Transport.AUTO;
         private EventLoopGroup eventLoopGroup;
         private int threads;
+        private PerMessageDeflateConfig compression;
 
         private Builder() {
         }
@@ -162,6 +198,7 @@ public final class WebSocketClientConfig {
             transport = config.transport;
             eventLoopGroup = config.eventLoopGroup;
             threads = config.threads;
+            compression = config.compression();
         }
 
         /** See {@link WebSocketClientConfig#frames()}; the role must be {@link Role#CLIENT}. */
@@ -224,11 +261,23 @@ public final class WebSocketClientConfig {
             return this;
         }
 
+        /** See {@link WebSocketClientConfig#compression()}; null switches compression off. */
+        public Builder compression(PerMessageDeflateConfig compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /** Switches permessage-deflate on with {@link PerMessageDeflateConfig#DEFAULT}, or off. */
+        public Builder deflate(boolean deflate) {
+            return compression(deflate ? PerMessageDeflateConfig.DEFAULT : null);
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the frame role is not the client's, the thread count is negative,
-         *     the SSL context is a server's, or more than one trust option is set
+         *     the SSL context is a server's, more than one trust option is set, or compression is set while the
+         *     handshake offers permessage-deflate itself
          */
         public WebSocketClientConfig build() {
             if (frames.role() != Role.CLIENT) {
@@ -244,6 +293,14 @@ public final class WebSocketClientConfig {
                 + (trustManager != null ? 1 : 0);
             if (trustOptions > 1) {
                 throw new IllegalArgumentException("set one of sslContext, trustCertificates and trustManager");
+            }
+            if (compression != null) {
+                for (ExtensionOffer offer : ExtensionOffer.parse(handshake.extensions())) {
+                    if (PerMessageDeflateParameters.EXTENSION_NAME.equalsIgnoreCase(offer.name())) {
+                        throw new IllegalArgumentException("compression is set and the handshake already offers "
+                            + PerMessageDeflateParameters.EXTENSION_NAME);
+                    }
+                }
             }
             return new WebSocketClientConfig(this);
         }

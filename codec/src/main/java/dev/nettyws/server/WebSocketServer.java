@@ -27,8 +27,11 @@ import java.util.function.Supplier;
  * §4.2) is answered {@code 101}, the HTTP handlers in front are removed, and the pipeline becomes, from the head:
  *
  * <pre>
- *   ws-encoder  ws-decoder  ws-connection  [ws-aggregator]  ws-application  (the handlers that were after the codec)
+ *   ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]  ws-application  (...)
  * </pre>
+ *
+ * <p>({@code (...)}: the handlers that were after the codec.) {@code ws-inflater} and {@code ws-deflater} are there
+ * when {@link WebSocketServerConfig#compression()} is set and the client offered permessage-deflate (RFC 7692).
  *
  * <p>{@code ws-encoder} and {@code ws-decoder} are the frame codec ({@link UpgradeDecoder#ENCODER_NAME},
  * {@link UpgradeDecoder#DECODER_NAME}), {@value #CONNECTION_NAME} the {@link ConnectionHandler} (ping/pong, the close
@@ -78,7 +81,7 @@ public final class WebSocketServer {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
         String codec = httpCodecName(pipeline);
-        pipeline.addAfter(codec, UPGRADE_NAME, new UpgradeDecoder(config.handshake(), config.frames(),
+        pipeline.addAfter(codec, UPGRADE_NAME, new UpgradeDecoder(config.upgradeHandshake(), config.frames(),
             webSocketInitializer(config, application)));
         pipeline.channel().config().setWriteBufferWaterMark(config.writeBufferWaterMark());
     }

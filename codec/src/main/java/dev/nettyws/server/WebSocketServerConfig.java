@@ -1,7 +1,10 @@
 package dev.nettyws.server;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
+import dev.nettyws.extension.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.ServerExtensionNegotiator;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.MessageAggregator;
@@ -55,6 +58,8 @@ public final class WebSocketServerConfig {
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
     private final WriteBufferWaterMark writeBufferWaterMark;
+    private final PerMessageDeflateConfig compression;
+    private final ServerHandshakeConfig upgradeHandshake;
 
     private WebSocketServerConfig(Builder builder, int maxAggregatedMessageLength) {
         this.handshake = builder.handshake;
@@ -66,6 +71,9 @@ public final class WebSocketServerConfig {
         this.maxInitialLineLength = builder.maxInitialLineLength;
         this.maxHeaderSize = builder.maxHeaderSize;
         this.writeBufferWaterMark = builder.writeBufferWaterMark;
+        this.compression = builder.compression;
+        this.upgradeHandshake = compression == null ? handshake : handshake.toBuilder()
+            .extensionNegotiator(new PerMessageDeflateServerNegotiator(compression, frames)).build();
     }
 
     /** A builder holding the defaults of {@link #DEFAULT}. */
@@ -81,6 +89,23 @@ public final class WebSocketServerConfig {
     /** The opening handshake: path, subprotocols, origin policy, interceptor, extensions, timeout. */
     public ServerHandshakeConfig handshake() {
         return handshake;
+    }
+
+    /**
+     * The permessage-deflate settings (RFC 7692), or null when compression is off (the default). When set, the
+     * endpoint accepts a client's first valid permessage-deflate offer; clients that offer none (or send no
+     * {@code Sec-WebSocket-Extensions}) are served uncompressed.
+     */
+    public PerMessageDeflateConfig compression() {
+        return compression;
+    }
+
+    /**
+     * The handshake configuration the {@link dev.nettyws.handshake.UpgradeDecoder} runs with: {@link #handshake()},
+     * plus a {@link PerMessageDeflateServerNegotiator} when {@link #compression()} is set.
+     */
+    public ServerHandshakeConfig upgradeHandshake() {
+        return upgradeHandshake;
     }
 
     /** Framing limits and rules of the frame decoder and encoder; the role is {@link Role#SERVER}. */
@@ -131,7 +156,7 @@ public final class WebSocketServerConfig {
         return "WebSocketServerConfig(handshake=" + handshake + ", frames=" + frames + ", connection=" + connection
             + ", aggregate=" + aggregate + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength
             + ", maxInitialLineLength=" + maxInitialLineLength + ", maxHeaderSize=" + maxHeaderSize
-            + ", writeBufferWaterMark=" + writeBufferWaterMark + ')';
+            + ", writeBufferWaterMark=" + writeBufferWaterMark + ", compression=" + compression + ')';
     }
 
     /** Builds a {@link WebSocketServerConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -145,6 +170,7 @@ public final class WebSocketServerConfig {
         private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private WriteBufferWaterMark writeBufferWaterMark = DEFAULT_WRITE_BUFFER_WATER_MARK;
+        private PerMessageDeflateConfig compression;
 
         private Builder() {
         }
@@ -159,6 +185,7 @@ public final class WebSocketServerConfig {
             this.maxInitialLineLength = config.maxInitialLineLength;
             this.maxHeaderSize = config.maxHeaderSize;
             this.writeBufferWaterMark = config.writeBufferWaterMark;
+            this.compression = config.compression;
         }
 
         /** See {@link WebSocketServerConfig#handshake()}. */
@@ -234,11 +261,26 @@ public final class WebSocketServerConfig {
             return this;
         }
 
+        /** See {@link WebSocketServerConfig#compression()}; null switches compression off. */
+        public Builder compression(PerMessageDeflateConfig compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Switches permessage-deflate on with {@link PerMessageDeflateConfig#DEFAULT}, or off; a shortcut for
+         * {@code compression(deflate ? PerMessageDeflateConfig.DEFAULT : null)}.
+         */
+        public Builder deflate(boolean deflate) {
+            return compression(deflate ? PerMessageDeflateConfig.DEFAULT : null);
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, or
-         *     the aggregation limit is negative or exceeds the frame configuration's message limit
+         *     the aggregation limit is negative or exceeds the frame configuration's message limit, or compression
+         *     is set together with an extension negotiator of the handshake configuration
          */
         public WebSocketServerConfig build() {
             if (frames.role() != Role.SERVER) {
@@ -257,6 +299,10 @@ public final class WebSocketServerConfig {
             if (aggregated > frames.maxMessageLength()) {
                 throw new IllegalArgumentException("maxAggregatedMessageLength (" + aggregated
                     + ") exceeds the frame config's maxMessageLength (" + frames.maxMessageLength() + ')');
+            }
+            if (compression != null && handshake.extensionNegotiator() != ServerExtensionNegotiator.NONE) {
+                throw new IllegalArgumentException("compression and a handshake extensionNegotiator are both set: "
+                    + "add permessage-deflate to the negotiator instead");
             }
             return new WebSocketServerConfig(this, aggregated);
         }

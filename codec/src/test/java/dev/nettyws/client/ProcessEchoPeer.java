@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,20 +39,38 @@ final class ProcessEchoPeer implements EchoPeer {
 
     /** Starts the Python {@code websockets} echo server with {@code /usr/bin/python3}. */
     static ProcessEchoPeer python() throws IOException {
+        return python(false);
+    }
+
+    /** As {@link #python()}; with {@code deflate} the server accepts permessage-deflate (RFC 7692). */
+    static ProcessEchoPeer python(boolean deflate) throws IOException {
         Path script = interop().resolve("python/echo_server.py");
-        return new ProcessEchoPeer("python-websockets", List.of("/usr/bin/python3", script.toString()),
-            log("python-echo-server"));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+        if (deflate) {
+            command.add("--deflate");
+        }
+        return new ProcessEchoPeer(deflate ? "python-websockets-deflate" : "python-websockets", command,
+            log(deflate ? "python-echo-server-deflate" : "python-echo-server"));
     }
 
     /** Starts the Node {@code ws} echo server (its {@code node_modules} come from scripts/install-test-peers.sh). */
     static ProcessEchoPeer node() throws IOException {
+        return node(false);
+    }
+
+    /** As {@link #node()}; with {@code deflate} the server accepts permessage-deflate and compresses every message. */
+    static ProcessEchoPeer node(boolean deflate) throws IOException {
         Path dir = interop().resolve("node");
         if (!Files.isDirectory(dir.resolve("node_modules/ws"))) {
             throw new IllegalStateException("Node ws is not installed in " + dir
                 + ": run scripts/install-test-peers.sh (npm ci in interop/node)");
         }
-        return new ProcessEchoPeer("node-ws", List.of("node", dir.resolve("echo-server.js").toString()),
-            log("node-echo-server"));
+        List<String> command = new ArrayList<>(List.of("node", dir.resolve("echo-server.js").toString()));
+        if (deflate) {
+            command.add("--deflate");
+        }
+        return new ProcessEchoPeer(deflate ? "node-ws-deflate" : "node-ws", command,
+            log(deflate ? "node-echo-server-deflate" : "node-echo-server"));
     }
 
     /** The repository's {@code interop} folder, found upwards from the working directory. */

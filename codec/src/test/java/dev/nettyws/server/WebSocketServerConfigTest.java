@@ -1,11 +1,16 @@
 package dev.nettyws.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
+import dev.nettyws.extension.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.handshake.ServerExtensionNegotiator;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import org.junit.jupiter.api.Test;
@@ -97,5 +102,29 @@ class WebSocketServerConfigTest {
         IllegalArgumentException header = assertThrows(IllegalArgumentException.class,
             () -> WebSocketServerConfig.builder().maxHeaderSize(0).build());
         assertEquals("maxHeaderSize must be > 0: 0", header.getMessage());
+    }
+
+    @Test
+    void compressionIsOffByDefault() {
+        assertNull(WebSocketServerConfig.DEFAULT.compression());
+        assertSame(WebSocketServerConfig.DEFAULT.handshake(), WebSocketServerConfig.DEFAULT.upgradeHandshake());
+    }
+
+    @Test
+    void compressionAddsThePermessageDeflateNegotiatorToTheUpgradeHandshake() {
+        WebSocketServerConfig config = WebSocketServerConfig.builder().deflate(true).build();
+        assertSame(PerMessageDeflateConfig.DEFAULT, config.compression());
+        assertInstanceOf(PerMessageDeflateServerNegotiator.class, config.upgradeHandshake().extensionNegotiator());
+        assertSame(ServerExtensionNegotiator.NONE, config.handshake().extensionNegotiator(), "the user's stays as is");
+        WebSocketServerConfig rebuilt = config.toBuilder().build();
+        assertSame(PerMessageDeflateConfig.DEFAULT, rebuilt.compression(), "toBuilder keeps compression");
+        assertNull(config.toBuilder().deflate(false).build().compression());
+    }
+
+    @Test
+    void compressionAndAnExtensionNegotiatorOfOneselfAreRefused() {
+        ServerHandshakeConfig handshake = ServerHandshakeConfig.builder().extensionNegotiator(offers -> null).build();
+        assertThrows(IllegalArgumentException.class, () -> WebSocketServerConfig.builder().handshake(handshake)
+            .deflate(true).build());
     }
 }

@@ -1,5 +1,6 @@
 package dev.nettyws.example;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
@@ -28,19 +29,30 @@ public final class ExampleServer implements AutoCloseable {
     }
 
     /**
-     * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
-     * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
-     * room for two such messages in the outbound queue (an echo is written before {@link EchoHandler} stops reading),
-     * the defaults otherwise.
+     * The configuration of {@code /echo} with permessage-deflate on: {@code echoConfig(maxMessageBytes, true)}.
      *
      * @param maxMessageBytes the frame, message and aggregation limit, in bytes
      */
     public static WebSocketServerConfig echoConfig(int maxMessageBytes) {
+        return echoConfig(maxMessageBytes, true);
+    }
+
+    /**
+     * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
+     * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
+     * room for two such messages in the outbound queue (an echo is written before {@link EchoHandler} stops reading),
+     * permessage-deflate (RFC 7692, {@link PerMessageDeflateConfig#DEFAULT}) for clients that offer it when
+     * {@code deflate} is set (inflated messages are held to the same limit), the defaults otherwise.
+     *
+     * @param maxMessageBytes the frame, message and aggregation limit, in bytes
+     * @param deflate whether permessage-deflate is negotiated
+     */
+    public static WebSocketServerConfig echoConfig(int maxMessageBytes, boolean deflate) {
         ConnectionConfig connection = ConnectionConfig.DEFAULT.toBuilder()
             .maxPendingWriteBytes(Math.max(ConnectionConfig.DEFAULT_MAX_PENDING_WRITE_BYTES, 2L * maxMessageBytes))
             .build();
         return WebSocketServerConfig.builder().path(ECHO_PATH).maxMessageLength(maxMessageBytes)
-            .connection(connection).build();
+            .connection(connection).deflate(deflate).build();
     }
 
     /**

@@ -50,6 +50,9 @@ public final class Main implements Callable<Integer> {
             + "1009 (default: ${DEFAULT-VALUE}, 16 MiB).")
     private int maxMessageBytes;
 
+    @Option(names = "--no-deflate", description = "Do not negotiate permessage-deflate (RFC 7692) on /echo.")
+    private boolean noDeflate;
+
     /**
      * Runs the command line and exits with its code.
      *
@@ -74,8 +77,8 @@ public final class Main implements Callable<Integer> {
         }
         ExampleServer server;
         try {
-            server = ExampleServer.start(transport, new InetSocketAddress(host, port), maxMessageBytes,
-                ConnectionListener.NONE);
+            server = ExampleServer.start(transport, new InetSocketAddress(host, port),
+                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), ConnectionListener.NONE);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -85,9 +88,9 @@ public final class Main implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-server-shutdown"));
         InetSocketAddress bound = server.localAddress();
-        LOG.info("listening on {}:{} with transport {}; echo at {} (max message {} bytes)",
+        LOG.info("listening on {}:{} with transport {}; echo at {} (max message {} bytes, permessage-deflate {})",
             bound.getAddress().getHostAddress(), bound.getPort(), server.transport().displayName(),
-            server.echoUri(), maxMessageBytes);
+            server.echoUri(), maxMessageBytes, noDeflate ? "off" : "on");
         server.awaitClose();
         return 0;
     }

@@ -1,6 +1,8 @@
 package dev.nettyws.example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.transport.Transport;
@@ -23,6 +25,18 @@ class MainTest {
         assertEquals(8080, (int) option(commandLine, "--port"));
         assertEquals(Transport.AUTO, option(commandLine, "--transport"));
         assertEquals(16 << 20, (int) option(commandLine, "--max-message-bytes"));
+    }
+
+    @Test
+    void permessageDeflateIsOnByDefaultAndNoDeflateSwitchesItOff() {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.parseArgs();
+        assertEquals(false, option(commandLine, "--no-deflate"));
+        commandLine = Main.commandLine();
+        commandLine.parseArgs("--no-deflate");
+        assertEquals(true, option(commandLine, "--no-deflate"));
+        assertNotNull(ExampleServer.echoConfig(1024).compression(), "/echo negotiates permessage-deflate");
+        assertNull(ExampleServer.echoConfig(1024, false).compression());
     }
 
     @Test

@@ -43,9 +43,9 @@ final class EchoServerFixture implements AutoCloseable {
     private final BlockingQueue<EchoClient.Close> clientCloseFrames = new LinkedBlockingQueue<>();
     private final ExampleServer server;
 
-    private EchoServerFixture(Transport transport) throws InterruptedException {
+    private EchoServerFixture(Transport transport, boolean deflate) throws InterruptedException {
         server = ExampleServer.start(transport, new InetSocketAddress("127.0.0.1", 0),
-            ExampleServer.DEFAULT_MAX_MESSAGE_BYTES, new ConnectionListener() {
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES, deflate), new ConnectionListener() {
                 @Override
                 public void opened(Channel channel, HandshakeCompletedEvent handshake) {
                     channel.pipeline().addBefore(WebSocketServer.CONNECTION_NAME, "test-close-sniffer",
@@ -62,11 +62,17 @@ final class EchoServerFixture implements AutoCloseable {
             });
     }
 
+    /** The example server as {@code Main} runs it: permessage-deflate negotiated with clients that offer it. */
     static EchoServerFixture start(Transport transport) throws InterruptedException {
+        return start(transport, true);
+    }
+
+    /** The example server, with permessage-deflate or (as with {@code --no-deflate}) without. */
+    static EchoServerFixture start(Transport transport, boolean deflate) throws InterruptedException {
         if (transport == Transport.EPOLL) {
             assertTrue(Epoll.isAvailable(), () -> "epoll unavailable: " + Epoll.unavailabilityCause());
         }
-        EchoServerFixture fixture = new EchoServerFixture(transport);
+        EchoServerFixture fixture = new EchoServerFixture(transport, deflate);
         assertEquals(transport, fixture.server.transport());
         return fixture;
     }

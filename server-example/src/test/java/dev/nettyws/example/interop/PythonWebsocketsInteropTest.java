@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.transport.Transport;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The echo checks of {@code interop/python/echo_client.py}, run by Debian's Python with the {@code websockets}
@@ -15,15 +17,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  * first mismatch and prints each step; the server side of both closes is checked here.
  */
 class PythonWebsocketsInteropTest {
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
-    void pythonWebsocketsPassesEveryEchoCheck(Transport transport) throws Exception {
+    private static final String NEGOTIATED = "OK handshake extensions=['permessage-deflate']";
+    private static final String NOT_NEGOTIATED = "OK handshake extensions=[]";
+
+    static Stream<Arguments> transportsAndDeflate() {
+        return Stream.of(Arguments.of(Transport.EPOLL, true), Arguments.of(Transport.NIO, true),
+            Arguments.of(Transport.EPOLL, false));
+    }
+
+    @ParameterizedTest(name = "{0}, deflate {1}")
+    @MethodSource("transportsAndDeflate")
+    void pythonWebsocketsPassesEveryEchoCheck(Transport transport, boolean deflate) throws Exception {
         Peers.requirePythonWebsockets();
-        try (EchoServerFixture server = EchoServerFixture.start(transport)) {
+        try (EchoServerFixture server = EchoServerFixture.start(transport, deflate)) {
             Peers.Result result = Peers.run(List.of(Peers.PYTHON, "interop/python/echo_client.py",
                 server.echoUri().toString(), server.serverCloseUri().toString()));
             assertEquals(0, result.exitCode(), () -> "echo_client.py failed:\n" + result.output());
             assertTrue(result.output().contains("OK server close 4001 server bye received\nPASS"), result::output);
+            // RFC 7692: the peer offers permessage-deflate by default; the example server accepts unless told not to.
+            assertTrue(result.output().contains(deflate ? NEGOTIATED : NOT_NEGOTIATED), result::output);
             server.assertClientStartedClose(new EchoClient.Close(4000, "bye"));
             // websockets echoes the whole close frame: code and reason.
             assertEquals(EchoServerFixture.SERVER_CLOSE, server.assertServerStartedClose(),
