@@ -24,6 +24,7 @@ import dev.nettyws.testsupport.WireFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +196,7 @@ class ChatHandlerTest {
             EmbeddedChannel ch = join(rooms, query);
             List<WireFrame> frames = frames(ch);
             assertEquals(2, frames.size(), query);
-            JsonNode error = ChatJson.parse(new String(frames.get(0).payload(), java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode error = ChatJson.parse(new String(frames.get(0).payload(), StandardCharsets.UTF_8));
             assertEquals("error", error.get("type").asText(), query);
             assertEquals(Opcode.CLOSE.code(), frames.get(1).opcode(), query);
             assertEquals(CloseStatus.POLICY_VIOLATION, frames.get(1).closeCode(), query);
