@@ -184,6 +184,16 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(TextFrame.of(ctx.alloc(), ChatJson.toText(ChatJson.error(reason))));
     }
 
+    /**
+     * A transport error (typically a connection reset by the peer): the connection is over, and the closed event
+     * that follows logs it, so this only closes the channel instead of letting Netty log a warning with a trace.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("{} {}", ctx.channel().id(), cause.toString());
+        ctx.close();
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         leave();
