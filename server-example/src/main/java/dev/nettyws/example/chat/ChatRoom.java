@@ -9,9 +9,11 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A chat room: its members, keyed by nick, and its last messages.
@@ -26,14 +28,17 @@ import java.util.Map;
  *
  * <p><b>Buffers.</b> An event for the whole room is encoded once into a WebSocket frame
  * ({@link FrameEncoder#encode}); each member gets a {@code retainedDuplicate()} of those bytes (released by its
- * transport), and the room releases its own reference after the loop. Events for one member are written as
- * {@link TextFrame}s, which the member's encoder releases.
+ * transport), and the room releases its own reference after the loop. Members on other event loops are written to
+ * by one task per event loop and event, which holds one more duplicate until it has run. Events for one member are
+ * written as {@link TextFrame}s, which the member's encoder releases.
  */
 final class ChatRoom {
     private final String name;
     private final EventExecutor executor;
     private final ChatSettings settings;
     private final Map<String, ChatMember> members = new LinkedHashMap<>();
+    /** The members again, by event loop; arrays replaced on change, so that queued broadcasts keep theirs. */
+    private final Map<EventExecutor, ChatMember[]> membersByLoop = new LinkedHashMap<>();
     private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private boolean running;
@@ -73,6 +78,7 @@ final class ChatRoom {
             String nick = uniqueNick(member.requestedNick());
             member.nick(nick);
             members.put(nick, member);
+            addByLoop(member);
             Channel channel = member.channel();
             send(channel, ChatJson.welcome(name, nick));
             send(channel, ChatJson.history(history));
@@ -87,6 +93,7 @@ final class ChatRoom {
             String nick = member.nick();
             if (nick != null && members.get(nick) == member) {
                 members.remove(nick);
+                removeByLoop(member);
                 broadcast(ChatJson.leave(nick), null);
             }
         });
@@ -159,7 +166,11 @@ final class ChatRoom {
         channel.writeAndFlush(TextFrame.of(channel.alloc(), ChatJson.toText(event)));
     }
 
-    /** Encodes the event once and writes the same bytes to every member except {@code except}. */
+    /**
+     * Encodes the event once and writes the same bytes to every member except {@code except}. Members on this
+     * thread's event loop are written to at once; for each other event loop one task writes to all of its members,
+     * instead of one task per member and write.
+     */
     private void broadcast(ObjectNode event, ChatMember except) {
         if (members.isEmpty() || members.size() == 1 && except != null) {
             return;
@@ -167,13 +178,58 @@ final class ChatRoom {
         ByteBufAllocator alloc = members.values().iterator().next().channel().alloc();
         ByteBuf wire = FrameEncoder.encode(alloc, TextFrame.of(alloc, ChatJson.toText(event)));
         try {
-            for (ChatMember member : members.values()) {
-                if (member != except) {
-                    member.channel().writeAndFlush(wire.retainedDuplicate());
+            for (Map.Entry<EventExecutor, ChatMember[]> loop : membersByLoop.entrySet()) {
+                ChatMember[] targets = loop.getValue();
+                if (loop.getKey().inEventLoop()) {
+                    writeAll(targets, wire, except);
+                    continue;
+                }
+                ByteBuf forLoop = wire.retainedDuplicate();
+                try {
+                    loop.getKey().execute(() -> {
+                        try {
+                            writeAll(targets, forLoop, except);
+                        } finally {
+                            forLoop.release();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    // The event loop is shutting down with its channels; nothing to deliver.
+                    forLoop.release();
                 }
             }
         } finally {
             wire.release();
+        }
+    }
+
+    private static void writeAll(ChatMember[] targets, ByteBuf wire, ChatMember except) {
+        for (ChatMember member : targets) {
+            if (member != except) {
+                member.channel().writeAndFlush(wire.retainedDuplicate());
+            }
+        }
+    }
+
+    private void addByLoop(ChatMember member) {
+        EventExecutor loop = member.channel().eventLoop();
+        ChatMember[] old = membersByLoop.getOrDefault(loop, new ChatMember[0]);
+        ChatMember[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = member;
+        membersByLoop.put(loop, grown);
+    }
+
+    private void removeByLoop(ChatMember member) {
+        EventExecutor loop = member.channel().eventLoop();
+        ChatMember[] old = membersByLoop.get(loop);
+        if (old == null) {
+            return;
+        }
+        ChatMember[] shrunk = Arrays.stream(old).filter(m -> m != member).toArray(ChatMember[]::new);
+        if (shrunk.length == 0) {
+            membersByLoop.remove(loop);
+        } else {
+            membersByLoop.put(loop, shrunk);
         }
     }
 }
