@@ -2,6 +2,7 @@
 # Installs the independent peers the integration tests use, when they are missing:
 #   - Python `websockets` (Debian python3-websockets, for /usr/bin/python3)
 #   - Node `ws` (npm, into interop/node/node_modules)
+#   - Chromium and its driver (Debian chromium, chromium-driver) for the browser test of the chat page
 # A peer that cannot be installed fails the run: the tests never skip a missing peer silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,12 @@ cd "$(dirname "$0")/.."
 apt_packages=()
 if ! /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; then
   apt_packages+=(python3-websockets)
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt_packages+=(chromium)
+fi
+if [ ! -x /usr/bin/chromedriver ]; then
+  apt_packages+=(chromium-driver)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

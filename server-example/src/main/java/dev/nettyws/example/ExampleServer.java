@@ -1,18 +1,24 @@
 package dev.nettyws.example;
 
+import dev.nettyws.example.chat.ChatHandler;
+import dev.nettyws.example.chat.ChatRooms;
+import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
-import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.transport.Transport;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
 
 /**
- * The example server: the {@code /echo} service on one port, with a 404 for everything else. {@link Main} starts it
- * from the command line; tests start it in-process on an ephemeral port.
+ * The example server, on one port: the chat page at {@code /} (with its script and style sheet), the chat service
+ * at {@code /chat} ({@link ChatHandler}), the echo service at {@code /echo} ({@link EchoHandler}), and 404 for
+ * everything else; optionally over TLS. {@link Main} starts it from the command line; tests start it in-process on
+ * an ephemeral port. See {@link ExampleServerInitializer} for the pipeline.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the server's event loops.
  */
@@ -23,9 +29,13 @@ public final class ExampleServer implements AutoCloseable {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
 
     private final BoundServer server;
+    private final boolean tls;
+    private final ChatRooms rooms;
 
-    private ExampleServer(BoundServer server) {
+    private ExampleServer(BoundServer server, boolean tls, ChatRooms rooms) {
         this.server = server;
+        this.tls = tls;
+        this.rooms = rooms;
     }
 
     /**
@@ -83,10 +93,29 @@ public final class ExampleServer implements AutoCloseable {
      */
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig config,
                                       ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, config, ChatSettings.DEFAULT, null, listener);
+    }
+
+    /**
+     * Starts the server with every setting.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param chat the settings of {@code /chat}
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatSettings chat, SslContext sslContext, ConnectionListener listener)
+            throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        WebSocketServerInitializer initializer = new WebSocketServerInitializer(config,
-            () -> new EchoHandler(listener));
-        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer));
+        ChatRooms rooms = new ChatRooms(chat);
+        ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, echo, chat.serverConfig(),
+            rooms, listener);
+        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);
     }
 
     /** The resolved transport. */
@@ -99,14 +128,39 @@ public final class ExampleServer implements AutoCloseable {
         return server.localAddress();
     }
 
-    /** The URL of {@code /echo}, with the bound port. */
+    /** The URL of {@code /echo}, with the bound port: {@code ws://} or, with TLS, {@code wss://}. */
     public URI echoUri() {
+        return URI.create((tls ? "wss://" : "ws://") + authority() + ECHO_PATH);
+    }
+
+    /** The URL of {@code /chat} without a query: {@code ws://} or, with TLS, {@code wss://}. */
+    public URI chatUri() {
+        return URI.create((tls ? "wss://" : "ws://") + authority() + ChatSettings.PATH);
+    }
+
+    /** The URL of the chat page: {@code http://} or, with TLS, {@code https://}. */
+    public URI pageUri() {
+        return URI.create((tls ? "https://" : "http://") + authority() + '/');
+    }
+
+    /** The chat rooms. */
+    public ChatRooms rooms() {
+        return rooms;
+    }
+
+    /** Host and port of the URLs; 127.0.0.1 for the wildcard address. */
+    private String authority() {
         InetSocketAddress address = localAddress();
         String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
         if (host.indexOf(':') >= 0) {
             host = '[' + host + ']';
         }
-        return URI.create("ws://" + host + ':' + address.getPort() + ECHO_PATH);
+        return host + ':' + address.getPort();
+    }
+
+    /** Completes when the server socket closes. */
+    public ChannelFuture closeFuture() {
+        return server.closeFuture();
     }
 
     /** Blocks until the server socket closes. */

@@ -1,8 +1,12 @@
 package dev.nettyws.example;
 
+import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.client.ClientCommand;
 import dev.nettyws.transport.Transport;
+import io.netty.handler.ssl.SslContext;
+import java.io.File;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,16 +19,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of {@code chat-server.jar}, one picocli command: without a subcommand it runs the example server
- * ({@code /echo}) until the process is stopped; {@code client URI} runs the terminal client ({@link ClientCommand}).
- * Options are parsed on the main thread, which then waits for the server socket to close.
+ * (the chat page and {@code /chat}, and {@code /echo}) until the process is stopped; {@code client URI} runs the
+ * terminal client ({@link ClientCommand}). Options are parsed on the main thread, which then waits for the server
+ * socket to close.
  *
- * <p>Exit codes of the server: 1 when it cannot start (for example the port is taken), 2 for bad arguments.
+ * <p>Exit codes of the server: 0 when stopped by SIGTERM or Ctrl-C (a shutdown hook first closes every WebSocket
+ * connection with 1001), 1 when it cannot start (for example the port is taken), 2 for bad arguments.
  */
 @Command(name = "chat-server", mixinStandardHelpOptions = true, sortOptions = false,
     subcommands = {ClientCommand.class},
     description = {
-        "The nettyws example server: WebSocket echo at /echo (text as text, binary as binary, a fragmented message "
-            + "as one message). Other paths get 404.",
+        "The nettyws example server: the chat page at /, the chat service at /chat?room=NAME&nick=NAME, and a "
+            + "WebSocket echo at /echo (text as text, binary as binary, a fragmented message as one message). Other "
+            + "paths get 404.",
         "Use the 'client' subcommand for a terminal WebSocket client."
     })
 public final class Main implements Callable<Integer> {
@@ -50,8 +57,32 @@ public final class Main implements Callable<Integer> {
             + "1009 (default: ${DEFAULT-VALUE}, 16 MiB).")
     private int maxMessageBytes;
 
-    @Option(names = "--no-deflate", description = "Do not negotiate permessage-deflate (RFC 7692) on /echo.")
+    @Option(names = "--no-deflate", description = "Do not negotiate permessage-deflate (RFC 7692) on /echo and /chat.")
     private boolean noDeflate;
+
+    @Option(names = "--history", defaultValue = "100", paramLabel = "N",
+        description = "Messages kept per chat room and sent to whoever joins (default: ${DEFAULT-VALUE}).")
+    private int history;
+
+    @Option(names = "--max-text-bytes", defaultValue = "4096", paramLabel = "N",
+        description = "Longest chat message text in UTF-8 bytes; a longer one gets an error (default: "
+            + "${DEFAULT-VALUE}).")
+    private int maxTextBytes;
+
+    @Option(names = "--idle-timeout", defaultValue = "300", paramLabel = "SECONDS",
+        description = "Close a chat connection silent both ways this long with 1001; keepalive pings go out at half "
+            + "of it; 0 for never (default: ${DEFAULT-VALUE}).")
+    private int idleTimeoutSeconds;
+
+    @Option(names = "--tls", description = "Serve https and wss; without --cert/--key with a self-signed "
+        + "certificate for localhost made at start.")
+    private boolean tls;
+
+    @Option(names = "--cert", paramLabel = "PEM", description = "Certificate chain for --tls (with --key).")
+    private File cert;
+
+    @Option(names = "--key", paramLabel = "PEM", description = "Private key for --tls, PKCS#8 (with --cert).")
+    private File key;
 
     /**
      * Runs the command line and exits with its code.
@@ -75,10 +106,15 @@ public final class Main implements Callable<Integer> {
         if (maxMessageBytes < 0) {
             throw new ParameterException(spec.commandLine(), "--max-message-bytes must be >= 0: " + maxMessageBytes);
         }
+        ChatSettings chat = chatSettings();
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(spec.commandLine(), "--cert and --key go together");
+        }
         ExampleServer server;
         try {
+            SslContext sslContext = sslContext();
             server = ExampleServer.start(transport, new InetSocketAddress(host, port),
-                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), ConnectionListener.NONE);
+                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), chat, sslContext, ConnectionListener.NONE);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -86,12 +122,49 @@ public final class Main implements Callable<Integer> {
             LOG.error("cannot listen on {}:{} ({}): {}", host, port, transport, e.toString());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "chat-server-shutdown"));
+        // SIGTERM and SIGINT (Ctrl-C) start the JVM's shutdown: the hook closes every connection with 1001 and
+        // then ends the process with 0, a clean stop on request, instead of the JVM's 143 or 130. The hook is only
+        // registered while the server runs, so other exits keep their codes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "chat-server-shutdown"));
         InetSocketAddress bound = server.localAddress();
-        LOG.info("listening on {}:{} with transport {}; echo at {} (max message {} bytes, permessage-deflate {})",
+        LOG.info("listening on {}:{} with transport {}{}; chat at {} ({}), echo at {} (max message {} bytes, "
+            + "permessage-deflate {})",
             bound.getAddress().getHostAddress(), bound.getPort(), server.transport().displayName(),
-            server.echoUri(), maxMessageBytes, noDeflate ? "off" : "on");
+            tls ? " and TLS" : "", server.pageUri(), server.chatUri(), server.echoUri(), maxMessageBytes,
+            noDeflate ? "off" : "on");
         server.awaitClose();
         return 0;
+    }
+
+    private static void stopOnSignal(ExampleServer server) {
+        LOG.info("stopping: closing every connection with 1001");
+        server.close();
+        LOG.info("stopped");
+        System.out.flush();
+        System.err.flush();
+        // Exit status 0 for a requested stop; halt, because exit() would block inside a shutdown hook.
+        Runtime.getRuntime().halt(0);
+    }
+
+    private ChatSettings chatSettings() {
+        try {
+            return ChatSettings.DEFAULT.withHistory(history).withMaxTextBytes(maxTextBytes)
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).withDeflate(!noDeflate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private SslContext sslContext() throws Exception {
+        if (!tls && cert == null) {
+            return null;
+        }
+        if (cert != null) {
+            return Tls.fromPem(cert, key);
+        }
+        Tls.SelfSigned selfSigned = Tls.selfSigned();
+        LOG.info("TLS with a self-signed certificate for {} (browsers will warn)",
+            selfSigned.certificate().getSubjectX500Principal().getName());
+        return selfSigned.context();
     }
 }

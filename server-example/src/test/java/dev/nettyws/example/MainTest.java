@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.transport.Transport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -70,5 +71,45 @@ class MainTest {
     void clientSubcommandIsKept() {
         CommandLine commandLine = Main.commandLine();
         assertTrue(commandLine.getSubcommands().containsKey("client"), commandLine.getSubcommands()::toString);
+    }
+
+    @Test
+    void chatOptionsAndTheirDefaults() {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.parseArgs();
+        assertEquals(100, (int) option(commandLine, "--history"));
+        assertEquals(4096, (int) option(commandLine, "--max-text-bytes"));
+        assertEquals(300, (int) option(commandLine, "--idle-timeout"));
+        assertEquals(false, option(commandLine, "--tls"));
+        commandLine = Main.commandLine();
+        commandLine.parseArgs("--history", "5", "--idle-timeout", "0", "--tls", "--max-text-bytes", "100");
+        assertEquals(5, (int) option(commandLine, "--history"));
+        assertEquals(0, (int) option(commandLine, "--idle-timeout"));
+        assertEquals(true, option(commandLine, "--tls"));
+    }
+
+    @Test
+    void badChatOptionsExitWith2() {
+        List<String[]> bad = List.of(new String[] {"--history", "-1"}, new String[] {"--max-text-bytes", "0"},
+            new String[] {"--idle-timeout", "-5"}, new String[] {"--cert", "cert.pem"});
+        for (String[] args : bad) {
+            CommandLine commandLine = Main.commandLine();
+            StringWriter err = new StringWriter();
+            commandLine.setErr(new PrintWriter(err, true));
+            assertEquals(2, commandLine.execute(args), () -> String.join(" ", args) + ": " + err);
+        }
+    }
+
+    @Test
+    void helpListsEveryServerOption() {
+        StringWriter out = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        assertEquals(0, commandLine.execute("--help"));
+        List<String> options = List.of("--host", "--port", "--transport", "--tls", "--cert", "--key",
+            "--max-message-bytes", "--max-text-bytes", "--history", "--idle-timeout", "--help", "client");
+        for (String option : options) {
+            assertTrue(out.toString().contains(option), option + " in\n" + out);
+        }
     }
 }

@@ -1,0 +1,82 @@
+package dev.nettyws.example;
+
+import dev.nettyws.example.chat.ChatHandler;
+import dev.nettyws.example.chat.ChatRooms;
+import dev.nettyws.handshake.UpgradeDecoder;
+import dev.nettyws.handshake.WebSocketInitializer;
+import dev.nettyws.server.WebSocketServer;
+import dev.nettyws.server.WebSocketServerConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The pipeline of an example server connection: TLS (when configured), the HTTP codec, the {@code /echo} and
+ * {@code /chat} endpoints one after the other, and the {@link PageHandler} for everything else.
+ * <pre>
+ *   [tls]  http-codec  ws-upgrade-echo  ws-upgrade-chat  pages
+ * </pre>
+ * Each endpoint's {@link UpgradeDecoder} passes requests for other paths on. The one that upgrades installs the
+ * WebSocket handlers ({@link WebSocketServer#webSocketInitializer}) and, before that, removes the other endpoint and
+ * the page handler: they have no more work, and the application's writes, which start at the tail of the pipeline,
+ * would otherwise pass through them.
+ *
+ * <p>Sharable; {@link #initChannel} runs on each accepted channel's event loop.
+ */
+@ChannelHandler.Sharable
+final class ExampleServerInitializer extends ChannelInitializer<Channel> {
+    static final String TLS_NAME = "tls";
+    static final String HTTP_CODEC_NAME = "http-codec";
+    static final String ECHO_UPGRADE_NAME = "ws-upgrade-echo";
+    static final String CHAT_UPGRADE_NAME = "ws-upgrade-chat";
+    static final String PAGES_NAME = "pages";
+    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, PAGES_NAME);
+
+    private final SslContext sslContext;
+    private final WebSocketServerConfig echo;
+    private final WebSocketServerConfig chat;
+    private final WebSocketInitializer echoInitializer;
+    private final WebSocketInitializer chatInitializer;
+
+    ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
+                             ChatRooms rooms, ConnectionListener listener) {
+        this.sslContext = sslContext;
+        this.echo = echo;
+        this.chat = chat;
+        this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
+        this.chatInitializer = removingOthers(CHAT_UPGRADE_NAME, chat, () -> new ChatHandler(rooms, listener));
+    }
+
+    private static WebSocketInitializer removingOthers(String self, WebSocketServerConfig config,
+                                                       Supplier<? extends ChannelHandler> application) {
+        WebSocketInitializer install = WebSocketServer.webSocketInitializer(config, application);
+        return (pipeline, afterName, handshake) -> {
+            for (String name : HTTP_ONLY) {
+                if (!name.equals(self) && pipeline.get(name) != null) {
+                    pipeline.remove(name);
+                }
+            }
+            install.initialize(pipeline, afterName, handshake);
+        };
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        ChannelPipeline pipeline = ch.pipeline();
+        if (sslContext != null) {
+            pipeline.addLast(TLS_NAME, sslContext.newHandler(ch.alloc()));
+        }
+        pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
+            HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeDecoder(echo.handshake(), echo.frames(), echoInitializer));
+        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.handshake(), chat.frames(), chatInitializer));
+        pipeline.addLast(PAGES_NAME, new PageHandler());
+        ch.config().setWriteBufferWaterMark(chat.writeBufferWaterMark());
+    }
+}

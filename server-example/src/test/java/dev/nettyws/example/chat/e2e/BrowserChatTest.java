@@ -1,0 +1,150 @@
+package dev.nettyws.example.chat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nettyws.example.ConnectionListener;
+import dev.nettyws.example.ExampleServer;
+import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.transport.Transport;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The chat page in a real browser: two headless Chromium sessions join a room through the page served by the
+ * example server and see each other's messages and presence. Chromium and chromedriver are Debian's
+ * ({@code apt-get install chromium chromium-driver}; {@code scripts/install-test-peers.sh} installs them): the driver
+ * path is given explicitly, so Selenium Manager never runs and nothing is downloaded. A missing browser fails the
+ * test. A screenshot of the second session is saved as {@code target/chat-e2e.png}.
+ */
+class BrowserChatTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<WebDriver> drivers = new ArrayList<>();
+    private final List<ChromeDriverService> services = new ArrayList<>();
+    private final List<Path> profiles = new ArrayList<>();
+
+    @AfterEach
+    void quit() throws IOException {
+        for (WebDriver driver : drivers) {
+            driver.quit();
+        }
+        for (ChromeDriverService service : services) {
+            service.stop();
+        }
+        for (Path profile : profiles) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    private WebDriver browser() throws IOException {
+        assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
+        assertTrue(Files.isExecutable(CHROMEDRIVER), CHROMEDRIVER + " is missing: apt-get install -y chromium-driver");
+        Path profile = Files.createTempDirectory("nettyws-chromium");
+        profiles.add(profile);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+            "--window-size=1000,800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
+        services.add(service);
+        WebDriver driver = new ChromeDriver(service, options);
+        drivers.add(driver);
+        driver.manage().timeouts().pageLoadTimeout(TIMEOUT);
+        return driver;
+    }
+
+    private static void join(WebDriver driver, String url, String nick, String room) {
+        driver.get(url);
+        driver.findElement(By.id("nick")).sendKeys(nick);
+        WebElement roomField = driver.findElement(By.id("room"));
+        roomField.clear();
+        roomField.sendKeys(room);
+        driver.findElement(By.id("join-button")).click();
+        await(() -> "online".equals(driver.findElement(By.id("status")).getText()), nick + " online");
+    }
+
+    private static void say(WebDriver driver, String text) {
+        driver.findElement(By.id("text")).sendKeys(text);
+        driver.findElement(By.id("send-button")).click();
+    }
+
+    private static List<String> texts(WebDriver driver, String selector) {
+        List<String> texts = new ArrayList<>();
+        for (WebElement element : driver.findElements(By.cssSelector(selector))) {
+            texts.add(element.getText());
+        }
+        return texts;
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + TIMEOUT + ": " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    @Test
+    void twoBrowsersJoinARoomAndSeeEachOthersMessages() throws Exception {
+        try (ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
+                ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), ChatSettings.DEFAULT, null,
+                ConnectionListener.NONE)) {
+            String url = server.pageUri().toString();
+            WebDriver alice = browser();
+            WebDriver bob = browser();
+            join(alice, url, "alice", "garden");
+            join(bob, url, "bob", "garden");
+            await(() -> texts(alice, "#presence li").contains("bob"), "alice sees bob in presence");
+            assertTrue(texts(bob, "#presence li").containsAll(List.of("alice", "bob (you)")),
+                () -> texts(bob, "#presence li").toString());
+
+            say(alice, "Hello from Alice <b>not bold</b>");
+            await(() -> texts(bob, "#messages li.message .text").contains("Hello from Alice <b>not bold</b>"),
+                "bob sees alice's message, as text");
+            say(bob, "Hi Alice, Bob here");
+            await(() -> texts(alice, "#messages li.message .text").contains("Hi Alice, Bob here"),
+                "alice sees bob's reply");
+            await(() -> texts(bob, "#messages li.message .text").size() == 2, "bob sees both messages");
+            assertTrue(bob.findElements(By.cssSelector("#messages b")).isEmpty(), "text is not parsed as HTML");
+
+            Path screenshot = Path.of("target", "chat-e2e.png");
+            Files.createDirectories(screenshot.getParent());
+            byte[] png = ((ChromeDriver) bob).getScreenshotAs(OutputType.BYTES);
+            Files.write(screenshot, png);
+            assertTrue(png.length > 1000, "a screenshot of " + png.length + " bytes");
+        }
+    }
+}
