@@ -1,7 +1,6 @@
 package dev.nettyws.bench.load;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +92,8 @@ final class ServerProcess implements AutoCloseable {
      * @throws IOException if the file cannot be read (not Linux, or the server exited)
      */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(new File("/proc/" + process.pid() + "/stat").toPath(), StandardCharsets.US_ASCII);
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"),
+            StandardCharsets.US_ASCII);
         // The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // What follows the name starts with field 3 (state), so utime (field 14) and stime (15) are at 11 and 12.

@@ -3,6 +3,7 @@ package dev.nettyws.bench.micro;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -16,8 +17,10 @@ import java.util.List;
  * description of each message: its type (Netty's {@code TextWebSocketFrame} written as our {@code TextFrame}), and
  * its content in hex.
  *
- * <p>Called on the channel's event loop (the benchmark thread, for an {@code EmbeddedChannel}); not sharable.
+ * <p>Called on the channel's event loop (the benchmark thread, for an {@code EmbeddedChannel}). Sharable so that
+ * the handshake benchmark can put one sink into every new channel; all of them must then run on one thread.
  */
+@ChannelHandler.Sharable
 public final class InboundSink extends ChannelInboundHandlerAdapter {
     private final boolean capture;
     private final List<String> captured = new ArrayList<>();
