@@ -32,7 +32,8 @@ final class Masking {
         long key64 = keyAt(key, payloadOffset);
         int i = index;
         int end = index + length;
-        for (; i + 8 <= end; i += 8) {
+        // "i < end - 7" rather than "i + 8 <= end": C2 compiles this form as a counted loop (measurably faster).
+        for (int limit = end - 7; i < limit; i += 8) {
             buf.setLong(i, buf.getLong(i) ^ key64);
         }
         // The last < 8 bytes: byte j of the run uses the key's byte (j mod 8) of key64, most significant first.
@@ -52,11 +53,15 @@ final class Masking {
         long key64 = keyAt(key, 0);
         int i = src.readerIndex();
         int end = src.writerIndex();
-        for (; i + 8 <= end; i += 8) {
-            dst.writeLong(src.getLong(i) ^ key64);
+        dst.ensureWritable(end - i);
+        // Absolute sets after one capacity check, rather than a write (and its check) per long.
+        int out = dst.writerIndex() - i;
+        for (int limit = end - 7; i < limit; i += 8) {
+            dst.setLong(out + i, src.getLong(i) ^ key64);
         }
         for (int shift = 56; i < end; i++, shift -= 8) {
-            dst.writeByte(src.getByte(i) ^ (int) (key64 >>> shift));
+            dst.setByte(out + i, src.getByte(i) ^ (int) (key64 >>> shift));
         }
+        dst.writerIndex(out + end);
     }
 }

@@ -1,0 +1,183 @@
+package dev.nettyws.bench.load;
+
+import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.WebSocketServerConfig;
+import dev.nettyws.server.WebSocketServerInitializer;
+import dev.nettyws.transport.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The echo servers the load tool launches, each in a JVM of its own so that its CPU time can be read from
+ * {@code /proc/<pid>/stat}. All three use the same transport ({@link Transport#AUTO}: epoll on Linux), the same
+ * bootstrap ({@link BoundServer}) and one event loop thread, and flush once per read batch.
+ *
+ * <ul>
+ *   <li>{@code ours}: {@link WebSocketServerInitializer} with {@code /echo}, frames of up to 1 MiB, no aggregation
+ *       (Netty's side has none either); the application handler writes every data frame back as it is (its payload
+ *       is a slice of the read buffer; large ones go out without a copy).</li>
+ *   <li>{@code netty}: {@code HttpServerCodec - HttpObjectAggregator - WebSocketServerProtocolHandler("/echo")},
+ *       frames of up to 1 MiB, UTF-8 validation on (its default); the handler writes every data frame back.</li>
+ *   <li>{@code raw}: 4-byte length prefix over TCP ({@code LengthFieldBasedFrameDecoder} and
+ *       {@code LengthFieldPrepender}), every message written back: what a protocol with no WebSocket work costs.</li>
+ * </ul>
+ *
+ * <p>Prints {@code LISTENING <port>} on stdout once bound, then serves until its standard input closes (the load
+ * tool holds it open) or the process is killed. Handlers run on the server's single event loop.
+ */
+@Command(name = "echo-server", mixinStandardHelpOptions = true,
+    description = "An echo server for the load tool: ours, netty (websocketx) or raw (length-prefixed TCP).")
+public final class EchoServer implements Callable<Integer> {
+    /** The WebSocket path every server serves. */
+    public static final String PATH = "/echo";
+    /** The largest frame (and message) the servers accept. */
+    public static final int MAX_MESSAGE = 1 << 20;
+
+    @Option(names = "--kind", required = true, description = "ours, netty or raw")
+    private ServerKind kind;
+
+    @Option(names = "--port", defaultValue = "0", description = "port on 127.0.0.1; 0 picks a free one")
+    private int port;
+
+    @Option(names = "--threads", defaultValue = "1", description = "event loop threads")
+    private int threads;
+
+    /**
+     * Runs a server until standard input closes.
+     *
+     * @param args see {@code --help}
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EchoServer()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (BoundServer server = BoundServer.bind(Transport.AUTO, threads, new InetSocketAddress("127.0.0.1", port),
+            childHandler(kind))) {
+            System.out.println("LISTENING " + server.localAddress().getPort() + " " + server.transport().displayName());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Serve until the launcher closes our standard input.
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The child handler for a kind of server.
+     *
+     * @param kind which server
+     * @return a sharable handler for every accepted channel
+     */
+    public static ChannelHandler childHandler(ServerKind kind) {
+        switch (kind) {
+            case OURS:
+                WebSocketServerConfig config = WebSocketServerConfig.builder()
+                    .path(PATH)
+                    .frames(FrameConfig.SERVER_DEFAULT.toBuilder().maxFramePayloadLength(MAX_MESSAGE)
+                        .maxMessageLength(MAX_MESSAGE).build())
+                    .aggregate(false)
+                    .build();
+                return new WebSocketServerInitializer(config, () -> OurEcho.INSTANCE);
+            case NETTY:
+                return new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        WebSocketServerProtocolConfig protocol = WebSocketServerProtocolConfig.newBuilder()
+                            .websocketPath(PATH)
+                            .decoderConfig(WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE)
+                                .build())
+                            .build();
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                            new WebSocketServerProtocolHandler(protocol), NettyEcho.INSTANCE);
+                    }
+                };
+            default:
+                return new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE + 4, 0, 4, 0, 4),
+                            new LengthFieldPrepender(4), RawEcho.INSTANCE);
+                    }
+                };
+        }
+    }
+
+    /** Writes every data frame back; flushes after each read batch. */
+    @ChannelHandler.Sharable
+    static final class OurEcho extends ChannelInboundHandlerAdapter {
+        static final OurEcho INSTANCE = new OurEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Frame && !((Frame) msg).isControl()) {
+                ctx.write(msg, ctx.voidPromise());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** Writes every data frame back; flushes after each read batch. */
+    @ChannelHandler.Sharable
+    static final class NettyEcho extends ChannelInboundHandlerAdapter {
+        static final NettyEcho INSTANCE = new NettyEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                ctx.write(msg, ctx.voidPromise());
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+
+    /** Writes every message back; flushes after each read batch. */
+    @ChannelHandler.Sharable
+    static final class RawEcho extends ChannelInboundHandlerAdapter {
+        static final RawEcho INSTANCE = new RawEcho();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.write((ByteBuf) msg, ctx.voidPromise());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+    }
+}
