@@ -74,8 +74,10 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         }
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
-        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeDecoder(echo.handshake(), echo.frames(), echoInitializer));
-        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.handshake(), chat.frames(), chatInitializer));
+        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeDecoder(echo.upgradeHandshake(), echo.frames(),
+            echoInitializer));
+        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.upgradeHandshake(), chat.frames(),
+            chatInitializer));
         pipeline.addLast(PAGES_NAME, new PageHandler());
         ch.config().setWriteBufferWaterMark(chat.writeBufferWaterMark());
     }

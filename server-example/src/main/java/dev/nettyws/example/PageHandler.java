@@ -25,7 +25,8 @@ import java.util.Map;
 
 /**
  * Serves the chat page and its script and style sheet from the jar ({@code dev/nettyws/example/web/}), and answers
- * every other request with 404. GET and HEAD only (405 otherwise); keep-alive is honoured. The last handler of the
+ * every other request with 404. GET and HEAD only (405 otherwise); keep-alive is honoured, except after an upgrade
+ * request for a path no WebSocket endpoint serves (404, then the connection is closed). The last handler of the
  * example server's HTTP pipeline, after the WebSocket endpoints, which pass on requests for other paths.
  *
  * <p>One instance per channel, called on its event loop. The files are read once per class; each response gets a
@@ -50,7 +51,8 @@ final class PageHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static void respond(ChannelHandlerContext ctx, HttpRequest request) {
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        // An upgrade request that no endpoint took wanted another protocol, not a page: answer and close.
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !request.headers().contains(HttpHeaderNames.UPGRADE);
         boolean head = HttpMethod.HEAD.equals(request.method());
         FullHttpResponse response;
         if (!HttpMethod.GET.equals(request.method()) && !head) {

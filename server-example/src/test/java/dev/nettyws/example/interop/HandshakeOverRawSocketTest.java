@@ -114,7 +114,7 @@ class HandshakeOverRawSocketTest {
     void plainHttpRequestToAnotherPathGets404(Transport transport) throws Exception {
         try (EchoServerFixture server = EchoServerFixture.start(transport);
              RawHttpClient client = new RawHttpClient(server.echoUri())) {
-            client.write("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            client.write("GET /nowhere.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
             RawHttpClient.Head head = client.readHead();
             assertEquals(404, head.status(), head.text());
             client.readToEnd();
