@@ -42,7 +42,21 @@ class ChatHandlerTest {
             }
         }
         members.forEach(ws -> ws.channel().releaseOutbound());
-        members.forEach(WebSocketServerTester::close);
+        AssertionError leak = null;
+        for (WebSocketServerTester ws : members) {
+            try {
+                ws.close();
+            } catch (AssertionError e) {
+                if (leak == null) {
+                    leak = e;
+                } else {
+                    leak.addSuppressed(e);
+                }
+            }
+        }
+        if (leak != null) {
+            throw leak;
+        }
     }
 
     /** A member connected to {@code /chat?QUERY}, after its handshake. */
