@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,19 @@ public abstract class WebSocketTester implements AutoCloseable {
     private final Deque<ReceivedFrame> deferred = new ArrayDeque<>();
     private final List<Object> events = new ArrayList<>();
     private boolean closed;
+    private boolean peerReading = true;
 
     WebSocketTester(boolean masksFrames) {
         this.allocator = new TrackingAllocator();
-        this.channel = new EmbeddedChannel();
+        this.channel = new EmbeddedChannel() {
+            @Override
+            protected void doWrite(ChannelOutboundBuffer in) throws Exception {
+                // A peer that does not read leaves flushed bytes in the outbound buffer, as a full TCP window does.
+                if (peerReading) {
+                    super.doWrite(in);
+                }
+            }
+        };
         channel.config().setAllocator(allocator);
         channel.freezeTime();
         this.writer = new FrameWriter(masksFrames, 0x5eed);
@@ -383,6 +393,25 @@ public abstract class WebSocketTester implements AutoCloseable {
      */
     public final void dropConnection() {
         channel.unsafe().close(channel.unsafe().voidPromise());
+        channel.runPendingTasks();
+    }
+
+    /**
+     * The peer stops reading, as a slow or stuck client whose TCP window is full: from now on what the pipeline
+     * flushes stays queued in the channel's outbound buffer instead of reaching the tester, so the channel turns
+     * unwritable past its high water mark and the pipeline's slow-consumer limits (pending bytes, write stall
+     * timeout) apply. Reads find nothing new until {@link #resumeReading()}.
+     */
+    public final void stopReading() {
+        peerReading = false;
+    }
+
+    /** The peer reads again: everything queued since {@link #stopReading()} is written, in order. */
+    public final void resumeReading() {
+        peerReading = true;
+        if (channel.isOpen()) {
+            channel.unsafe().flush();
+        }
         channel.runPendingTasks();
     }
 

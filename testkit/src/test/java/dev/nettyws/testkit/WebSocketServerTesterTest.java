@@ -149,6 +149,46 @@ class WebSocketServerTesterTest {
     }
 
     @Test
+    void aPeerThatStopsReadingLeavesWritesQueuedUntilItResumes() {
+        try (WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new)) {
+            ws.handshake();
+            ws.stopReading();
+            for (int i = 0; i < 70; i++) {
+                ws.sendBinary(new byte[] {(byte) i});
+                ws.sendBinary(new byte[1000]);
+            }
+            ws.assertNothingWritten();
+            assertFalse(ws.channel().isWritable(), "about 70 KB queued, over the 64 KiB high water mark");
+            ws.resumeReading();
+            assertTrue(ws.channel().isWritable());
+            for (int i = 0; i < 70; i++) {
+                assertArrayEquals(new byte[] {(byte) i}, ws.readBinary());
+                assertEquals(1000, ws.readBinary().length);
+            }
+            ws.assertNothingWritten();
+        }
+    }
+
+    @Test
+    void aPeerThatStopsReadingMeetsTheWriteStallTimeout() {
+        WebSocketServerConfig config = CONFIG.toBuilder().connection(ConnectionConfig.DEFAULT.toBuilder()
+            .writeStallTimeout(Duration.ofSeconds(2)).build()).build();
+        try (WebSocketServerTester ws = WebSocketServerTester.create(config, Echo::new)) {
+            ws.handshake();
+            ws.stopReading();
+            for (int i = 0; i < 70; i++) {
+                ws.sendBinary(new byte[1000]);
+            }
+            ws.advanceTime(Duration.ofMillis(1999));
+            ws.assertChannelOpen();
+            ws.advanceTime(Duration.ofMillis(1));
+            ws.assertChannelClosed();
+            assertEquals(CloseStatus.POLICY_VIOLATION, ws.closedEvent().statusCode());
+            assertEquals(ConnectionHandler.WRITE_STALL_REASON, ws.closedEvent().reason());
+        }
+    }
+
+    @Test
     void aLeakingHandlerFailsAtClose() {
         WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new);
         ws.handshake();
