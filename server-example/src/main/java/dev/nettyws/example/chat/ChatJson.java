@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Iterator;
 
 /**
  * The chat wire protocol: JSON objects in text frames, each with a {@code "type"}. Builds the server's events and
@@ -18,7 +19,7 @@ import java.util.Collection;
  *   client to server  {"type":"message","text":"..."}
  *   server to client  {"type":"welcome","room":"...","nick":"..."}             (first, with the nick assigned)
  *                     {"type":"history","messages":[message, ...]}           (the room's last messages)
- *                     {"type":"presence","nicks":["...", ...]}                 (who is in the room)
+ *                     {"type":"presence","nicks":["...", ...],"count":N}       (who is in the room)
  *                     {"type":"join","nick":"..."}, {"type":"leave","nick":"..."}
  *                     {"type":"message","room":"...","nick":"...","text":"...","ts":EPOCH_MILLIS}
  *                     {"type":"error","reason":"..."}
@@ -65,12 +66,19 @@ public final class ChatJson {
         return node;
     }
 
-    /** Who is in the room, in the order they joined. */
-    public static ObjectNode presence(Collection<String> nicks) {
+    /**
+     * Who is in the room, in the order they joined: the first {@code limit} nicks, and how many members there are
+     * ({@code count}, which exceeds the length of {@code nicks} in a room bigger than the limit).
+     */
+    public static ObjectNode presence(Collection<String> nicks, int limit) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("type", "presence");
         ArrayNode array = node.putArray("nicks");
-        nicks.forEach(array::add);
+        Iterator<String> it = nicks.iterator();
+        for (int i = 0; i < limit && it.hasNext(); i++) {
+            array.add(it.next());
+        }
+        node.put("count", nicks.size());
         return node;
     }
 

@@ -72,7 +72,10 @@ final class ChatRoom {
         lastUse = nanos;
     }
 
-    /** Adds a member: it gets a welcome with its nick, the history and the presence list; the others a join. */
+    /**
+     * Adds a member: it gets a welcome with its nick, the history and the presence list; the others a join unless
+     * the room is bigger than the presence limit.
+     */
     void join(ChatMember member) {
         run(() -> {
             String nick = uniqueNick(member.requestedNick());
@@ -82,19 +85,27 @@ final class ChatRoom {
             Channel channel = member.channel();
             send(channel, ChatJson.welcome(name, nick));
             send(channel, ChatJson.history(history));
-            send(channel, ChatJson.presence(members.keySet()));
-            broadcast(ChatJson.join(nick), member);
+            send(channel, ChatJson.presence(members.keySet(), settings.presenceLimit()));
+            if (members.size() <= settings.presenceLimit()) {
+                broadcast(ChatJson.join(nick), member);
+            }
         });
     }
 
-    /** Removes a member and tells the others. Does nothing if it is not in the room. */
+    /**
+     * Removes a member and tells the others unless the room was bigger than the presence limit. Does nothing if it
+     * is not in the room.
+     */
     void leave(ChatMember member) {
         run(() -> {
             String nick = member.nick();
             if (nick != null && members.get(nick) == member) {
+                boolean announced = members.size() <= settings.presenceLimit();
                 members.remove(nick);
                 removeByLoop(member);
-                broadcast(ChatJson.leave(nick), null);
+                if (announced) {
+                    broadcast(ChatJson.leave(nick), null);
+                }
             }
         });
     }

@@ -20,10 +20,11 @@ public final class ChatSettings {
     /**
      * Defaults: 100 messages of history, texts up to 4096 UTF-8 bytes, 5 messages per second with bursts of 10,
      * 256 rooms, 5 min idle timeout with keepalive pings every 2.5 min, 1 MiB of queued outbound bytes and 10 s
-     * without write progress at most, permessage-deflate negotiated with clients that offer it.
+     * without write progress at most, permessage-deflate negotiated with clients that offer it, join and leave
+     * events and full presence lists in rooms of up to 1000 members.
      */
     public static final ChatSettings DEFAULT = new ChatSettings(100, 4096, 5, 10, 256, Duration.ofMinutes(5),
-        1L << 20, Duration.ofSeconds(10), true);
+        1L << 20, Duration.ofSeconds(10), true, 1000);
 
     private final int history;
     private final int maxTextBytes;
@@ -34,10 +35,11 @@ public final class ChatSettings {
     private final long maxPendingWriteBytes;
     private final Duration writeStallTimeout;
     private final boolean deflate;
+    private final int presenceLimit;
 
     private ChatSettings(int history, int maxTextBytes, int messagesPerSecond, int burst, int maxRooms,
                          Duration idleTimeout, long maxPendingWriteBytes, Duration writeStallTimeout,
-                         boolean deflate) {
+                         boolean deflate, int presenceLimit) {
         if (history < 0) {
             throw new IllegalArgumentException("history must be >= 0: " + history);
         }
@@ -50,6 +52,9 @@ public final class ChatSettings {
         if (maxRooms < 1) {
             throw new IllegalArgumentException("maxRooms must be >= 1: " + maxRooms);
         }
+        if (presenceLimit < 1) {
+            throw new IllegalArgumentException("presenceLimit must be >= 1: " + presenceLimit);
+        }
         if (idleTimeout.isNegative()) {
             throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
         }
@@ -61,6 +66,7 @@ public final class ChatSettings {
         this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
         this.maxPendingWriteBytes = maxPendingWriteBytes;
         this.deflate = deflate;
+        this.presenceLimit = presenceLimit;
         this.writeStallTimeout = Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
     }
 
@@ -116,31 +122,31 @@ public final class ChatSettings {
     /** A copy with another history length. */
     public ChatSettings withHistory(int history) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** A copy with another text limit. */
     public ChatSettings withMaxTextBytes(int maxTextBytes) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** A copy with another rate limit. */
     public ChatSettings withRate(int messagesPerSecond, int burst) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** A copy with another room limit. */
     public ChatSettings withMaxRooms(int maxRooms) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** A copy with another idle timeout. */
     public ChatSettings withIdleTimeout(Duration idleTimeout) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** Whether {@value #PATH} negotiates permessage-deflate (RFC 7692) with clients that offer it. */
@@ -151,13 +157,29 @@ public final class ChatSettings {
     /** A copy that negotiates permessage-deflate or not. */
     public ChatSettings withDeflate(boolean deflate) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
+    }
+
+    /**
+     * The room size up to which members hear of every join and leave and get every nick in the presence list. In a
+     * bigger room each join would cost a message to every member (quadratic traffic as a room fills), so joins and
+     * leaves are not announced there and the presence list holds the first {@code presenceLimit} nicks and the
+     * count.
+     */
+    public int presenceLimit() {
+        return presenceLimit;
+    }
+
+    /** A copy with another {@link #presenceLimit()}. */
+    public ChatSettings withPresenceLimit(int presenceLimit) {
+        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /** A copy with other slow consumer limits. */
     public ChatSettings withSlowConsumerLimits(long maxPendingWriteBytes, Duration writeStallTimeout) {
         return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate);
+            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /**
@@ -189,6 +211,6 @@ public final class ChatSettings {
         return "ChatSettings(history=" + history + ", maxTextBytes=" + maxTextBytes + ", rate=" + messagesPerSecond
             + "/s, burst=" + burst + ", maxRooms=" + maxRooms + ", idleTimeout=" + idleTimeout
             + ", maxPendingWriteBytes=" + maxPendingWriteBytes + ", writeStallTimeout=" + writeStallTimeout
-            + ", deflate=" + deflate + ')';
+            + ", deflate=" + deflate + ", presenceLimit=" + presenceLimit + ')';
     }
 }

@@ -1,0 +1,251 @@
+package dev.nettyws.bench.scale;
+
+import dev.nettyws.client.WebSocketClient;
+import dev.nettyws.client.WebSocketClientConfig;
+import dev.nettyws.frame.TextFrame;
+import dev.nettyws.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The scale benchmark: starts a server as a child JVM (our chat server, or a broadcast server on Netty's websocketx),
+ * opens N WebSocket connections to one room and holds them idle, measures the server's live heap and RSS per idle
+ * connection, then has one more connection send numbered messages and times how long each takes to reach all N,
+ * checking that none is lost or reordered. Prints a table and appends CSV rows. See {@code scripts/bench-scale.sh}.
+ *
+ * <p>One JVM holds every client connection on one event loop thread; sources rotate over 127.0.0.x addresses so
+ * that more than one address's ephemeral ports are available. The process file limit bounds N: each connection is a
+ * file descriptor in the server and in this process.
+ */
+@Command(name = "bench-scale", mixinStandardHelpOptions = true,
+    description = "Idle-connection memory and fan-out time of a WebSocket chat server, ours vs Netty websocketx.")
+public final class ScaleCommand implements Callable<Integer> {
+    @Option(names = "--server", split = ",", defaultValue = "nettyws,netty",
+        description = "Servers to measure, in order: nettyws (our chat server), netty (websocketx broadcast).")
+    List<String> servers;
+
+    @Option(names = "--connections", defaultValue = "50000", description = "Idle connections to hold.")
+    int connections;
+
+    @Option(names = "--messages", defaultValue = "10", description = "Numbered messages to fan out.")
+    int messages;
+
+    @Option(names = "--sources", defaultValue = "4", description = "Source addresses 127.0.0.2 ... to connect from.")
+    int sources;
+
+    @Option(names = "--chat-jar", defaultValue = "server-example/target/chat-server.jar",
+        description = "The chat server's jar.")
+    Path chatJar;
+
+    @Option(names = "--server-heap", defaultValue = "8g", description = "-Xmx of the server JVM.")
+    String serverHeap;
+
+    @Option(names = "--csv", defaultValue = "benchmarks/results/scale.csv", description = "CSV file to append to.")
+    Path csv;
+
+    /** Runs the command line. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ScaleCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long limit = fileLimit();
+        int n = connections;
+        if (limit > 0 && n > limit - 200) {
+            n = (int) (limit - 200);
+            System.out.printf("the file limit is %d descriptors per process (ulimit -n; raising it needs"
+                + " CAP_SYS_RESOURCE); measuring %d connections instead of %d%n", limit, n, connections);
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (String server : servers) {
+            rows.add(measure(server, n));
+        }
+        System.out.println();
+        System.out.printf("%-8s %11s %14s %14s %14s %14s %6s %9s%n", "server", "connections", "heap B/conn",
+            "RSS B/conn", "fan-out p50 ms", "fan-out max ms", "lost", "reordered");
+        for (String[] row : rows) {
+            System.out.printf("%-8s %11s %14s %14s %14s %14s %6s %9s%n", (Object[]) Arrays.copyOfRange(row, 1, 9));
+        }
+        writeCsv(rows);
+        return 0;
+    }
+
+    private String[] measure(String server, int n) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + serverHeap, "-XX:+UseParallelGC"));
+        URI uri;
+        String ready;
+        if (server.equals("nettyws")) {
+            command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port)));
+            uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
+            ready = "listening";
+        } else if (server.equals("netty")) {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                NettyBroadcastServer.class.getName(), Integer.toString(port)));
+            uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
+            ready = "listening";
+        } else {
+            throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + server);
+        }
+        System.out.printf("== %s: %s%n", server, String.join(" ", command));
+        try (ServerProcess process = ServerProcess.start(command, ready)) {
+            Thread.sleep(1000);
+            long heap0 = process.liveHeapBytes();
+            long rss0 = process.rssBytes();
+            System.out.printf("idle server: live heap %,d B, RSS %,d B%n", heap0, rss0);
+            Receivers receivers = new Receivers(n + 1);
+            EventLoopGroup group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-client");
+            try {
+                List<Channel> channels = connectAll(group, uri, n + 1, receivers);
+                awaitQuiet(receivers, 3);
+                long heap = process.liveHeapBytes();
+                long rss = process.rssBytes();
+                double heapPer = (double) (heap - heap0) / n;
+                double rssPer = (double) (rss - rss0) / n;
+                System.out.printf("%,d idle connections: live heap %,d B (%.0f B per connection), RSS %,d B"
+                    + " (%.0f B per connection)%n", n + 1, heap, heapPer, rss, rssPer);
+                Channel sender = channels.get(n);
+                long[] fanOut = new long[messages];
+                for (int seq = 1; seq <= messages; seq++) {
+                    long start = System.nanoTime();
+                    sender.writeAndFlush(new TextFrame("{\"type\":\"message\",\"text\":\"seq-" + seq + "\"}"));
+                    long deadline = start + TimeUnit.SECONDS.toNanos(120);
+                    while (receivers.reached(seq) < n + 1 && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                    fanOut[seq - 1] = System.nanoTime() - start;
+                    System.out.printf("message %d reached %,d of %,d connections in %.1f ms%n", seq,
+                        receivers.reached(seq), n + 1, fanOut[seq - 1] / 1e6);
+                }
+                long expected = (long) messages * (n + 1);
+                long lost = expected - receivers.delivered();
+                Arrays.sort(fanOut);
+                for (Channel channel : channels) {
+                    channel.close();
+                }
+                return new String[] {Instant.now().toString(), server, Integer.toString(n + 1),
+                    String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
+                    String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
+                    String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length - 1] / 1e6),
+                    Long.toString(lost), Long.toString(receivers.outOfOrder())};
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+
+    /** Opens {@code count} connections, at most 256 handshakes at a time; fails if any fails. */
+    private List<Channel> connectAll(EventLoopGroup group, URI base, int count, Receivers receivers)
+        throws InterruptedException {
+        Semaphore inFlight = new Semaphore(256);
+        AtomicInteger failed = new AtomicInteger();
+        List<Channel> channels = new ArrayList<>(count);
+        WebSocketClientConfig config = WebSocketClientConfig.DEFAULT;
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            URI uri = URI.create(base + Integer.toString(i));
+            ChannelHandler receiver = receivers.handler(i);
+            InetSocketAddress source = new InetSocketAddress("127.0.0." + (2 + i % Math.max(1, sources)), 0);
+            Channel channel = new Bootstrap().group(group).channel(Transport.AUTO.resolve().channelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .localAddress(source)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Future<?> handshake = WebSocketClient.install(ch.pipeline(), uri, config, receiver)
+                            .handshakeFuture();
+                        handshake.addListener(done -> {
+                            inFlight.release();
+                            if (!done.isSuccess()) {
+                                failed.incrementAndGet();
+                            }
+                        });
+                    }
+                })
+                .connect(uri.getHost(), uri.getPort()).channel();
+            channels.add(channel);
+            if ((i + 1) % 5000 == 0) {
+                System.out.printf("%,d connections opened in %.1f s%n", i + 1, (System.nanoTime() - start) / 1e9);
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " handshakes failed after " + (i + 1)
+                    + " connections");
+            }
+        }
+        inFlight.acquire(256);
+        inFlight.release(256);
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " of " + count + " handshakes failed");
+        }
+        System.out.printf("%,d connections open in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
+        return channels;
+    }
+
+    /** Waits until no message arrived for {@code seconds} (the welcome, history and presence messages). */
+    private static void awaitQuiet(Receivers receivers, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (receivers.nanosSinceLastMessage() < TimeUnit.SECONDS.toNanos(seconds)
+            && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private void writeCsv(List<String[]> rows) throws IOException {
+        Files.createDirectories(csv.toAbsolutePath().getParent());
+        boolean header = !Files.exists(csv);
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+            if (header) {
+                out.println("time,server,connections,heap_bytes_per_connection,rss_bytes_per_connection,"
+                    + "fanout_p50_ms,fanout_max_ms,lost,reordered");
+            }
+            for (String[] row : rows) {
+                out.println(String.join(",", row));
+            }
+        }
+        System.out.println("appended to " + csv);
+    }
+
+    /** The soft limit of open files of this process, or -1 when unknown. */
+    private static long fileLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] fields = line.substring("Max open files".length()).trim().split("\\s+");
+                return "unlimited".equals(fields[0]) ? -1 : Long.parseLong(fields[0]);
+            }
+        }
+        return -1;
+    }
+}
