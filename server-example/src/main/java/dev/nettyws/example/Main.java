@@ -69,6 +69,11 @@ public final class Main implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     private int maxTextBytes;
 
+    @Option(names = "--rate", defaultValue = "5", paramLabel = "N",
+        description = "Chat messages a client may send per second, in bursts of twice as many; more get an error "
+            + "(default: ${DEFAULT-VALUE}).")
+    private int rate;
+
     @Option(names = "--idle-timeout", defaultValue = "300", paramLabel = "SECONDS",
         description = "Close a chat connection silent both ways this long with 1001; keepalive pings go out at half "
             + "of it; 0 for never (default: ${DEFAULT-VALUE}).")
@@ -149,7 +154,8 @@ public final class Main implements Callable<Integer> {
     private ChatSettings chatSettings() {
         try {
             return ChatSettings.DEFAULT.withHistory(history).withMaxTextBytes(maxTextBytes)
-                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).withDeflate(!noDeflate);
+                .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).withDeflate(!noDeflate)
+                .withRate(rate, 2 * rate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,32 +1,22 @@
 package dev.nettyws.bench.load;
 
-import java.io.BufferedReader;
+import dev.nettyws.bench.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * An {@link EchoServer} in a child JVM, optionally pinned to CPUs with {@code taskset}, and its CPU time as the
- * kernel accounts it ({@code utime + stime} from {@code /proc/<pid>/stat}, in clock ticks of 10 ms).
+ * An {@link EchoServer} in a child JVM ({@link ChildJvm}), optionally pinned to CPUs with {@code taskset}: its port,
+ * transport and CPU time.
  *
- * <p>Used from the load tool's main thread only. {@link #close()} closes the child's standard input (the server's
- * signal to stop) and kills it if it has not exited within a few seconds.
+ * <p>Used from the load tool's main thread only. {@link #close()} closes the child's standard input, the server's
+ * signal to stop.
  */
 final class ServerProcess implements AutoCloseable {
-    /** Linux's USER_HZ, the unit of the times in /proc/pid/stat, on every architecture the JDK supports. */
-    private static final double TICKS_PER_SECOND = 100.0;
-
-    private final Process process;
+    private final ChildJvm child;
     private final int port;
     private final String transport;
 
-    private ServerProcess(Process process, int port, String transport) {
-        this.process = process;
+    private ServerProcess(ChildJvm child, int port, String transport) {
+        this.child = child;
         this.port = port;
         this.transport = transport;
     }
@@ -41,32 +31,10 @@ final class ServerProcess implements AutoCloseable {
      * @throws IOException if it cannot be started or does not report its port
      */
     static ServerProcess start(ServerKind kind, String cpus, String heap) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (cpus != null && !cpus.isEmpty()) {
-            command.add("taskset");
-            command.add("-c");
-            command.add(cpus);
-        }
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms" + heap);
-        command.add("-Xmx" + heap);
-        command.add("-Dio.netty.leakDetection.level=disabled");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(EchoServer.class.getName());
-        command.add("--kind=" + kind.label());
-        Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.US_ASCII));
-        String line = out.readLine();
-        if (line == null || !line.startsWith("LISTENING ")) {
-            process.destroyForcibly();
-            throw new IOException("server " + kind.label() + " did not start: " + line);
-        }
-        String[] parts = line.split(" ");
-        return new ServerProcess(process, Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "?");
+        ChildJvm child = ChildJvm.start(ChildJvm.java(cpus, heap, "-cp", System.getProperty("java.class.path"),
+            EchoServer.class.getName(), "--kind=" + kind.label()), "LISTENING ", 60);
+        String[] parts = child.readyLine().split(" ");
+        return new ServerProcess(child, Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "?");
     }
 
     /** The port the server listens on, on 127.0.0.1. */
@@ -81,36 +49,16 @@ final class ServerProcess implements AutoCloseable {
 
     /** The child's process id. */
     long pid() {
-        return process.pid();
+        return child.pid();
     }
 
-    /**
-     * CPU seconds the server has used so far, user plus system, from {@code /proc/<pid>/stat}. With {@code taskset}
-     * in front, the child is the JVM itself ({@code taskset} execs it), so the pid is the server's.
-     *
-     * @return seconds, with a resolution of 10 ms
-     * @throws IOException if the file cannot be read (not Linux, or the server exited)
-     */
+    /** CPU seconds the server has used so far ({@link ChildJvm#cpuSeconds()}). */
     double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"),
-            StandardCharsets.US_ASCII);
-        // The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // What follows the name starts with field 3 (state), so utime (field 14) and stime (15) are at 11 and 12.
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks / TICKS_PER_SECOND;
+        return child.cpuSeconds();
     }
 
     @Override
-    public void close() throws IOException {
-        process.getOutputStream().close();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+    public void close() {
+        child.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.nettyws.bench.scale;
 
+import dev.nettyws.bench.ChildJvm;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.TextFrame;
@@ -56,6 +57,11 @@ public final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--messages", defaultValue = "10", description = "Numbered messages to fan out.")
     int messages;
 
+    @Option(names = "--burst", defaultValue = "100",
+        description = "Messages sent back to back after the timed ones, for deliveries per second and per server "
+            + "CPU second (0: none).")
+    int burst;
+
     @Option(names = "--sources", defaultValue = "4", description = "Source addresses 127.0.0.2 ... to connect from.")
     int sources;
 
@@ -88,10 +94,11 @@ public final class ScaleCommand implements Callable<Integer> {
             rows.add(measure(server, n));
         }
         System.out.println();
-        System.out.printf("%-8s %11s %14s %14s %14s %14s %6s %9s%n", "server", "connections", "heap B/conn",
-            "RSS B/conn", "fan-out p50 ms", "fan-out max ms", "lost", "reordered");
+        String format = "%-8s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
+        System.out.printf(format, "server", "connections", "heap B/conn", "RSS B/conn", "fan-out p50 ms",
+            "fan-out max ms", "deliveries/s", "per server CPU s", "lost", "reordered");
         for (String[] row : rows) {
-            System.out.printf("%-8s %11s %14s %14s %14s %14s %6s %9s%n", (Object[]) Arrays.copyOfRange(row, 1, 9));
+            System.out.printf(format, (Object[]) Arrays.copyOfRange(row, 1, 11));
         }
         writeCsv(rows);
         return 0;
@@ -107,7 +114,9 @@ public final class ScaleCommand implements Callable<Integer> {
         URI uri;
         String ready;
         if (server.equals("nettyws")) {
-            command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port)));
+            // No rate limit for the sender: the burst is the point.
+            command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port), "--rate",
+                Integer.toString(Math.max(1000, burst + messages))));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else if (server.equals("netty")) {
@@ -119,7 +128,7 @@ public final class ScaleCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "unknown server " + server);
         }
         System.out.printf("== %s: %s%n", server, String.join(" ", command));
-        try (ServerProcess process = ServerProcess.start(command, ready)) {
+        try (ChildJvm process = ChildJvm.start(command, ready, 60)) {
             Thread.sleep(1000);
             long heap0 = process.liveHeapBytes();
             long rss0 = process.rssBytes();
@@ -139,16 +148,14 @@ public final class ScaleCommand implements Callable<Integer> {
                 long[] fanOut = new long[messages];
                 for (int seq = 1; seq <= messages; seq++) {
                     long start = System.nanoTime();
-                    sender.writeAndFlush(new TextFrame("{\"type\":\"message\",\"text\":\"seq-" + seq + "\"}"));
-                    long deadline = start + TimeUnit.SECONDS.toNanos(120);
-                    while (receivers.reached(seq) < n + 1 && System.nanoTime() < deadline) {
-                        Thread.sleep(1);
-                    }
+                    sender.writeAndFlush(message(seq));
+                    awaitReached(receivers, seq, n + 1);
                     fanOut[seq - 1] = System.nanoTime() - start;
                     System.out.printf("message %d reached %,d of %,d connections in %.1f ms%n", seq,
                         receivers.reached(seq), n + 1, fanOut[seq - 1] / 1e6);
                 }
-                long expected = (long) messages * (n + 1);
+                double[] burstRates = burst(process, sender, receivers, n + 1);
+                long expected = (long) (messages + burst) * (n + 1);
                 long lost = expected - receivers.delivered();
                 Arrays.sort(fanOut);
                 for (Channel channel : channels) {
@@ -158,11 +165,50 @@ public final class ScaleCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
                     String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
                     String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length - 1] / 1e6),
+                    String.format(Locale.ROOT, "%.0f", burstRates[0]),
+                    String.format(Locale.ROOT, "%.0f", burstRates[1]),
                     Long.toString(lost), Long.toString(receivers.outOfOrder())};
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         }
+    }
+
+    private static TextFrame message(int seq) {
+        return new TextFrame("{\"type\":\"message\",\"text\":\"seq-" + seq + "\"}");
+    }
+
+    /** Waits (at most 120 s) until {@code count} connections have seen {@code seq}. */
+    private static void awaitReached(Receivers receivers, int seq, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (receivers.reached(seq) < count && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * Broadcast throughput: the sender writes {@link #burst} numbered messages back to back; returns deliveries per
+     * second (until every connection has the last) and per second of server CPU time in that interval.
+     */
+    private double[] burst(ChildJvm process, Channel sender, Receivers receivers, int count)
+        throws IOException, InterruptedException {
+        if (burst == 0) {
+            return new double[] {0, 0};
+        }
+        double cpuBefore = process.cpuSeconds();
+        long start = System.nanoTime();
+        for (int seq = messages + 1; seq <= messages + burst; seq++) {
+            sender.write(message(seq));
+        }
+        sender.flush();
+        awaitReached(receivers, messages + burst, count);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = process.cpuSeconds() - cpuBefore;
+        double deliveries = (double) burst * count;
+        System.out.printf("burst of %d messages to %,d connections: %.2f s, %.0f deliveries/s, server CPU %.2f s,"
+            + " %.0f deliveries per server CPU second%n", burst, count, seconds, deliveries / seconds, cpu,
+            deliveries / cpu);
+        return new double[] {deliveries / seconds, deliveries / cpu};
     }
 
     /** Opens {@code count} connections, at most 256 handshakes at a time; fails if any fails. */
@@ -229,7 +275,8 @@ public final class ScaleCommand implements Callable<Integer> {
             StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             if (header) {
                 out.println("time,server,connections,heap_bytes_per_connection,rss_bytes_per_connection,"
-                    + "fanout_p50_ms,fanout_max_ms,lost,reordered");
+                    + "fanout_p50_ms,fanout_max_ms,burst_deliveries_per_s,burst_deliveries_per_server_cpu_s,lost,"
+                    + "reordered");
             }
             for (String[] row : rows) {
                 out.println(String.join(",", row));

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The scale benchmark: N idle WebSocket connections to one chat room, heap and RSS per connection, the time to fan a
+# numbered message out to all of them (none lost or reordered), and a burst of messages for deliveries per second
+# and per server-CPU-second; our chat server and a broadcast server on Netty's websocketx, in one run.
+#
+#   scripts/bench-scale.sh                          # 50,000 connections (or as many as the file limit allows)
+#   scripts/bench-scale.sh --connections 1000       # other options: --help
+#
+# Appends to benchmarks/results/scale.csv. Each connection is a file descriptor in the server and in the client
+# process: the script raises the soft file limit as far as the hard limit (or root) allows, and the command
+# measures fewer connections, saying so, when the limit is lower than asked for.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    mvn -q -o -pl server-example,benchmarks -am package -DskipTests
+fi
+ulimit -n 120000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "file limit: $(ulimit -n) descriptors per process"
+exec java -Xms2g -Xmx4g -Dio.netty.leakDetection.level=disabled -cp benchmarks/target/benchmarks.jar \
+    dev.nettyws.bench.scale.ScaleCommand "$@"
