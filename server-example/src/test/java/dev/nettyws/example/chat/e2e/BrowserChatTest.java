@@ -1,11 +1,14 @@
 package dev.nettyws.example.chat.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.transport.Transport;
+import io.netty.channel.Channel;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -119,9 +123,16 @@ class BrowserChatTest {
 
     @Test
     void twoBrowsersJoinARoomAndSeeEachOthersMessages() throws Exception {
+        List<String> extensions = new CopyOnWriteArrayList<>();
+        ConnectionListener listener = new ConnectionListener() {
+            @Override
+            public void opened(Channel channel, HandshakeCompletedEvent handshake) {
+                extensions.add(handshake.extensions());
+            }
+        };
         try (ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
                 ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), ChatSettings.DEFAULT, null,
-                ConnectionListener.NONE)) {
+                listener)) {
             String url = server.pageUri().toString();
             WebDriver alice = browser();
             WebDriver bob = browser();
@@ -139,6 +150,12 @@ class BrowserChatTest {
                 "alice sees bob's reply");
             await(() -> texts(bob, "#messages li.message .text").size() == 2, "bob sees both messages");
             assertTrue(bob.findElements(By.cssSelector("#messages b")).isEmpty(), "text is not parsed as HTML");
+            // Chromium offers permessage-deflate (RFC 7692) and the chat accepts it: the messages above were
+            // compressed both ways.
+            assertEquals(2, extensions.size(), extensions::toString);
+            for (String negotiated : extensions) {
+                assertTrue(negotiated.startsWith("permessage-deflate"), extensions::toString);
+            }
 
             Path screenshot = Path.of("target", "chat-e2e.png");
             Files.createDirectories(screenshot.getParent());
