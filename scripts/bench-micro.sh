@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the JMH micro suite (decode, encode, handshake; ours vs Netty websocketx, with -prof gc) and prints the
-# side-by-side table. About 5 minutes on 2 cores with the defaults below.
+# side-by-side table. About 8 minutes on 2 cores with the defaults below (5 warm-up and 3 measured iterations of
+# 1 s, one fork; shorter warm-ups leave some small-payload runs half compiled).
 #
 #   scripts/bench-micro.sh                      # whole suite
 #   scripts/bench-micro.sh 'DecodeBenchmark'    # a subset (JMH regexp), e.g. -p size=16 after it
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-WARMUP="${WARMUP:-2}"
+WARMUP="${WARMUP:-5}"
 MEASURE="${MEASURE:-3}"
 FORKS="${FORKS:-1}"
 OUT=benchmarks/results

@@ -39,6 +39,11 @@ public final class ConnectionConfig {
     private final boolean forwardPongs;
     private final Duration writeStallTimeout;
     private final long maxPendingWriteBytes;
+    // The durations in nanoseconds, computed once here rather than copied into every connection's handler.
+    final long closeTimeoutNanos;
+    final long idleTimeoutNanos;
+    final long pingIntervalNanos;
+    final long writeStallNanos;
 
     private ConnectionConfig(Builder builder) {
         this.closeTimeout = builder.closeTimeout;
@@ -47,6 +52,10 @@ public final class ConnectionConfig {
         this.forwardPongs = builder.forwardPongs;
         this.writeStallTimeout = builder.writeStallTimeout;
         this.maxPendingWriteBytes = builder.maxPendingWriteBytes;
+        this.closeTimeoutNanos = closeTimeout.toNanos();
+        this.idleTimeoutNanos = idleTimeout.toNanos();
+        this.pingIntervalNanos = pingInterval.toNanos();
+        this.writeStallNanos = writeStallTimeout.toNanos();
     }
 
     /** A builder holding the defaults of {@link #DEFAULT}. */

@@ -114,11 +114,6 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     private final Role role;
     private final ConnectionConfig config;
-    private final long closeTimeoutNanos;
-    private final long idleTimeoutNanos;
-    private final long pingIntervalNanos;
-    private final long writeStallNanos;
-    private final long maxPendingWriteBytes;
 
     private ChannelHandlerContext ctx;
     private Ticker ticker;
@@ -161,11 +156,6 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     public ConnectionHandler(Role role, ConnectionConfig config) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
-        this.closeTimeoutNanos = config.closeTimeout().toNanos();
-        this.idleTimeoutNanos = config.idleTimeout().toNanos();
-        this.pingIntervalNanos = config.pingInterval().toNanos();
-        this.writeStallNanos = config.writeStallTimeout().toNanos();
-        this.maxPendingWriteBytes = config.maxPendingWriteBytes();
     }
 
     /**
@@ -319,9 +309,6 @@ public class ConnectionHandler extends ChannelDuplexHandler {
                 startClose(ctx, (CloseFrame) msg, promise);
                 return;
             }
-            if (idleTimerStarted) {
-                lastWriteNanos = ticker.nanoTime();
-            }
             writeCounted(ctx, msg, promise);
         } else if (state == State.CLOSE_SENT && (msg instanceof PingFrame || msg instanceof PongFrame)) {
             writeCounted(ctx, msg, promise);
@@ -330,6 +317,15 @@ public class ConnectionHandler extends ChannelDuplexHandler {
             promise.tryFailure(new WebSocketClosedException(state == State.CLOSE_SENT
                 ? "write after the close frame was sent" : "write after the WebSocket connection closed"));
         }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        // Outbound activity for the idle timeout, taken once per flush rather than per write: bytes count when sent.
+        if (idleTimerStarted) {
+            lastWriteNanos = ticker.nanoTime();
+        }
+        ctx.flush();
     }
 
     @Override
@@ -363,7 +359,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
             // Measured around a write without a flush, so the difference is what this write queued.
             addedSinceCheck += Math.max(0, after - before);
         }
-        if (maxPendingWriteBytes > 0 && after > maxPendingWriteBytes) {
+        if (config.maxPendingWriteBytes() > 0 && after > config.maxPendingWriteBytes()) {
             failSlowPeer(ctx, PENDING_LIMIT_REASON);
         }
     }
@@ -378,12 +374,12 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     }
 
     private void startStallTimer(ChannelHandlerContext ctx) {
-        if (writeStallNanos == 0 || stallTimer != null || !ctx.channel().isActive()) {
+        if (config.writeStallNanos == 0 || stallTimer != null || !ctx.channel().isActive()) {
             return;
         }
         pendingAtCheck = pendingBytes(ctx.channel());
         addedSinceCheck = 0;
-        stallTimer = ctx.executor().schedule(this::checkStall, writeStallNanos, NANOSECONDS);
+        stallTimer = ctx.executor().schedule(this::checkStall, config.writeStallNanos, NANOSECONDS);
     }
 
     /** Runs a stall timeout after the channel became unwritable: fails the connection unless bytes left since. */
@@ -513,7 +509,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         if (closeTimer == null) {
             closeTimer = ctx.executor().schedule(() -> {
                 ctx.close();
-            }, closeTimeoutNanos, NANOSECONDS);
+            }, config.closeTimeoutNanos, NANOSECONDS);
         }
     }
 
@@ -553,7 +549,9 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     }
 
     private void startIdleTimer() {
-        if (idleTimerStarted || state != State.OPEN || (idleTimeoutNanos == 0 && pingIntervalNanos == 0)) {
+        long idle = config.idleTimeoutNanos;
+        long ping = config.pingIntervalNanos;
+        if (idleTimerStarted || state != State.OPEN || (idle == 0 && ping == 0)) {
             return;
         }
         idleTimerStarted = true;
@@ -561,8 +559,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         lastReadNanos = now;
         lastWriteNanos = now;
         lastPingNanos = now;
-        long delay = idleTimeoutNanos == 0 ? pingIntervalNanos
-            : pingIntervalNanos == 0 ? idleTimeoutNanos : Math.min(idleTimeoutNanos, pingIntervalNanos);
+        long delay = idle == 0 ? ping : ping == 0 ? idle : Math.min(idle, ping);
         idleTimer = ctx.executor().schedule(this::checkIdle, delay, NANOSECONDS);
     }
 
@@ -574,19 +571,19 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         }
         long now = ticker.nanoTime();
         long delay = Long.MAX_VALUE;
-        if (idleTimeoutNanos != 0) {
-            long remaining = idleTimeoutNanos - (now - latest(lastReadNanos, lastWriteNanos));
+        if (config.idleTimeoutNanos != 0) {
+            long remaining = config.idleTimeoutNanos - (now - latest(lastReadNanos, lastWriteNanos));
             if (remaining <= 0) {
                 startClose(ctx, new CloseFrame(CloseStatus.GOING_AWAY, IDLE_TIMEOUT_REASON), ctx.newPromise());
                 return;
             }
             delay = remaining;
         }
-        if (pingIntervalNanos != 0) {
-            long remaining = pingIntervalNanos - (now - latest(lastReadNanos, lastPingNanos));
+        if (config.pingIntervalNanos != 0) {
+            long remaining = config.pingIntervalNanos - (now - latest(lastReadNanos, lastPingNanos));
             if (remaining <= 0) {
                 lastPingNanos = now;
-                remaining = pingIntervalNanos;
+                remaining = config.pingIntervalNanos;
                 if (ctx.channel().isWritable()) {
                     // Written from this context, so it does not count as an application write.
                     ctx.writeAndFlush(new PingFrame(Unpooled.EMPTY_BUFFER));

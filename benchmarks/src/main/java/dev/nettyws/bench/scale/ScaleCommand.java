@@ -29,7 +29,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,8 +49,11 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-scale", mixinStandardHelpOptions = true,
     description = "Idle-connection memory and fan-out time of a WebSocket chat server, ours vs Netty websocketx.")
 public final class ScaleCommand implements Callable<Integer> {
-    @Option(names = "--server", split = ",", defaultValue = "nettyws,netty",
-        description = "Servers to measure, in order: nettyws (our chat server), netty (websocketx broadcast).")
+    private static final int FILES_OF_THE_JVM = 500;
+
+    @Option(names = "--server", split = ",", defaultValue = "nettyws,nettyws-bare,netty",
+        description = "Servers to measure, in order: nettyws (our chat server), nettyws-bare (our codec under the "
+            + "broadcast application of netty), netty (websocketx broadcast).")
     List<String> servers;
 
     @Option(names = "--connections", defaultValue = "50000", description = "Idle connections to hold.")
@@ -84,8 +89,9 @@ public final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long limit = fileLimit();
         int n = connections;
-        if (limit > 0 && n > limit - 200) {
-            n = (int) (limit - 200);
+        // The JVM's own files (jars, epoll and event descriptors) need a few hundred.
+        if (limit > 0 && n > limit - FILES_OF_THE_JVM) {
+            n = (int) (limit - FILES_OF_THE_JVM);
             System.out.printf("the file limit is %d descriptors per process (ulimit -n; raising it needs"
                 + " CAP_SYS_RESOURCE); measuring %d connections instead of %d%n", limit, n, connections);
         }
@@ -94,7 +100,7 @@ public final class ScaleCommand implements Callable<Integer> {
             rows.add(measure(server, n));
         }
         System.out.println();
-        String format = "%-8s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
+        String format = "%-13s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
         System.out.printf(format, "server", "connections", "heap B/conn", "RSS B/conn", "fan-out p50 ms",
             "fan-out max ms", "deliveries/s", "per server CPU s", "lost", "reordered");
         for (String[] row : rows) {
@@ -117,6 +123,11 @@ public final class ScaleCommand implements Callable<Integer> {
             // No rate limit for the sender: the burst is the point.
             command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port), "--rate",
                 Integer.toString(Math.max(1000, burst + messages))));
+            uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
+            ready = "listening";
+        } else if (server.equals("nettyws-bare")) {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                OurBroadcastServer.class.getName(), Integer.toString(port)));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else if (server.equals("netty")) {
@@ -224,23 +235,34 @@ public final class ScaleCommand implements Callable<Integer> {
             URI uri = URI.create(base + Integer.toString(i));
             ChannelHandler receiver = receivers.handler(i);
             InetSocketAddress source = new InetSocketAddress("127.0.0." + (2 + i % Math.max(1, sources)), 0);
+            // The slot is given back once: when the handshake ends, or when the connection failed before it began
+            // (no descriptor left, refused), which the handshake may never hear of.
+            AtomicBoolean slotReleased = new AtomicBoolean();
+            Consumer<Future<?>> release = done -> {
+                if (!done.isSuccess()) {
+                    failed.incrementAndGet();
+                }
+                if (slotReleased.compareAndSet(false, true)) {
+                    inFlight.release();
+                }
+            };
             Channel channel = new Bootstrap().group(group).channel(Transport.AUTO.resolve().channelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .localAddress(source)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        Future<?> handshake = WebSocketClient.install(ch.pipeline(), uri, config, receiver)
-                            .handshakeFuture();
-                        handshake.addListener(done -> {
-                            inFlight.release();
-                            if (!done.isSuccess()) {
-                                failed.incrementAndGet();
-                            }
-                        });
+                        WebSocketClient.install(ch.pipeline(), uri, config, receiver).handshakeFuture()
+                            .addListener(release::accept);
                     }
                 })
-                .connect(uri.getHost(), uri.getPort()).channel();
+                .connect(uri.getHost(), uri.getPort())
+                .addListener(connected -> {
+                    if (!connected.isSuccess()) {
+                        release.accept(connected);
+                    }
+                })
+                .channel();
             channels.add(channel);
             if ((i + 1) % 5000 == 0) {
                 System.out.printf("%,d connections opened in %.1f s%n", i + 1, (System.nanoTime() - start) / 1e9);

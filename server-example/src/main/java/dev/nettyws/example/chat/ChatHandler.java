@@ -80,10 +80,6 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         ticker = ctx.executor().ticker();
-        ChatSettings settings = rooms.settings();
-        long now = ticker.nanoTime();
-        rate = new TokenBucket(settings.burst(), settings.messagesPerSecond(), now);
-        strikes = new TokenBucket(STRIKES, 1, now);
     }
 
     @Override
@@ -160,6 +156,12 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
                 reject(ctx, e.getMessage(), now);
                 return;
             }
+            if (rate == null) {
+                // Made on the first message, full, as it would be by then had it been made on joining: a member
+                // that only listens (most, in a big room) holds no bucket.
+                ChatSettings settings = rooms.settings();
+                rate = new TokenBucket(settings.burst(), settings.messagesPerSecond(), now);
+            }
             if (!rate.tryTake(now)) {
                 reject(ctx, "rate limit exceeded: message dropped", now);
                 return;
@@ -172,6 +174,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a bad message with an error, or closes a client that keeps sending them. */
     private void reject(ChannelHandlerContext ctx, String reason, long now) {
+        if (strikes == null) {
+            strikes = new TokenBucket(STRIKES, 1, now);
+        }
         if (strikes.tryTake(now)) {
             sendError(ctx, reason);
         } else {

@@ -1,0 +1,66 @@
+package dev.nettyws.bench.scale;
+
+import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.TextFrame;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.WebSocketServerConfig;
+import dev.nettyws.server.WebSocketServerInitializer;
+import dev.nettyws.transport.Transport;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+
+/**
+ * The same one-room broadcast server as {@link NettyBroadcastServer}, on our codec: a {@link ChannelGroup} of
+ * upgraded channels, every text message written to all of them, but encoded once ({@link FrameEncoder#encode}) and
+ * written as the same bytes to every member, which is what the codec lets an application do. With the defaults of
+ * {@link WebSocketServerConfig} (idle timeout, limits). So the scale benchmark compares the codecs with the same
+ * application on top; the chat server adds its own state per member. Started as a child process by
+ * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT}. Prints
+ * {@code listening PORT} once bound.
+ */
+public final class OurBroadcastServer {
+    private OurBroadcastServer() {
+    }
+
+    /** Runs the server until the process is killed. */
+    public static void main(String[] args) throws InterruptedException {
+        int port = Integer.parseInt(args[0]);
+        ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+        Broadcast broadcast = new Broadcast(members);
+        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").build();
+        BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", port),
+            new WebSocketServerInitializer(config, () -> broadcast));
+        System.out.println("listening " + port + " transport " + server.transport().displayName());
+        server.closeFuture().sync();
+    }
+
+    /** Adds upgraded channels to the group and writes every text message, encoded once, to all of them. */
+    @ChannelHandler.Sharable
+    private static final class Broadcast extends SimpleChannelInboundHandler<TextFrame> {
+        private final ChannelGroup members;
+
+        Broadcast(ChannelGroup members) {
+            this.members = members;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof HandshakeCompletedEvent) {
+                members.add(ctx.channel());
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, TextFrame msg) {
+            // The group writes a retained duplicate of the same bytes to each member, then releases them.
+            members.writeAndFlush(FrameEncoder.encode(ctx.alloc(), new TextFrame(msg.text())));
+        }
+    }
+}
