@@ -24,6 +24,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -97,7 +98,10 @@ public final class ScaleCommand implements Callable<Integer> {
         }
         List<String[]> rows = new ArrayList<>();
         for (String server : servers) {
-            rows.add(measure(server, n));
+            String[] row = measure(server, n);
+            rows.add(row);
+            // Each server's row as soon as it is measured: a later failure does not lose it.
+            writeCsv(Collections.singletonList(row));
         }
         System.out.println();
         String format = "%-13s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
@@ -106,7 +110,6 @@ public final class ScaleCommand implements Callable<Integer> {
         for (String[] row : rows) {
             System.out.printf(format, (Object[]) Arrays.copyOfRange(row, 1, 11));
         }
-        writeCsv(rows);
         return 0;
     }
 
@@ -169,9 +172,7 @@ public final class ScaleCommand implements Callable<Integer> {
                 long expected = (long) (messages + burst) * (n + 1);
                 long lost = expected - receivers.delivered();
                 Arrays.sort(fanOut);
-                for (Channel channel : channels) {
-                    channel.close();
-                }
+                closeAll(channels);
                 return new String[] {Instant.now().toString(), server, Integer.toString(n + 1),
                     String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
                     String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
@@ -181,6 +182,24 @@ public final class ScaleCommand implements Callable<Integer> {
                     Long.toString(lost), Long.toString(receivers.outOfOrder())};
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        }
+    }
+
+    /**
+     * Closes every connection and waits (at most 120 s in all) until they are closed, so that their descriptors are
+     * free for the next server's connections.
+     */
+    private static void closeAll(List<Channel> channels) {
+        for (Channel channel : channels) {
+            channel.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (Channel channel : channels) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                System.out.println("connections still closing after 120 s");
+                return;
             }
         }
     }
@@ -239,8 +258,8 @@ public final class ScaleCommand implements Callable<Integer> {
             // (no descriptor left, refused), which the handshake may never hear of.
             AtomicBoolean slotReleased = new AtomicBoolean();
             Consumer<Future<?>> release = done -> {
-                if (!done.isSuccess()) {
-                    failed.incrementAndGet();
+                if (!done.isSuccess() && failed.getAndIncrement() == 0) {
+                    System.out.println("first failure: " + done.cause());
                 }
                 if (slotReleased.compareAndSet(false, true)) {
                     inFlight.release();
