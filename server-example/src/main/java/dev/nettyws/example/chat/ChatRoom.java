@@ -38,7 +38,7 @@ final class ChatRoom {
     private final ChatSettings settings;
     private final Map<String, ChatMember> members = new LinkedHashMap<>();
     /** The members again, by event loop; arrays replaced on change, so that queued broadcasts keep theirs. */
-    private final Map<EventExecutor, ChatMember[]> membersByLoop = new LinkedHashMap<>();
+    private final Map<EventExecutor, LoopMembers> membersByLoop = new LinkedHashMap<>();
     private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private boolean running;
@@ -180,7 +180,8 @@ final class ChatRoom {
     /**
      * Encodes the event once and writes the same bytes to every member except {@code except}. Members on this
      * thread's event loop are written to at once; for each other event loop one task writes to all of its members,
-     * instead of one task per member and write.
+     * instead of one task per member and write. Each member is flushed once after the run of broadcasts its event
+     * loop has queued ({@link LoopMembers}), not once per message.
      */
     private void broadcast(ObjectNode event, ChatMember except) {
         if (members.isEmpty() || members.size() == 1 && except != null) {
@@ -189,17 +190,17 @@ final class ChatRoom {
         ByteBufAllocator alloc = members.values().iterator().next().channel().alloc();
         ByteBuf wire = FrameEncoder.encode(alloc, TextFrame.of(alloc, ChatJson.toText(event)));
         try {
-            for (Map.Entry<EventExecutor, ChatMember[]> loop : membersByLoop.entrySet()) {
-                ChatMember[] targets = loop.getValue();
-                if (loop.getKey().inEventLoop()) {
-                    writeAll(targets, wire, except);
+            for (LoopMembers loop : membersByLoop.values()) {
+                ChatMember[] targets = loop.members;
+                if (loop.executor.inEventLoop()) {
+                    loop.write(targets, wire, except);
                     continue;
                 }
                 ByteBuf forLoop = wire.retainedDuplicate();
                 try {
-                    loop.getKey().execute(() -> {
+                    loop.executor.execute(() -> {
                         try {
-                            writeAll(targets, forLoop, except);
+                            loop.write(targets, forLoop, except);
                         } finally {
                             forLoop.release();
                         }
@@ -214,33 +215,75 @@ final class ChatRoom {
         }
     }
 
-    private static void writeAll(ChatMember[] targets, ByteBuf wire, ChatMember except) {
-        for (ChatMember member : targets) {
-            if (member != except) {
-                member.channel().writeAndFlush(wire.retainedDuplicate());
-            }
-        }
-    }
-
     private void addByLoop(ChatMember member) {
-        EventExecutor loop = member.channel().eventLoop();
-        ChatMember[] old = membersByLoop.getOrDefault(loop, new ChatMember[0]);
-        ChatMember[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = member;
-        membersByLoop.put(loop, grown);
+        EventExecutor executor = member.channel().eventLoop();
+        LoopMembers loop = membersByLoop.computeIfAbsent(executor, LoopMembers::new);
+        ChatMember[] grown = Arrays.copyOf(loop.members, loop.members.length + 1);
+        grown[loop.members.length] = member;
+        loop.members = grown;
     }
 
     private void removeByLoop(ChatMember member) {
-        EventExecutor loop = member.channel().eventLoop();
-        ChatMember[] old = membersByLoop.get(loop);
-        if (old == null) {
+        LoopMembers loop = membersByLoop.get(member.channel().eventLoop());
+        if (loop == null) {
             return;
         }
-        ChatMember[] shrunk = Arrays.stream(old).filter(m -> m != member).toArray(ChatMember[]::new);
+        ChatMember[] shrunk = Arrays.stream(loop.members).filter(m -> m != member).toArray(ChatMember[]::new);
         if (shrunk.length == 0) {
-            membersByLoop.remove(loop);
+            membersByLoop.remove(loop.executor);
         } else {
-            membersByLoop.put(loop, shrunk);
+            loop.members = shrunk;
+        }
+    }
+
+    /**
+     * The members on one event loop, and the flush that follows the broadcasts written to them. Writing without a
+     * flush and flushing once in a task queued behind them lets a burst of messages leave in one system call per
+     * member instead of one per message; a lone message waits only for the tasks already queued.
+     */
+    private static final class LoopMembers {
+        final EventExecutor executor;
+        /** Replaced on change, on the room's executor; broadcasts keep the array they were given. */
+        ChatMember[] members = new ChatMember[0];
+        // On the member's event loop only.
+        private ChatMember[] unflushed;
+        private boolean flushQueued;
+
+        LoopMembers(EventExecutor executor) {
+            this.executor = executor;
+        }
+
+        /** Writes {@code wire} to every member but {@code except}; on {@link #executor} only. */
+        void write(ChatMember[] targets, ByteBuf wire, ChatMember except) {
+            if (unflushed != null && unflushed != targets) {
+                // Membership changed since the last write: flush those members now rather than lose track.
+                flush();
+            }
+            for (ChatMember member : targets) {
+                if (member != except) {
+                    member.channel().write(wire.retainedDuplicate());
+                }
+            }
+            unflushed = targets;
+            if (!flushQueued) {
+                flushQueued = true;
+                try {
+                    executor.execute(this::flush);
+                } catch (RejectedExecutionException e) {
+                    flush();
+                }
+            }
+        }
+
+        private void flush() {
+            flushQueued = false;
+            ChatMember[] targets = unflushed;
+            unflushed = null;
+            if (targets != null) {
+                for (ChatMember member : targets) {
+                    member.channel().flush();
+                }
+            }
         }
     }
 }
