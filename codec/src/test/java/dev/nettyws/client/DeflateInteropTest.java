@@ -26,13 +26,13 @@ import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
+import dev.nettyws.testsupport.FrameEcho;
 import dev.nettyws.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -61,18 +61,6 @@ class DeflateInteropTest {
     private static final List<EchoPeer> PEERS = new ArrayList<>();
     private static BoundServer ownServer;
 
-    /** Echoes whole messages (the server aggregates). */
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Frame) {
-                ctx.writeAndFlush(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-    }
-
     /** Counts inbound data frames with RSV1, between the frame decoder and the inflater. */
     private static final class Rsv1Counter extends ChannelInboundHandlerAdapter {
         final AtomicInteger compressed = new AtomicInteger();
@@ -93,7 +81,7 @@ class DeflateInteropTest {
         WebSocketServerConfig config = WebSocketServerConfig.builder().path("/echo")
             .compression(PerMessageDeflateConfig.DEFAULT).build();
         ownServer = BoundServer.bind(Transport.AUTO, 1, new InetSocketAddress("127.0.0.1", 0),
-            new WebSocketServerInitializer(config, Echo::new));
+            new WebSocketServerInitializer(config, () -> FrameEcho.INSTANCE));
     }
 
     @AfterAll
@@ -206,11 +194,11 @@ class DeflateInteropTest {
         WebSocketServerConfig config = WebSocketServerConfig.builder().handshake(ServerHandshakeConfig.builder()
             .path("/echo").extensionNegotiator(broken).build()).build();
         try (BoundServer server = BoundServer.bind(Transport.AUTO, 1, new InetSocketAddress("127.0.0.1", 0),
-                new WebSocketServerInitializer(config, Echo::new));
+                new WebSocketServerInitializer(config, () -> FrameEcho.INSTANCE));
              WebSocketClient client = new WebSocketClient(WebSocketClientConfig.builder().threads(1).deflate(true)
                  .build())) {
             Future<Channel> connected = client.connect(URI.create("ws://127.0.0.1:" + server.localAddress().getPort()
-                + "/echo"), new Echo());
+                + "/echo"), FrameEcho.INSTANCE);
             assertTrue(connected.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
             assertFalse(connected.isSuccess());
             ClientHandshakeException e = assertInstanceOf(ClientHandshakeException.class, connected.cause());

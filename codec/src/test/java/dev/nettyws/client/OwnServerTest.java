@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.CloseStatus;
-import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
@@ -18,6 +17,7 @@ import dev.nettyws.handshake.UpgradeDecoder;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.testsupport.FrameEcho;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -52,18 +52,6 @@ class OwnServerTest {
     private WebSocketClient client;
     private int port;
 
-    /** Echoes data frames as they come. */
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Frame) {
-                ctx.writeAndFlush(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-    }
-
     /** Other paths pass through the upgrade decoder to the HTTP handlers: 404. */
     private static final class NotFound extends ChannelInboundHandlerAdapter {
         @Override
@@ -91,7 +79,7 @@ class OwnServerTest {
                         FrameConfig.SERVER_DEFAULT, (pipeline, after, event) -> {
                             pipeline.addAfter(after, "connection", new ConnectionHandler(Role.SERVER,
                                 ConnectionConfig.DEFAULT));
-                            pipeline.addAfter("connection", "echo", new Echo());
+                            pipeline.addAfter("connection", "echo", FrameEcho.INSTANCE);
                         }), new NotFound());
                 }
             })

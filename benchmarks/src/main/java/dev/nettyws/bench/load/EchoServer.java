@@ -6,7 +6,6 @@ import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.transport.Transport;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -100,7 +100,7 @@ public final class EchoServer implements Callable<Integer> {
                         .maxMessageLength(MAX_MESSAGE).build())
                     .aggregate(false)
                     .build();
-                return new WebSocketServerInitializer(config, () -> OurEcho.INSTANCE);
+                return new WebSocketServerInitializer(config, () -> Echo.OURS);
             case NETTY:
                 return new ChannelInitializer<Channel>() {
                     @Override
@@ -111,7 +111,7 @@ public final class EchoServer implements Callable<Integer> {
                                 .build())
                             .build();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                            new WebSocketServerProtocolHandler(protocol), NettyEcho.INSTANCE);
+                            new WebSocketServerProtocolHandler(protocol), Echo.NETTY);
                     }
                 };
             default:
@@ -119,60 +119,37 @@ public final class EchoServer implements Callable<Integer> {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE + 4, 0, 4, 0, 4),
-                            new LengthFieldPrepender(4), RawEcho.INSTANCE);
+                            new LengthFieldPrepender(4), Echo.RAW);
                     }
                 };
         }
     }
 
-    /** Writes every data frame back; flushes after each read batch. */
+    /**
+     * Writes back every message its server echoes (data frames, or every length-prefixed message for raw TCP) and
+     * releases the rest; flushes after each read batch. One handler for all three servers, so they differ only in
+     * their codecs.
+     */
     @ChannelHandler.Sharable
-    static final class OurEcho extends ChannelInboundHandlerAdapter {
-        static final OurEcho INSTANCE = new OurEcho();
+    static final class Echo extends ChannelInboundHandlerAdapter {
+        static final Echo OURS = new Echo(msg -> msg instanceof Frame && !((Frame) msg).isControl());
+        static final Echo NETTY = new Echo(msg -> msg instanceof TextWebSocketFrame
+            || msg instanceof BinaryWebSocketFrame);
+        static final Echo RAW = new Echo(msg -> true);
+
+        private final Predicate<Object> echoed;
+
+        private Echo(Predicate<Object> echoed) {
+            this.echoed = echoed;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Frame && !((Frame) msg).isControl()) {
+            if (echoed.test(msg)) {
                 ctx.write(msg, ctx.voidPromise());
             } else {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-    }
-
-    /** Writes every data frame back; flushes after each read batch. */
-    @ChannelHandler.Sharable
-    static final class NettyEcho extends ChannelInboundHandlerAdapter {
-        static final NettyEcho INSTANCE = new NettyEcho();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
-                ctx.write(msg, ctx.voidPromise());
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-    }
-
-    /** Writes every message back; flushes after each read batch. */
-    @ChannelHandler.Sharable
-    static final class RawEcho extends ChannelInboundHandlerAdapter {
-        static final RawEcho INSTANCE = new RawEcho();
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ctx.write((ByteBuf) msg, ctx.voidPromise());
         }
 
         @Override
