@@ -93,7 +93,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     /**
      * Encodes an unmasked (server) frame into one new buffer, for writing the same bytes to many connections: write
-     * {@code retainedDuplicate()}s of the result to each channel, then release it. The frame is released.
+     * {@code retainedDuplicate()}s of the result to each channel, then release it. The frame is released. Such bytes
+     * pass a permessage-deflate deflater untouched: they go out uncompressed, which RFC 7692 §6 allows.
      *
      * @param alloc where the buffer comes from
      * @param frame the frame; released by this call

@@ -48,14 +48,17 @@ final class DeflatePair {
         return carry(client, server, frames);
     }
 
-    /** Writes the frames into the server, carries the bytes to the client, and returns what the client read. */
-    List<Frame> serverToClient(Frame... frames) {
-        return carry(server, client, frames);
+    /**
+     * Writes the frames (or bytes encoded in advance) into the server, carries the bytes to the client, and returns
+     * what the client read.
+     */
+    List<Frame> serverToClient(Object... messages) {
+        return carry(server, client, messages);
     }
 
-    private List<Frame> carry(EmbeddedChannel from, EmbeddedChannel to, Frame... frames) {
-        for (Frame frame : frames) {
-            from.write(frame);
+    private List<Frame> carry(EmbeddedChannel from, EmbeddedChannel to, Object... messages) {
+        for (Object message : messages) {
+            from.write(message);
         }
         from.flush();
         ByteBuf bytes = Unpooled.buffer();

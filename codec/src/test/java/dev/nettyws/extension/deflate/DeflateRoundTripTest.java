@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.TextFrame;
@@ -145,6 +146,24 @@ class DeflateRoundTripTest {
             byte[] atThreshold = content(64, 1);
             assertRoundTrip(pair.serverToClient(binary(atThreshold)), atThreshold, "64 bytes");
             assertEquals(Frame.RSV1, pair.wire.get(0).rsv());
+        } finally {
+            assertFalse(pair.finish());
+        }
+    }
+
+    @Test
+    void bytesEncodedOnceGoOutUncompressedBetweenCompressedMessages() {
+        DeflatePair pair = new DeflatePair(new PerMessageDeflateParameters(false, false, 0, 0), COMPRESS_ALL);
+        try {
+            byte[] message = content(500, 1);
+            ByteBuf encodedOnce = FrameEncoder.encode(pair.server.alloc(), binary(message));
+            List<Frame> read = pair.serverToClient(binary(message), encodedOnce, binary(message));
+            assertEquals(List.of(Frame.RSV1, 0, Frame.RSV1), pair.wire.stream().map(WireFrame::rsv).toList(),
+                "the broadcast bytes pass the deflater as they are; the context carries on around them");
+            assertEquals(3, read.size());
+            for (int i = 0; i < read.size(); i++) {
+                assertRoundTrip(List.of(read.get(i)), message, "message " + i);
+            }
         } finally {
             assertFalse(pair.finish());
         }

@@ -150,8 +150,8 @@ class BrowserChatTest {
                 "alice sees bob's reply");
             await(() -> texts(bob, "#messages li.message .text").size() == 2, "bob sees both messages");
             assertTrue(bob.findElements(By.cssSelector("#messages b")).isEmpty(), "text is not parsed as HTML");
-            // Chromium offers permessage-deflate (RFC 7692) and the chat accepts it: the messages above were
-            // compressed both ways.
+            // Chromium offers permessage-deflate (RFC 7692) and the chat accepts it: the messages Chromium sent
+            // above were compressed; the chat's broadcasts, encoded once for every member, go out uncompressed.
             assertEquals(2, extensions.size(), extensions::toString);
             for (String negotiated : extensions) {
                 assertTrue(negotiated.startsWith("permessage-deflate"), extensions::toString);
