@@ -29,9 +29,11 @@ import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -173,6 +175,10 @@ public final class WebSocketClient implements AutoCloseable {
         EventLoop loop = group.next();
         Promise<Channel> result = loop.newPromise();
         String sniHost = host;
+        // A connection that never came up fails with the connect error (refused, timed out), not with the
+        // handshaker's "closed before the handshake": whichever of the two futures completes last settles it.
+        AtomicReference<ChannelFuture> connectFuture = new AtomicReference<>();
+        AtomicReference<Throwable> handshakeFailure = new AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
             .group(loop)
             .channel(channelClass)
@@ -194,17 +200,15 @@ public final class WebSocketClient implements AutoCloseable {
                                 ch.close();
                             }
                         } else {
-                            result.tryFailure(done.cause());
+                            handshakeFailure.set(done.cause());
+                            settleFailure(result, connectFuture.get(), done.cause());
                         }
                     });
                 }
             });
         ChannelFuture connecting = bootstrap.connect(host, port);
-        connecting.addListener(connected -> {
-            if (!connected.isSuccess()) {
-                result.tryFailure(connected.cause());
-            }
-        });
+        connectFuture.set(connecting);
+        connecting.addListener(connected -> settleFailure(result, connecting, handshakeFailure.get()));
         Channel channel = connecting.channel();
         result.addListener(done -> {
             if (done.isCancelled()) {
@@ -212,6 +216,23 @@ public final class WebSocketClient implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /**
+     * Fails {@code result} once the connect attempt is over: with its error if it failed (unless the handshaker
+     * closed the channel itself, on its timeout, which then says more), otherwise with the handshake's failure, if
+     * any yet.
+     */
+    private static void settleFailure(Promise<Channel> result, ChannelFuture connect, Throwable handshakeFailure) {
+        if (connect == null || !connect.isDone()) {
+            return;
+        }
+        if (!connect.isSuccess()) {
+            boolean closedByHandshaker = connect.cause() instanceof ClosedChannelException && handshakeFailure != null;
+            result.tryFailure(closedByHandshaker ? handshakeFailure : connect.cause());
+        } else if (handshakeFailure != null) {
+            result.tryFailure(handshakeFailure);
+        }
     }
 
     /**
