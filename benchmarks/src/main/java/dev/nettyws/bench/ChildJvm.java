@@ -118,6 +118,39 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a line to the process's standard input (the load tool's echo servers read commands there).
+     *
+     * @param line the line, without its end
+     * @throws IOException if the pipe is closed
+     */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /**
+     * Waits until the process has printed a line that starts with {@code prefix} (among the lines it kept).
+     *
+     * @param prefix what the line starts with
+     * @param timeoutSeconds how long to wait
+     * @return the line
+     * @throws IOException if no such line came in time
+     */
+    public String await(String prefix, int timeoutSeconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            for (String line : output()) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("no line starting with '" + prefix + "' within " + timeoutSeconds + " s:\n"
+            + String.join("\n", output()));
+    }
+
     /** The process id. */
     public long pid() {
         return process.pid();

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 /**
  * Renders the CSV written by {@link LoadCommand} as one PNG with three bar charts side by side: messages per
  * second, messages per server-CPU-second, and p99 latency, one group of bars per workload (kind and size), one bar
- * per server. When a workload was run more than once for a server, the last row counts.
+ * per server, for one transport ({@code --transport}; the first in the file by default). When a workload was run
+ * more than once for a server, the last row counts.
  *
  * <p>Runs headless on the main thread; reads and writes files only.
  */
@@ -37,6 +38,9 @@ public final class ChartCommand implements Callable<Integer> {
 
     @Option(names = "--title", defaultValue = "", description = "a line prepended to every chart title")
     private String title;
+
+    @Option(names = "--transport", description = "the transport whose rows to chart (default: the first row's)")
+    private String transport;
 
     /**
      * Renders a chart.
@@ -59,12 +63,22 @@ public final class ChartCommand implements Callable<Integer> {
                 continue;
             }
             String[] row = line.split(",");
-            String workload = row[header.indexOf("kind")] + " " + size(Integer.parseInt(row[header.indexOf("size")]));
+            int transportColumn = header.indexOf("transport");
+            if (transportColumn >= 0) {
+                if (transport == null) {
+                    transport = row[transportColumn];
+                }
+                if (!transport.equals(row[transportColumn])) {
+                    continue;
+                }
+            }
+            String workload = row[header.indexOf("kind")] + " " + LoadTable.size(
+                Integer.parseInt(row[header.indexOf("size")]));
             workloads.add(workload);
             byServer.computeIfAbsent(row[header.indexOf("server")], k -> new LinkedHashMap<>()).put(workload, row);
         }
         List<String> categories = new ArrayList<>(workloads);
-        String prefix = title.isEmpty() ? "" : title + ": ";
+        String prefix = (title.isEmpty() ? "" : title + ", ") + (transport == null ? "" : transport) + ": ";
         List<CategoryChart> charts = List.of(
             chart(prefix + "messages/s (higher is better)", "msgs/s", "msgs_per_s", header, byServer, categories),
             chart(prefix + "messages per server CPU second", "msgs / CPU s", "msgs_per_server_cpu_s", header, byServer,
@@ -96,9 +110,5 @@ public final class ChartCommand implements Callable<Integer> {
             chart.addSeries(server.getKey(), categories, values);
         }
         return chart;
-    }
-
-    private static String size(int bytes) {
-        return bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " B";
     }
 }
