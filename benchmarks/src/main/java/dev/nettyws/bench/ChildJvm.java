@@ -171,11 +171,11 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * The live heap in bytes: the total of {@code jcmd PID GC.class_histogram}, which runs a full GC first.
+     * The live objects by class: {@code jcmd PID GC.class_histogram}, which runs a full GC first.
      *
      * @throws IOException if jcmd fails or prints no total
      */
-    public long liveHeapBytes() throws IOException, InterruptedException {
+    public ClassHistogram classHistogram() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram")
             .redirectErrorStream(true).start();
@@ -184,13 +184,11 @@ public final class ChildJvm implements AutoCloseable {
             histogram.destroyForcibly();
             throw new IOException("jcmd did not finish");
         }
-        for (String line : text.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("Total")) {
-                return Long.parseLong(trimmed.split("\\s+")[2]);
-            }
+        try {
+            return ClassHistogram.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException("no Total line in jcmd's class histogram: " + text);
     }
 
     /**

@@ -52,8 +52,8 @@ import picocli.CommandLine.Option;
 @Command(name = "load", mixinStandardHelpOptions = true,
     description = "Echo load against ours, netty (websocketx), raw or bytes (TCP); latency, throughput, server CPU.")
 public final class LoadCommand implements Callable<Integer> {
-    private static final String CSV_HEADER = "server,transport,kind,size,connections,in_flight,seconds,messages,msgs_per_s,"
-        + "mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s";
+    private static final String CSV_HEADER = "server,transport,kind,size,connections,in_flight,seconds,messages,"
+        + "msgs_per_s,mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s";
 
     @Option(names = "--server", required = true, description = "ours, netty, raw or bytes")
     private ServerKind server;
@@ -262,13 +262,13 @@ public final class LoadCommand implements Callable<Integer> {
         double perCpu = r.serverCpuSeconds > 0 ? r.messages / r.serverCpuSeconds : Double.NaN;
         out.printf(Locale.ROOT, "%n%s (%s) %s %d B: %,.0f msgs/s, %.1f MB/s, latency p50 %.0f us, p99 %.0f us, "
                 + "p99.9 %.0f us; server CPU %.2f s = %,.0f msgs per server-CPU-second; client CPU %.2f s%n",
-            server.label(), transport.displayName(), kind, size, msgsPerSecond, mbPerSecond, p50, p99, p999, r.serverCpuSeconds, perCpu,
-            r.clientCpuSeconds);
+            server.label(), transport.displayName(), kind, size, msgsPerSecond, mbPerSecond, p50, p99, p999,
+            r.serverCpuSeconds, perCpu, r.clientCpuSeconds);
         if (csv != null) {
-            String row = String.join(",", Arrays.asList(server.label(), transport.displayName(), kind, Integer.toString(size),
-                Integer.toString(connections), Integer.toString(inFlight), fmt(r.seconds), Long.toString(r.messages),
-                fmt(msgsPerSecond), fmt(mbPerSecond), fmt(p50), fmt(p99), fmt(p999), fmt(r.serverCpuSeconds),
-                fmt(perCpu), fmt(r.clientCpuSeconds))) + "\n";
+            String row = String.join(",", Arrays.asList(server.label(), transport.displayName(), kind,
+                Integer.toString(size), Integer.toString(connections), Integer.toString(inFlight), fmt(r.seconds),
+                Long.toString(r.messages), fmt(msgsPerSecond), fmt(mbPerSecond), fmt(p50), fmt(p99), fmt(p999),
+                fmt(r.serverCpuSeconds), fmt(perCpu), fmt(r.clientCpuSeconds))) + "\n";
             if (csv.getParent() != null) {
                 Files.createDirectories(csv.getParent());
             }

@@ -120,7 +120,8 @@ public final class LoadTable implements Callable<Integer> {
                 .append(" | ").append(ratio(perCpu[1] / perCpu[3]))
                 .append(" | ").append(ratio(perCpu[2] / perCpu[3]))
                 .append(" | **").append(ratio(perCpu[0] / perCpu[1])).append("x**")
-                .append(" | ").append(ratio(value(servers, "ours", "msgs_per_s") / value(servers, "netty", "msgs_per_s")))
+                .append(" | ")
+                .append(ratio(value(servers, "ours", "msgs_per_s") / value(servers, "netty", "msgs_per_s")))
                 .append("x | ").append(count(value(servers, "ours", "p99_us"))).append(" / ")
                 .append(count(value(servers, "netty", "p99_us"))).append(" / ")
                 .append(count(value(servers, "bytes", "p99_us"))).append(" |\n");
