@@ -100,6 +100,24 @@ public final class ClassHistogram {
     }
 
     /**
+     * The same histogram with classes merged by package ({@code io.netty.channel}); arrays are one group,
+     * {@code arrays}, and the JDK's strings count with their byte arrays there.
+     *
+     * @return a histogram whose class names are package names
+     */
+    public ClassHistogram byPackage() {
+        Map<String, Entry> packages = new HashMap<>();
+        for (Entry entry : byClass.values()) {
+            String name = entry.className;
+            int dot = name.lastIndexOf('.');
+            String group = name.startsWith("[") ? "arrays" : dot < 0 ? name : name.substring(0, dot);
+            packages.merge(group, new Entry(group, entry.instances, entry.bytes),
+                (a, b) -> new Entry(group, a.instances + b.instances, a.bytes + b.bytes));
+        }
+        return new ClassHistogram(packages, totalBytes);
+    }
+
+    /**
      * The classes holding the most bytes, largest first.
      *
      * @param count how many

@@ -39,7 +39,8 @@ enum CpuCategory {
         "AbstractByteBufAllocator", "Recycler", "PoolChunk", "PoolSubpage", "Adaptive", "ReferenceCountUpdater",
         "AbstractReferenceCountedByteBuf", "deallocate", "ReferenceCountUtil", "OptoRuntime::new", "MemAllocator",
         "TLAB", "Unpooled", "retainedDuplicate", "retainedSlice", "newDirectBuffer", "newHeapBuffer",
-        "CollectedHeap::", "ObjectPool", "ByteBuf.release", "PooledByteBuf.", "Duplicated", "SlicedByteBuf");
+        "CollectedHeap::", "ObjectPool", "ByteBuf.release", "PooledByteBuf.", "Duplicated", "SlicedByteBuf",
+        "RefCnt");
     private static final List<String> FRAMING_NAMES = List.of("dev/nettyws/frame/", "websocketx/WebSocket08Frame",
         "websocketx/WebSocket13Frame", "websocketx/WebSocketFrame", "websocketx/BinaryWebSocketFrame",
         "websocketx/TextWebSocketFrame", "ByteToMessageDecoder", "MessageToByteEncoder", "MessageToMessageEncoder",

@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +44,7 @@ public final class FlameGraphCommand implements Callable<Integer> {
     private static final int HEADER = 56;
     private static final int TOP_FRAMES = 12;
 
-    @Parameters(description = "collapsed stack files (NAME.collapsed); each gets NAME.png")
+    @Parameters(description = "collapsed stack files (NAME.collapsed or NAME.collapsed.gz); each gets NAME.png")
     private List<Path> inputs;
 
     @Option(names = "--summary", required = true, description = "the Markdown summary to write")
@@ -102,8 +104,18 @@ public final class FlameGraphCommand implements Callable<Integer> {
 
     private static Profile parse(Path input) throws IOException {
         String file = input.getFileName().toString();
-        Profile profile = new Profile(file.endsWith(".collapsed") ? file.substring(0, file.length() - 10) : file);
-        for (String line : Files.readAllLines(input, StandardCharsets.UTF_8)) {
+        boolean gzip = file.endsWith(".gz");
+        String name = gzip ? file.substring(0, file.length() - 3) : file;
+        Profile profile = new Profile(name.endsWith(".collapsed") ? name.substring(0, name.length() - 10) : name);
+        List<String> lines;
+        if (gzip) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(input))) {
+                lines = List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+            }
+        } else {
+            lines = Files.readAllLines(input, StandardCharsets.UTF_8);
+        }
+        for (String line : lines) {
             int space = line.lastIndexOf(' ');
             if (space <= 0) {
                 continue;

@@ -97,7 +97,8 @@ public final class ScaleCommand implements Callable<Integer> {
         description = "Markdown file for the classes holding the most heap per connection.")
     Path classes;
 
-    @Option(names = "--top-classes", defaultValue = "15", description = "Classes listed per server.")
+    @Option(names = "--top-classes", defaultValue = "30",
+        description = "Classes listed per server (and half as many packages).")
     int topClasses;
 
     @Option(names = "--csv", defaultValue = "benchmarks/results/scale.csv", description = "CSV file to append to.")
@@ -366,6 +367,12 @@ public final class ScaleCommand implements Callable<Integer> {
         for (ClassHistogram.Entry entry : added.top(topClasses)) {
             out.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2f |%n", entry.className(),
                 (double) entry.bytes() / n, (double) entry.instances() / n));
+        }
+        out.append(String.format(Locale.ROOT, "%nThe same by package:%n%n| package | bytes per connection |%n"
+            + "|---|---:|%n"));
+        for (ClassHistogram.Entry entry : added.byPackage().top(topClasses / 2)) {
+            out.append(String.format(Locale.ROOT, "| `%s` | %.0f |%n", entry.className(),
+                (double) entry.bytes() / n));
         }
         out.append('\n');
     }
