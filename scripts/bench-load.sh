@@ -9,6 +9,7 @@
 #   scripts/bench-load.sh                    # writes benchmarks/results/load.{csv,md,png}
 #   TRANSPORTS=epoll DURATION=5 SIZES="32" scripts/bench-load.sh
 #   REPEAT=3 TRANSPORTS=epoll scripts/bench-load.sh
+#   APPEND=1 TRANSPORTS=nio scripts/bench-load.sh   # adds to the CSV instead of starting a new one
 #
 # One run by hand:
 #   taskset -c 1 java -cp benchmarks/target/benchmarks.jar dev.nettyws.bench.load.LoadCommand \
@@ -37,7 +38,9 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 JAR=benchmarks/target/benchmarks.jar
 mkdir -p "$OUT"
-rm -f "$CSV"
+if [[ "${APPEND:-0}" != 1 ]]; then
+    rm -f "$CSV"
+fi
 
 echo "load before the run: $(cat /proc/loadavg)"
 for run in $(seq "$REPEAT"); do

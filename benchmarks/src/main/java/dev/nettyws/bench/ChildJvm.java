@@ -163,11 +163,44 @@ public final class ChildJvm implements AutoCloseable {
      * @throws IOException if the file cannot be read (not Linux, or the process exited)
      */
     public double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"), StandardCharsets.US_ASCII);
+        return cpuSecondsOf(Path.of("/proc", Long.toString(pid()), "stat"));
+    }
+
+    private static double cpuSecondsOf(Path statFile) throws IOException {
+        String stat = Files.readString(statFile, StandardCharsets.US_ASCII);
         // The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // What follows the name starts with field 3 (state), so utime (field 14) and stime (15) are at 11 and 12.
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+    }
+
+    /**
+     * CPU seconds used so far by the process's threads whose name starts with a prefix (such as a server's event
+     * loop threads, leaving out the JIT compiler and GC threads), from {@code /proc/<pid>/task/<tid>/stat}. Linux
+     * keeps 15 characters of a thread's name.
+     *
+     * @param prefixes thread name prefixes
+     * @return seconds, with a resolution of 10 ms; threads that ended are not counted
+     * @throws IOException if the task directory cannot be read
+     */
+    public double threadCpuSeconds(String... prefixes) throws IOException {
+        double seconds = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    for (String prefix : prefixes) {
+                        if (name.startsWith(prefix)) {
+                            seconds += cpuSecondsOf(task.resolve("stat"));
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    // The thread ended in between.
+                }
+            }
+        }
+        return seconds;
     }
 
     /**

@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
  * {@link WebSocketClient} (or a plain Netty client for TCP; the client always runs on {@link Transport#AUTO}), keeps
  * {@code W} messages of {@code S} bytes in flight on each, and after a warm-up measures for a fixed time: messages
  * per second, MB/s (payload bytes echoed), round-trip latency p50/p99/p99.9 (HdrHistogram), and the server's CPU
- * time from {@code /proc/<pid>/stat}, so that servers are compared per server-CPU-second too. Prints progress every
+ * time from {@code /proc/<pid>/stat} (the whole process, and its event loop thread alone, without the JIT compiler and
+ * GC threads), so that servers are compared per server-CPU-second too. Prints progress every
  * second, appends one CSV row per run. With {@code --profile PREFIX} the server samples its CPU during the measured
  * window and writes {@code PREFIX.html} and {@code PREFIX.collapsed} ({@code scripts/bench-profile.sh}).
  *
@@ -53,7 +54,8 @@ import picocli.CommandLine.Option;
     description = "Echo load against ours, netty (websocketx), raw or bytes (TCP); latency, throughput, server CPU.")
 public final class LoadCommand implements Callable<Integer> {
     private static final String CSV_HEADER = "server,transport,kind,size,connections,in_flight,seconds,messages,"
-        + "msgs_per_s,mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s";
+        + "msgs_per_s,mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s,loop_cpu_s,"
+        + "msgs_per_loop_cpu_s";
 
     @Option(names = "--server", required = true, description = "ours, netty, raw or bytes")
     private ServerKind server;
@@ -192,6 +194,7 @@ public final class LoadCommand implements Callable<Integer> {
         long messages;
         Histogram latencies;
         double serverCpuSeconds;
+        double loopCpuSeconds;
         double clientCpuSeconds;
     }
 
@@ -208,6 +211,7 @@ public final class LoadCommand implements Callable<Integer> {
         Result result = new Result();
         long messagesBefore = stats.messages();
         double serverCpuBefore = process.cpuSeconds();
+        double loopCpuBefore = process.loopCpuSeconds();
         long clientCpuBefore = clientCpuNanos();
         long measureStart = System.nanoTime();
         result.latencies = new Histogram(3);
@@ -220,6 +224,7 @@ public final class LoadCommand implements Callable<Integer> {
         result.seconds = (System.nanoTime() - measureStart) / 1e9;
         result.messages = stats.messages() - messagesBefore;
         result.serverCpuSeconds = process.cpuSeconds() - serverCpuBefore;
+        result.loopCpuSeconds = process.loopCpuSeconds() - loopCpuBefore;
         result.clientCpuSeconds = (clientCpuNanos() - clientCpuBefore) / 1e9;
         if (profile != null) {
             process.stopProfile(profile);
@@ -260,15 +265,18 @@ public final class LoadCommand implements Callable<Integer> {
         double p99 = r.latencies.getValueAtPercentile(99) / 1e3;
         double p999 = r.latencies.getValueAtPercentile(99.9) / 1e3;
         double perCpu = r.serverCpuSeconds > 0 ? r.messages / r.serverCpuSeconds : Double.NaN;
+        double perLoopCpu = r.loopCpuSeconds > 0 ? r.messages / r.loopCpuSeconds : Double.NaN;
         out.printf(Locale.ROOT, "%n%s (%s) %s %d B: %,.0f msgs/s, %.1f MB/s, latency p50 %.0f us, p99 %.0f us, "
-                + "p99.9 %.0f us; server CPU %.2f s = %,.0f msgs per server-CPU-second; client CPU %.2f s%n",
+                + "p99.9 %.0f us; server CPU %.2f s = %,.0f msgs per server-CPU-second (event loop %.2f s = %,.0f"
+                + " msgs per loop-CPU-second); client CPU %.2f s%n",
             server.label(), transport.displayName(), kind, size, msgsPerSecond, mbPerSecond, p50, p99, p999,
-            r.serverCpuSeconds, perCpu, r.clientCpuSeconds);
+            r.serverCpuSeconds, perCpu, r.loopCpuSeconds, perLoopCpu, r.clientCpuSeconds);
         if (csv != null) {
             String row = String.join(",", Arrays.asList(server.label(), transport.displayName(), kind,
                 Integer.toString(size), Integer.toString(connections), Integer.toString(inFlight), fmt(r.seconds),
                 Long.toString(r.messages), fmt(msgsPerSecond), fmt(mbPerSecond), fmt(p50), fmt(p99), fmt(p999),
-                fmt(r.serverCpuSeconds), fmt(perCpu), fmt(r.clientCpuSeconds))) + "\n";
+                fmt(r.serverCpuSeconds), fmt(perCpu), fmt(r.clientCpuSeconds), fmt(r.loopCpuSeconds),
+                fmt(perLoopCpu))) + "\n";
             if (csv.getParent() != null) {
                 Files.createDirectories(csv.getParent());
             }

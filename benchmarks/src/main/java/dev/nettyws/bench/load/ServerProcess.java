@@ -62,6 +62,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * CPU seconds the server's event loop has used so far: its {@code nettyws-*} threads (and io_uring's kernel
+     * workers, {@code iou-*}, which do I/O for it), without the JIT compiler and GC threads.
+     */
+    double loopCpuSeconds() throws IOException {
+        return child.threadCpuSeconds("nettyws-", "iou-");
+    }
+
+    /**
      * Starts CPU sampling in the server.
      *
      * @return the profiler's event ({@code cpu} or {@code itimer})
