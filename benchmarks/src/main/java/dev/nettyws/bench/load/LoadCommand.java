@@ -3,6 +3,7 @@ package dev.nettyws.bench.load;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -147,6 +149,8 @@ public final class LoadCommand implements Callable<Integer> {
                 .frames(FrameConfig.CLIENT_DEFAULT.toBuilder().maxFramePayloadLength(EchoServer.MAX_MESSAGE)
                     .maxMessageLength(EchoServer.MAX_MESSAGE).build())
                 .aggregate(false)
+                // A loaded machine can take more than the default 10 s to answer 100 handshakes.
+                .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build())
                 .build();
             WebSocketClient client = new WebSocketClient(config);
             URI uri = URI.create("ws://127.0.0.1:" + port + EchoServer.PATH);

@@ -5,6 +5,7 @@ import dev.nettyws.bench.ClassHistogram;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,7 +282,9 @@ public final class ScaleCommand implements Callable<Integer> {
         Semaphore inFlight = new Semaphore(256);
         AtomicInteger failed = new AtomicInteger();
         List<Channel> channels = new ArrayList<>(count);
-        WebSocketClientConfig config = WebSocketClientConfig.DEFAULT;
+        // A loaded machine can take more than the default 10 s to answer a handshake among 256.
+        WebSocketClientConfig config = WebSocketClientConfig.builder()
+            .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build()).build();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
