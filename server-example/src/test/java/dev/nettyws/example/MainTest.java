@@ -45,10 +45,10 @@ class MainTest {
         CommandLine commandLine = Main.commandLine();
         commandLine.parseArgs("--transport", "nio", "--port", "0", "--host", "0.0.0.0");
         assertEquals(Transport.NIO, option(commandLine, "--transport"));
-        commandLine.parseArgs("--transport", "io_uring");
-        assertEquals(Transport.IO_URING, option(commandLine, "--transport"));
         assertEquals(0, (int) option(commandLine, "--port"));
         assertEquals("0.0.0.0", option(commandLine, "--host"));
+        commandLine.parseArgs("--transport", "io_uring");
+        assertEquals(Transport.IO_URING, option(commandLine, "--transport"));
     }
 
     @Test

@@ -77,6 +77,11 @@ public final class ScaleCommand implements Callable<Integer> {
             + "CPU second (0: none).")
     int burst;
 
+    @Option(names = "--handshakes", defaultValue = "256",
+        description = "Handshakes in flight while connecting (fewer on a loaded machine, where a server answers 408"
+            + " to a request it could not read within its timeout).")
+    int handshakes;
+
     @Option(names = "--sources", defaultValue = "4", description = "Source addresses 127.0.0.2 ... to connect from.")
     int sources;
 
@@ -276,13 +281,13 @@ public final class ScaleCommand implements Callable<Integer> {
         return new double[] {deliveries / seconds, deliveries / cpu};
     }
 
-    /** Opens {@code count} connections, at most 256 handshakes at a time; fails if any fails. */
+    /** Opens {@code count} connections, at most {@link #handshakes} handshakes at a time; fails if any fails. */
     private List<Channel> connectAll(EventLoopGroup group, URI base, int count, Receivers receivers)
         throws InterruptedException {
-        Semaphore inFlight = new Semaphore(256);
+        Semaphore inFlight = new Semaphore(handshakes);
         AtomicInteger failed = new AtomicInteger();
         List<Channel> channels = new ArrayList<>(count);
-        // A loaded machine can take more than the default 10 s to answer a handshake among 256.
+        // A loaded machine can take more than the default 10 s to answer a handshake among many.
         WebSocketClientConfig config = WebSocketClientConfig.builder()
             .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build()).build();
         long start = System.nanoTime();
@@ -328,8 +333,8 @@ public final class ScaleCommand implements Callable<Integer> {
                     + " connections");
             }
         }
-        inFlight.acquire(256);
-        inFlight.release(256);
+        inFlight.acquire(handshakes);
+        inFlight.release(handshakes);
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " of " + count + " handshakes failed");
         }
