@@ -21,8 +21,8 @@ import java.net.InetSocketAddress;
  * written as the same bytes to every member, which is what the codec lets an application do. With the defaults of
  * {@link WebSocketServerConfig} (idle timeout, limits). So the scale benchmark compares the codecs with the same
  * application on top; the chat server adds its own state per member. Started as a child process by
- * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT}. Prints
- * {@code listening PORT} once bound.
+ * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT
+ * [TRANSPORT]}. Prints {@code listening PORT} once bound.
  */
 public final class OurBroadcastServer {
     private OurBroadcastServer() {
@@ -34,7 +34,8 @@ public final class OurBroadcastServer {
         ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         Broadcast broadcast = new Broadcast(members);
         WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").build();
-        BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", port),
+        Transport transport = args.length > 1 ? Transport.valueOf(args[1]) : Transport.AUTO;
+        BoundServer server = BoundServer.bind(transport, 0, new InetSocketAddress("127.0.0.1", port),
             new WebSocketServerInitializer(config, () -> broadcast));
         System.out.println("listening " + port + " transport " + server.transport().displayName());
         server.closeFuture().sync();
