@@ -32,6 +32,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +92,11 @@ class WebSocketGroupTest {
             buf.release();
         }
         return hex;
+    }
+
+    /** The wire bytes of unmasked text frames, one entry per frame. */
+    private static List<String> texts(String... texts) {
+        return Arrays.stream(texts).map(text -> hex(FrameBytes.text(text))).toList();
     }
 
     private static String hex(FrameBytes frame) {
@@ -173,8 +179,8 @@ class WebSocketGroupTest {
         group.publish(new TextFrame("3"));
         drain();
 
-        assertEquals(List.of(hex(FrameBytes.text("1")), hex(FrameBytes.text("2"))), writtenHex(early));
-        assertEquals(List.of(hex(FrameBytes.text("2")), hex(FrameBytes.text("3"))), writtenHex(late));
+        assertEquals(texts("1", "2"), writtenHex(early));
+        assertEquals(texts("2", "3"), writtenHex(late));
     }
 
     @Test
@@ -188,8 +194,8 @@ class WebSocketGroupTest {
         group.publish(new TextFrame("after"));
         drain();
 
-        assertEquals(List.of(hex(FrameBytes.text("welcome")), hex(FrameBytes.text("after"))), writtenHex(joining));
-        assertEquals(List.of(hex(FrameBytes.text("before")), hex(FrameBytes.text("after"))), writtenHex(first));
+        assertEquals(texts("welcome", "after"), writtenHex(joining));
+        assertEquals(texts("before", "after"), writtenHex(first));
     }
 
     @Test
@@ -203,7 +209,7 @@ class WebSocketGroupTest {
         drain();
 
         assertEquals(List.of(boom), exceptions);
-        assertEquals(List.of(hex(FrameBytes.text("still here"))), writtenHex(ch));
+        assertEquals(texts("still here"), writtenHex(ch));
     }
 
     @Test
@@ -220,7 +226,7 @@ class WebSocketGroupTest {
         assertEquals(1, group.publish(new TextFrame("x")));
         drain();
 
-        assertEquals(List.of(hex(FrameBytes.text("x"))), writtenHex(staying));
+        assertEquals(texts("x"), writtenHex(staying));
         assertEquals(List.of(hex(FrameBytes.close(1000, ""))), writtenHex(leaving), "the echo of the close only");
     }
 
@@ -264,8 +270,8 @@ class WebSocketGroupTest {
         assertEquals(2, encoded.refCnt(), "one reference per event loop until it has written it");
         drain();
 
-        assertEquals(List.of(hex(FrameBytes.text("pre"))), writtenHex(alice));
-        assertEquals(List.of(hex(FrameBytes.text("pre"))), writtenHex(bob));
+        assertEquals(texts("pre"), writtenHex(alice));
+        assertEquals(texts("pre"), writtenHex(bob));
         assertEquals(0, encoded.refCnt());
     }
 

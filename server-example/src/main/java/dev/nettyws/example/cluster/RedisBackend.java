@@ -56,15 +56,16 @@ final class RedisBackend implements AutoCloseable {
      *
      * @param spec a Redis URI ({@code redis://host:port}, {@code rediss://...} for TLS), or several separated by
      *     commas: the seed nodes of a Redis Cluster. A single URI may name a cluster node too.
-     * @param timeout connect and command timeout
+     * @param connectTimeout how long opening a connection may take, handshake included
+     * @param timeout how long a command may take
      * @throws RoomStoreException if Redis cannot be reached
      */
-    static RedisBackend connect(String spec, Duration timeout) {
-        List<RedisURI> uris = parse(spec, timeout);
+    static RedisBackend connect(String spec, Duration connectTimeout, Duration timeout) {
+        List<RedisURI> uris = parse(spec, connectTimeout);
         ClientResources resources = DefaultClientResources.create();
         try {
-            boolean cluster = uris.size() > 1 || isClusterNode(resources, uris.get(0), timeout);
-            SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+            boolean cluster = uris.size() > 1 || isClusterNode(resources, uris.get(0), connectTimeout);
+            SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
             if (cluster) {
                 RedisClusterClient client = RedisClusterClient.create(resources, uris);
@@ -124,14 +125,14 @@ final class RedisBackend implements AutoCloseable {
         }
     }
 
-    private static List<RedisURI> parse(String spec, Duration timeout) {
+    private static List<RedisURI> parse(String spec, Duration connectTimeout) {
         List<RedisURI> uris = new ArrayList<>();
         for (String part : spec.split(",")) {
             if (!part.isBlank()) {
                 RedisURI uri = RedisURI.create(part.strip());
-                // Also bounds the connection handshake (HELLO), one minute by default: a stalled server must not
-                // hold a (re)connect that long.
-                uri.setTimeout(timeout);
+                // Bounds the connection handshake (HELLO), one minute by default: a stalled server must not hold a
+                // (re)connect, or the discovery of a cluster's topology, that long.
+                uri.setTimeout(connectTimeout);
                 uris.add(uri);
             }
         }

@@ -90,7 +90,7 @@ public final class RedisRoomStore implements AutoCloseable {
      * @throws RoomStoreException if Redis cannot be reached
      */
     public static RedisRoomStore connect(String redisUris, RoomStoreConfig config) {
-        RedisBackend redis = RedisBackend.connect(redisUris, config.commandTimeout());
+        RedisBackend redis = RedisBackend.connect(redisUris, config.connectTimeout(), config.commandTimeout());
         RedisRoomStore store = new RedisRoomStore(config, redis);
         try {
             store.measureClock().toCompletableFuture().join();
@@ -168,6 +168,9 @@ public final class RedisRoomStore implements AutoCloseable {
      */
     public CompletionStage<Void> subscribe(String room, int recent, RoomListener listener) {
         Objects.requireNonNull(listener, "listener");
+        if (recent < 0) {
+            throw new IllegalArgumentException("recent must be >= 0: " + recent);
+        }
         RoomKeys keys = keys(room);
         int readLimit = 2 * config.streamLength() + 200;
         RoomFeed feed = new RoomFeed(keys, listener, new RoomFeed.Source() {
@@ -180,7 +183,7 @@ public final class RedisRoomStore implements AutoCloseable {
             public void resubscribe(RoomFeed feed) {
                 ssubscribe(feed);
             }
-        }, Math.max(recent, 1), readLimit);
+        }, recent, readLimit);
         if (feedsByRoom.putIfAbsent(room, feed) != null) {
             throw new IllegalStateException("already subscribed to " + room);
         }

@@ -39,6 +39,8 @@ final class RoomFeed {
     private StreamId last;
     private boolean reading;
     private boolean readAgain;
+    /** The last read failed: the next check (or resubscription) reads again, not the next live message. */
+    private boolean failed;
     /** The newest id the last check saw in the stream, when it was above the last delivered. */
     private StreamId suspect;
     private boolean closed;
@@ -98,7 +100,7 @@ final class RoomFeed {
             return;
         }
         if (!closed && last != null) {
-            listener.onResync(keys.room);
+            tell(() -> listener.onResync(keys.room));
             read();
         }
     }
@@ -116,8 +118,8 @@ final class RoomFeed {
         }
         switch (payload.charAt(0)) {
             case 'm' -> onLive(payload);
-            case 'j' -> listener.onPresence(keys.room, payload.substring(2), true);
-            case 'l' -> listener.onPresence(keys.room, payload.substring(2), false);
+            case 'j' -> tell(() -> listener.onPresence(keys.room, payload.substring(2), true));
+            case 'l' -> tell(() -> listener.onPresence(keys.room, payload.substring(2), false));
             default -> LOG.debug("unknown event on {}: {}", keys.channel, payload);
         }
     }
@@ -127,10 +129,14 @@ final class RoomFeed {
         if (closed || last == null || reading) {
             return;
         }
+        if (failed) {
+            read();
+            return;
+        }
         if (suspect != null && last.compareTo(suspect) < 0) {
             // A whole interval went by and the channel did not bring it: read it, and subscribe again.
             suspect = null;
-            listener.onResync(keys.room);
+            tell(() -> listener.onResync(keys.room));
             source.resubscribe(this);
             read();
             return;
@@ -185,6 +191,9 @@ final class RoomFeed {
             } else if (next.prev.equals(last)) {
                 held.removeFirst();
                 deliver(next.id, next.message);
+            } else if (failed) {
+                // Redis failed the last read (it may fail at once while disconnected): wait for the next check.
+                return;
             } else {
                 read();
             }
@@ -199,7 +208,8 @@ final class RoomFeed {
         reading = true;
         boolean first = last == null;
         String after = first ? "" : last.toString();
-        source.range(keys, after, first ? recentLimit : readLimit)
+        // The first read needs at least the newest message, to know where live delivery starts.
+        source.range(keys, after, first ? Math.max(recentLimit, 1) : readLimit)
             .whenComplete((page, error) -> onRead(first, page, error));
     }
 
@@ -209,26 +219,29 @@ final class RoomFeed {
             return;
         }
         if (error != null) {
-            LOG.warn("reading {} failed; the next check retries: {}", keys.stream, error.getMessage());
+            if (!failed) {
+                LOG.warn("reading {} failed; the next checks retry: {}", keys.stream, error.getMessage());
+            }
+            failed = true;
+            readAgain = false;
             if (first) {
                 closed = true;
                 started.completeExceptionally(error);
             }
             return;
         }
+        failed = false;
         List<RoomMessage> messages = page.messages();
         if (first) {
             last = messages.isEmpty() ? StreamId.ZERO : StreamId.parse(page.lastId());
-            try {
-                listener.onSubscribed(keys.room, page);
-            } finally {
-                started.complete(null);
-            }
+            HistoryPage recent = recentLimit > 0 ? page : new HistoryPage(List.of(), true);
+            tell(() -> listener.onSubscribed(keys.room, recent));
+            started.complete(null);
         } else {
             if (!page.complete()) {
                 LOG.warn("messages of {} after {} fell out of its stream before this node read them", keys.room,
                     last);
-                listener.onGap(keys.room);
+                tell(() -> listener.onGap(keys.room));
             }
             for (RoomMessage message : messages) {
                 StreamId id = StreamId.parse(message.id());
@@ -246,10 +259,15 @@ final class RoomFeed {
 
     private void deliver(StreamId id, RoomMessage message) {
         last = id;
+        tell(() -> listener.onMessage(message));
+    }
+
+    /** Calls the listener; what it throws is logged, and the feed goes on. */
+    private void tell(Runnable call) {
         try {
-            listener.onMessage(message);
+            call.run();
         } catch (RuntimeException e) {
-            LOG.error("room listener failed on a message of {}", keys.room, e);
+            LOG.error("the listener of {} failed", keys.room, e);
         }
     }
 }

@@ -19,6 +19,7 @@ public final class RoomStoreConfig {
     private final String nodeId;
     private final int streamLength;
     private final Duration commandTimeout;
+    private final Duration connectTimeout;
     private final Duration lease;
     private final Duration heartbeatInterval;
     private final Duration syncInterval;
@@ -29,6 +30,7 @@ public final class RoomStoreConfig {
         this.nodeId = b.nodeId;
         this.streamLength = b.streamLength;
         this.commandTimeout = b.commandTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.lease = b.lease;
         this.heartbeatInterval = b.heartbeatInterval;
         this.syncInterval = b.syncInterval;
@@ -66,6 +68,14 @@ public final class RoomStoreConfig {
         return commandTimeout;
     }
 
+    /**
+     * How long opening a connection to a Redis server may take, handshake included (10 s by default): at startup,
+     * at each reconnect, and for each master of a cluster.
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
     /** How long a node's members stay in presence without a heartbeat from it: 10 s by default. */
     public Duration lease() {
         return lease;
@@ -92,7 +102,8 @@ public final class RoomStoreConfig {
     @Override
     public String toString() {
         return "RoomStoreConfig(keyPrefix=" + keyPrefix + ", nodeId=" + nodeId + ", streamLength=" + streamLength
-            + ", commandTimeout=" + commandTimeout + ", lease=" + lease + ", heartbeatInterval=" + heartbeatInterval
+            + ", commandTimeout=" + commandTimeout + ", connectTimeout=" + connectTimeout + ", lease=" + lease
+            + ", heartbeatInterval=" + heartbeatInterval
             + ", syncInterval=" + syncInterval + ", roomLifetime=" + roomLifetime + ')';
     }
 
@@ -102,6 +113,7 @@ public final class RoomStoreConfig {
         private String nodeId = UUID.randomUUID().toString();
         private int streamLength = 1000;
         private Duration commandTimeout = Duration.ofSeconds(2);
+        private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration lease = Duration.ofSeconds(10);
         private Duration heartbeatInterval = Duration.ofSeconds(3);
         private Duration syncInterval = Duration.ofSeconds(5);
@@ -131,6 +143,12 @@ public final class RoomStoreConfig {
         /** See {@link RoomStoreConfig#commandTimeout()}; positive. */
         public Builder commandTimeout(Duration commandTimeout) {
             this.commandTimeout = Objects.requireNonNull(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /** See {@link RoomStoreConfig#connectTimeout()}; positive. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
             return this;
         }
 
@@ -174,6 +192,7 @@ public final class RoomStoreConfig {
                 throw new IllegalArgumentException("streamLength must be >= 1: " + streamLength);
             }
             positive("commandTimeout", commandTimeout);
+            positive("connectTimeout", connectTimeout);
             positive("heartbeatInterval", heartbeatInterval);
             positive("syncInterval", syncInterval);
             positive("roomLifetime", roomLifetime);

@@ -19,9 +19,16 @@ class RoomFeedTest {
     private final RecordingListener heard = new RecordingListener();
     private final ArrayDeque<Read> reads = new ArrayDeque<>();
     private int resubscriptions;
+    /** Reads fail before returning, as Lettuce's do while disconnected. */
+    private boolean failAtOnce;
+    private int attempts;
     private final RoomFeed feed = new RoomFeed(new RoomKeys("nettyws", "r"), heard, new RoomFeed.Source() {
         @Override
         public CompletionStage<HistoryPage> range(RoomKeys keys, String after, int limit) {
+            attempts++;
+            if (failAtOnce) {
+                return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
+            }
             Read read = new Read(after, limit, new CompletableFuture<>());
             reads.addLast(read);
             return read.reply;
@@ -157,15 +164,29 @@ class RoomFeedTest {
     }
 
     @Test
-    void aFailedReadDeliversNothingAndTheNextGapReadsAgain() {
+    void aFailedReadIsRetriedByTheNextCheckNotByEveryLiveMessage() {
         started();
         feed.onChannel(live(6, 5));
         nextRead().reply.completeExceptionally(new IllegalStateException("Redis down"));
+        feed.onChannel(live(7, 6));
+        assertTrue(reads.isEmpty(), "no read per live message while Redis fails");
         assertEquals(List.of(), heard.bodies());
 
-        feed.onChannel(live(7, 6));
+        feed.check();
         nextRead().reply.complete(page(true, 4, 5, 6, 7));
         assertEquals(List.of("body 4", "body 5", "body 6", "body 7"), heard.bodies());
+    }
+
+    @Test
+    void aReadThatFailsAtOnceIsNotRetriedInALoop() {
+        started();
+        attempts = 0;
+        failAtOnce = true;
+        feed.onChannel(live(6, 5));
+        feed.onChannel(live(7, 6));
+        feed.check();
+        assertEquals(2, attempts, "one read for the gap, one for the check");
+        assertEquals(List.of(), heard.bodies());
     }
 
     @Test
