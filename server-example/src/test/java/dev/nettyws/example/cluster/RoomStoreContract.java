@@ -101,7 +101,7 @@ abstract class RoomStoreContract {
             }
             heard.add(perRoom);
         }
-        int perNode = 100;
+        int perNode = 60;
         for (int batch = 0; batch < perNode; batch += 10) {
             // All nodes post at once, ten messages to each room in flight per node.
             List<CompletableFuture<String>> posts = new ArrayList<>();
