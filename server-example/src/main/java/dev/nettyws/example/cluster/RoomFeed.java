@@ -158,6 +158,7 @@ final class RoomFeed {
     synchronized void close() {
         closed = true;
         held.clear();
+        started.completeExceptionally(new RoomStoreException("unsubscribed before the subscription started", null));
     }
 
     private void onLive(String payload) {
@@ -184,6 +185,10 @@ final class RoomFeed {
 
     /** Delivers held messages while they follow the last one; starts a read at the first gap. */
     private void deliverHeld() {
+        if (last == null) {
+            // Not started: the first read sorts them out.
+            return;
+        }
         while (!reading && !held.isEmpty()) {
             Live next = held.peekFirst();
             if (next.id.compareTo(last) <= 0) {
