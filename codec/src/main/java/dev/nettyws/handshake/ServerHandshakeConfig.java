@@ -17,6 +17,8 @@ import java.util.Objects;
 public final class ServerHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #httpExchangeTimeout()}: 30 seconds. */
+    public static final Duration DEFAULT_HTTP_EXCHANGE_TIMEOUT = Duration.ofSeconds(30);
 
     /** Endpoint {@code "/"} (exact), no subprotocols, every origin, no extensions, a 10 second timeout. */
     public static final ServerHandshakeConfig DEFAULT = builder().build();
@@ -30,6 +32,7 @@ public final class ServerHandshakeConfig {
     private final HandshakeInterceptor interceptor;
     private final ServerExtensionNegotiator extensionNegotiator;
     private final Duration handshakeTimeout;
+    private final Duration httpExchangeTimeout;
 
     private ServerHandshakeConfig(Builder builder) {
         this.path = builder.path;
@@ -41,6 +44,7 @@ public final class ServerHandshakeConfig {
         this.interceptor = builder.interceptor;
         this.extensionNegotiator = builder.extensionNegotiator;
         this.handshakeTimeout = builder.handshakeTimeout;
+        this.httpExchangeTimeout = builder.httpExchangeTimeout;
     }
 
     /** A builder with the defaults. */
@@ -117,18 +121,31 @@ public final class ServerHandshakeConfig {
      * the connection is accepted (the upgrade decoder's {@code channelActive}, or {@code handlerAdded} on an
      * active channel), not from when a request starts, so that a client sending its request slowly (slowloris)
      * cannot hold a connection open. On expiry the server answers {@code 408 Request Timeout} and closes. On a
-     * connection that also serves plain HTTP, the clock restarts after each response, so it also bounds keep-alive
+     * connection that also serves plain HTTP, the clock restarts after each exchange, so it also bounds keep-alive
      * idleness. Default 10 seconds.
      */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
+    /**
+     * How long a plain HTTP exchange on a connection that may still upgrade can take: from the head of a request for
+     * another path (which the upgrade decoder passes to the application's HTTP handlers) until its body has arrived
+     * and every response owed has been written. Each request head restarts it. On expiry the connection is closed
+     * without an answer (one may be under way), so neither a body that never ends (a {@code Content-Length} of a
+     * gigabyte, an endless chunked body, one trickled byte by byte) nor a response that is never written keeps a
+     * connection open. HTTP handlers that legitimately take longer (large uploads, long polling) need a longer one.
+     * Default 30 seconds.
+     */
+    public Duration httpExchangeTimeout() {
+        return httpExchangeTimeout;
+    }
+
     @Override
     public String toString() {
         return "ServerHandshakeConfig(path=" + path + ", pathMatch=" + pathMatch + ", subprotocols=" + subprotocols
             + ", requireSubprotocol=" + requireSubprotocol + ", allowMissingOrigin=" + allowMissingOrigin
-            + ", handshakeTimeout=" + handshakeTimeout + ')';
+            + ", handshakeTimeout=" + handshakeTimeout + ", httpExchangeTimeout=" + httpExchangeTimeout + ')';
     }
 
     /** Builds a {@link ServerHandshakeConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -142,6 +159,7 @@ public final class ServerHandshakeConfig {
         private HandshakeInterceptor interceptor = HandshakeInterceptor.ACCEPT_ALL;
         private ServerExtensionNegotiator extensionNegotiator = ServerExtensionNegotiator.NONE;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration httpExchangeTimeout = DEFAULT_HTTP_EXCHANGE_TIMEOUT;
 
         private Builder() {
         }
@@ -156,6 +174,7 @@ public final class ServerHandshakeConfig {
             this.interceptor = config.interceptor;
             this.extensionNegotiator = config.extensionNegotiator;
             this.handshakeTimeout = config.handshakeTimeout;
+            this.httpExchangeTimeout = config.httpExchangeTimeout;
         }
 
         /** See {@link ServerHandshakeConfig#path()}; starts with {@code /}, no query, fragment or whitespace. */
@@ -217,12 +236,18 @@ public final class ServerHandshakeConfig {
             return this;
         }
 
+        /** See {@link ServerHandshakeConfig#httpExchangeTimeout()}; positive. */
+        public Builder httpExchangeTimeout(Duration httpExchangeTimeout) {
+            this.httpExchangeTimeout = Objects.requireNonNull(httpExchangeTimeout, "httpExchangeTimeout");
+            return this;
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the path does not start with {@code /} or holds {@code ?}, {@code #}
          *     or whitespace; a subprotocol is not an RFC 7230 token or is listed twice; a subprotocol is required
-         *     but none is configured; or the timeout is not positive or does not fit in a long of nanoseconds
+         *     but none is configured; or a timeout is not positive or does not fit in a long of nanoseconds
          */
         public ServerHandshakeConfig build() {
             if (!path.startsWith("/")) {
@@ -247,15 +272,20 @@ public final class ServerHandshakeConfig {
             if (requireSubprotocol && subprotocols.isEmpty()) {
                 throw new IllegalArgumentException("requireSubprotocol needs at least one subprotocol");
             }
-            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-                throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+            checkTimeout("handshakeTimeout", handshakeTimeout);
+            checkTimeout("httpExchangeTimeout", httpExchangeTimeout);
+            return new ServerHandshakeConfig(this);
+        }
+
+        private static void checkTimeout(String name, Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + timeout);
             }
             try {
-                handshakeTimeout.toNanos();
+                timeout.toNanos();
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("handshakeTimeout too long: " + handshakeTimeout, e);
+                throw new IllegalArgumentException(name + " too long: " + timeout, e);
             }
-            return new ServerHandshakeConfig(this);
         }
 
         private static boolean isToken(String value) {
