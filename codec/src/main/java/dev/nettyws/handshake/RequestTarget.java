@@ -27,6 +27,25 @@ final class RequestTarget {
         return target.substring(pathStart);
     }
 
+    /**
+     * The authority of an absolute-form target ({@code evil.example:80} in {@code http://evil.example:80/chat}),
+     * unparsed; null for a target of another form.
+     */
+    static String absoluteFormAuthority(String target) {
+        if (target.startsWith("/")) {
+            return null;
+        }
+        int schemeEnd = target.indexOf("://");
+        if (schemeEnd <= 0) {
+            return null;
+        }
+        int end = schemeEnd + 3;
+        while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {
+            end++;
+        }
+        return target.substring(schemeEnd + 3, end);
+    }
+
     /** The path of an origin-form target: everything before {@code ?} or {@code #}, not percent-decoded. */
     static String rawPath(String originForm) {
         for (int i = 0; i < originForm.length(); i++) {
