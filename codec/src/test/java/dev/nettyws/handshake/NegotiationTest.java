@@ -71,7 +71,8 @@ class NegotiationTest {
 
     @Test
     void missingOriginIsAcceptedByDefault() {
-        RawHttpResponse response = handshake(config().originPolicy((origin, self) -> false), HandshakeRequest.to("/chat"));
+        RawHttpResponse response = handshake(config().originPolicy((origin, self) -> false),
+            HandshakeRequest.to("/chat"));
         assertEquals(101, response.status(), "the policy is not asked without an Origin");
     }
 
