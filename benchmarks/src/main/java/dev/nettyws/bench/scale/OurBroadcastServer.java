@@ -19,8 +19,9 @@ import java.net.InetSocketAddress;
  * The same one-room broadcast server as {@link NettyBroadcastServer}, on our codec: a {@link ChannelGroup} of
  * upgraded channels, every text message written to all of them, but encoded once ({@link FrameEncoder#encode}) and
  * written as the same bytes to every member, which is what the codec lets an application do. With the defaults of
- * {@link WebSocketServerConfig} (idle timeout, limits). So the scale benchmark compares the codecs with the same
- * application on top; the chat server adds its own state per member. Started as a child process by
+ * {@link WebSocketServerConfig} (idle timeout, limits), except the per-address connection limit (the receivers come
+ * from four addresses). So the scale benchmark compares the codecs with the same application on top; the chat
+ * server adds its own state per member. Started as a child process by
  * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT}. Prints
  * {@code listening PORT} once bound.
  */
@@ -33,7 +34,9 @@ public final class OurBroadcastServer {
         int port = Integer.parseInt(args[0]);
         ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         Broadcast broadcast = new Broadcast(members);
-        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").build();
+        // The receivers come from four loopback addresses, thousands each: no per-address connection limit.
+        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").maxConnectionsPerAddress(0)
+            .build();
         BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", port),
             new WebSocketServerInitializer(config, () -> broadcast));
         System.out.println("listening " + port + " transport " + server.transport().displayName());
