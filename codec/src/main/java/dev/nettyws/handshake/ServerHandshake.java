@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.Frame;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -163,7 +164,7 @@ final class ServerHandshake {
                 return refuse(rejection);
             }
         } catch (Exception e) {
-            LOGGER.warn("{} handshake interceptor failed", channel, e);
+            LOGGER.warn("{} handshake interceptor failed", channel, PeerText.forLog(e));
             return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
         }
         ServerExtensionNegotiator.Negotiated extensions = null;
@@ -182,7 +183,7 @@ final class ServerHandshake {
                         checkNegotiated(extensions, offers);
                     }
                 } catch (RuntimeException e) {
-                    LOGGER.warn("{} extension negotiation failed", channel, e);
+                    LOGGER.warn("{} extension negotiation failed", channel, PeerText.forLog(e));
                     return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
                 }
             }

@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
@@ -359,7 +360,8 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
             }
             initializer.initialize(pipeline, last, decision.event);
         } catch (Throwable t) {
-            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(), t);
+            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(),
+                PeerText.forLog(t));
             refuse(ctx, request, HandshakeRejection.of(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "handshake failed"));
             return;
