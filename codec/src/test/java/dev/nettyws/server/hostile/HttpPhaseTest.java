@@ -11,6 +11,7 @@ import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.HandshakeRequest;
+import dev.nettyws.testsupport.NeverReadingClient;
 import dev.nettyws.transport.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,9 +30,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -60,38 +58,19 @@ class HttpPhaseTest {
         try (PageServer server = new PageServer(WebSocketServerConfig.builder().connection(connection).build())) {
             long directBefore = PlatformDependent.usedDirectMemory();
             byte[] requests = repeat(HandshakeRequest.plainGet("/").bytes(), 1000);
-            long sent = 0;
-            long maxPending = 0;
-            int maxHeld = 0;
-            long maxDirect = directBefore;
-            try (SocketChannel client = SocketChannel.open()) {
-                client.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-                client.connect(server.address());
-                client.configureBlocking(false);
+            long[] max = {0, 0, directBefore};
+            long sent;
+            try (NeverReadingClient client = NeverReadingClient.connect(server.address())) {
                 Channel channel = server.accepted();
-                ByteBuffer chunk = ByteBuffer.wrap(requests);
-                long stuckSince = System.nanoTime();
-                while (sent < CLIENT_CAP && System.nanoTime() - stuckSince < TimeUnit.MILLISECONDS.toNanos(500)) {
-                    if (!chunk.hasRemaining()) {
-                        chunk.rewind();
-                    }
-                    int n;
-                    try {
-                        n = client.write(chunk);
-                    } catch (IOException closed) {
-                        break;
-                    }
-                    if (n > 0) {
-                        sent += n;
-                        stuckSince = System.nanoTime();
-                    } else {
-                        Thread.sleep(5);
-                    }
+                sent = client.writeUntilStuck(requests, CLIENT_CAP, Duration.ofMillis(500), () -> {
                     long[] held = server.held(channel);
-                    maxPending = Math.max(maxPending, held[0]);
-                    maxHeld = Math.max(maxHeld, (int) held[1]);
-                    maxDirect = Math.max(maxDirect, PlatformDependent.usedDirectMemory());
-                }
+                    max[0] = Math.max(max[0], held[0]);
+                    max[1] = Math.max(max[1], held[1]);
+                    max[2] = Math.max(max[2], PlatformDependent.usedDirectMemory());
+                });
+                long maxPending = max[0];
+                long maxHeld = max[1];
+                long maxDirect = max[2];
                 assertTrue(sent < CLIENT_CAP, "the server kept reading " + sent + " bytes of requests");
                 // The peer's TCP window is full: what the server queued for it stays below the high water mark and
                 // one answer, and what it decoded and holds below Netty's codec's 128 unanswered requests.
@@ -106,7 +85,7 @@ class HttpPhaseTest {
             }
             System.out.printf("pipelined, never read: client sent %,d bytes, server answered %,d requests, "
                 + "max queued %,d B, max held %d messages, direct memory %+,d B%n", sent, server.answered.get(),
-                maxPending, maxHeld, maxDirect - directBefore);
+                max[0], max[1], max[2] - directBefore);
         }
     }
 
