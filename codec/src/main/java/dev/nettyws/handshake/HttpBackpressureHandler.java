@@ -68,6 +68,7 @@ public class HttpBackpressureHandler extends ChannelDuplexHandler {
     /** Whether this handler turned autoRead off. */
     private boolean readingStopped;
     private boolean drainScheduled;
+    private boolean draining;
     /** Writes and flushes under way through this handler; held requests are never passed on from inside one. */
     private int outboundDepth;
     /** A drain found an outbound operation under way and waits for its end. */
@@ -104,8 +105,8 @@ public class HttpBackpressureHandler extends ChannelDuplexHandler {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         slowPeer.cancel();
-        if (!upgraded) {
-            // After an upgrade from a drain, the drain passes or releases what is left.
+        if (!draining) {
+            // Removed from inside a drain (a held upgrade request was accepted), the drain deals with the rest.
             releaseHeld();
         }
         resumeReading();
@@ -219,22 +220,29 @@ public class HttpBackpressureHandler extends ChannelDuplexHandler {
             return;
         }
         boolean passed = false;
-        while (!held.isEmpty() && !ctx.isRemoved()) {
-            if (held.peek() instanceof HttpRequest && !mayPassRequest()) {
-                break;
+        draining = true;
+        try {
+            while (!held.isEmpty() && !ctx.isRemoved()) {
+                if (held.peek() instanceof HttpRequest && !mayPassRequest()) {
+                    break;
+                }
+                pass(held.poll());
+                passed = true;
             }
-            pass(held.poll());
-            passed = true;
+        } finally {
+            draining = false;
         }
-        if (upgraded) {
-            // A held upgrade request was accepted: its LastHttpContent still goes to the upgrade decoder, which
-            // waits for it; what the codec decoded after it was WebSocket data parsed as HTTP, lost.
+        if (ctx.isRemoved()) {
+            // Removed from inside this drain, so the removal left the rest to it. By an upgrade (a held upgrade
+            // request was accepted): its LastHttpContent still goes to the upgrade decoder, which waits for it, and
+            // what the codec decoded after it was WebSocket data parsed as HTTP, lost. By the application: the rest
+            // goes on in order, as it would have without this handler.
             boolean requestEnded = false;
             Object msg;
             while ((msg = held.poll()) != null) {
-                if (msg instanceof LastHttpContent && !requestEnded) {
+                if (!upgraded || msg instanceof LastHttpContent && !requestEnded) {
+                    requestEnded = upgraded;
                     ctx.fireChannelRead(msg);
-                    requestEnded = true;
                 } else {
                     ReferenceCountUtil.release(msg);
                 }
