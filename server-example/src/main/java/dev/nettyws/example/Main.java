@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
         description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|io_uring|nio",
         description = "Socket transport; auto is epoll when available, else nio (default: ${DEFAULT-VALUE}).")
     private Transport transport;
 

@@ -47,6 +47,8 @@ class MainTest {
         assertEquals(Transport.NIO, option(commandLine, "--transport"));
         assertEquals(0, (int) option(commandLine, "--port"));
         assertEquals("0.0.0.0", option(commandLine, "--host"));
+        commandLine.parseArgs("--transport", "io_uring");
+        assertEquals(Transport.IO_URING, option(commandLine, "--transport"));
     }
 
     @Test

@@ -21,8 +21,8 @@ import java.net.InetSocketAddress;
  * written as the same bytes to every member, which is what the codec lets an application do. With the defaults of
  * {@link WebSocketServerConfig} (idle timeout, limits), except the per-address connection limit (the receivers come
  * from four addresses). So the scale benchmark compares the codecs with the same application on top; the chat
- * server adds its own state per member. Started as a child process by
- * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT}. Prints
+ * server adds its own state per member. Started as a child process by {@link ScaleCommand}:
+ * {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT [TRANSPORT]}. Prints
  * {@code listening PORT} once bound.
  */
 public final class OurBroadcastServer {
@@ -37,7 +37,8 @@ public final class OurBroadcastServer {
         // The receivers come from four loopback addresses, thousands each: no per-address connection limit.
         WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").maxConnectionsPerAddress(0)
             .build();
-        BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", port),
+        Transport transport = args.length > 1 ? Transport.valueOf(args[1]) : Transport.AUTO;
+        BoundServer server = BoundServer.bind(transport, 0, new InetSocketAddress("127.0.0.1", port),
             new WebSocketServerInitializer(config, () -> broadcast));
         System.out.println("listening " + port + " transport " + server.transport().displayName());
         server.closeFuture().sync();
