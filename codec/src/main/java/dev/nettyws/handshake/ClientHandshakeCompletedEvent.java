@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class ClientHandshakeCompletedEvent {
 
     @Override
     public String toString() {
-        return "ClientHandshakeCompletedEvent(uri=" + uri + ", subprotocol=" + subprotocol + ", extensions="
-            + extensions + ')';
+        return "ClientHandshakeCompletedEvent(uri=" + uri + ", subprotocol=" + PeerText.forLog(subprotocol)
+            + ", extensions=" + PeerText.forLog(String.valueOf(extensions)) + ')';
     }
 }

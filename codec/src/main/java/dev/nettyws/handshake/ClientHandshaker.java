@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
@@ -489,7 +490,9 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             held.release();
             held = null;
         }
-        handshakePromise.tryFailure(new ClientHandshakeException(prefix() + problem, status, cause));
+        // The problem quotes the server's reason phrase and header values: made safe for whoever logs the message.
+        handshakePromise.tryFailure(new ClientHandshakeException(prefix() + PeerText.forLog(problem, 1024), status,
+            cause));
         ctx.close();
     }
 

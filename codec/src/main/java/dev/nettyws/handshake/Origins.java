@@ -2,31 +2,63 @@ package dev.nettyws.handshake;
 
 import java.util.Locale;
 
-/** Normalisation of serialised origins (RFC 6454 §6.1) for {@link OriginPolicy#allowList(java.util.Collection)}. */
+/**
+ * Serialised origins (RFC 6454 §6.2) for {@link OriginPolicy}: normalised for comparison, and the origin a request was
+ * addressed to.
+ */
 final class Origins {
     private Origins() {
     }
 
     /**
-     * The origin in lower case without a default port, or null if it is not of the form {@code scheme://host[:port]}.
+     * The origin in lower case without a default port ({@code :80} for http/ws, {@code :443} for https/wss), or null
+     * if it is not of the form {@code scheme://host[:port]} (the opaque origin {@code "null"} is not).
      */
     static String normalize(String origin) {
-        String lower = origin.trim().toLowerCase(Locale.ROOT);
-        int schemeEnd = lower.indexOf("://");
+        String trimmed = origin.trim();
+        int schemeEnd = trimmed.indexOf("://");
         if (schemeEnd <= 0) {
             return null;
         }
-        String scheme = lower.substring(0, schemeEnd);
-        String authority = lower.substring(schemeEnd + 3);
-        if (authority.isEmpty() || authority.indexOf('/') >= 0 || authority.indexOf('?') >= 0
-            || authority.indexOf('#') >= 0 || authority.indexOf('@') >= 0 || authority.indexOf(' ') >= 0) {
+        String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (!isScheme(scheme)) {
             return null;
         }
-        String defaultPort = "http".equals(scheme) || "ws".equals(scheme) ? ":80"
-            : "https".equals(scheme) || "wss".equals(scheme) ? ":443" : null;
-        if (defaultPort != null && authority.endsWith(defaultPort)) {
-            authority = authority.substring(0, authority.length() - defaultPort.length());
+        Authority authority = Authority.parse(trimmed.substring(schemeEnd + 3));
+        return authority == null ? null : scheme + "://" + authority.toString(defaultPort(scheme));
+    }
+
+    /**
+     * The origin of a request for {@code authority} over a connection with or without TLS, normalised: what the
+     * {@code Origin} of a page served by this server at that address would be.
+     */
+    static String serverOrigin(Authority authority, boolean tls) {
+        String scheme = tls ? "https" : "http";
+        return scheme + "://" + authority.toString(defaultPort(scheme));
+    }
+
+    private static int defaultPort(String scheme) {
+        switch (scheme) {
+            case "http":
+            case "ws":
+                return 80;
+            case "https":
+            case "wss":
+                return 443;
+            default:
+                return -1;
         }
-        return scheme + "://" + authority;
+    }
+
+    /** RFC 3986 §3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), here already in lower case. */
+    private static boolean isScheme(String scheme) {
+        for (int i = 0; i < scheme.length(); i++) {
+            char c = scheme.charAt(i);
+            boolean letter = c >= 'a' && c <= 'z';
+            if (!letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.Frame;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.HashSet;
@@ -26,6 +28,9 @@ import java.util.Set;
  *   <li>method GET, else 405 with {@code Allow: GET} (§4.2.1 item 1; RFC 9110 §15.5.6 requires Allow);</li>
  *   <li>HTTP/1.1 or later, else 400 (§4.2.1 item 1);</li>
  *   <li>exactly one {@code Host}, else 400 (§4.2.1 item 2; RFC 9112 §3.2);</li>
+ *   <li>an authority that parses (the {@code Host}, or an absolute-form target's, which replaces it, RFC 9112
+ *       §3.2.2), else 400; one of {@link ServerHandshakeConfig#allowedHosts()}, else 421 Misdirected Request (RFC
+ *       9110 §15.5.20; DNS rebinding);</li>
  *   <li>{@code Upgrade} lists {@code websocket}, else 426 Upgrade Required naming websocket (§4.2.1 item 3;
  *       RFC 9110 §15.5.22: a 426 carries Upgrade): a plain GET of the endpoint gets told what it needs;</li>
  *   <li>{@code Connection} lists {@code upgrade}, else 400 (§4.2.1 item 4);</li>
@@ -36,8 +41,9 @@ import java.util.Set;
  *   <li>no body ({@code Content-Length} above 0, any {@code Transfer-Encoding}, or aggregated content), else 400:
  *       §4.1 describes no body, and bytes after the head must be frames;</li>
  *   <li>a request target that decodes, else 400;</li>
- *   <li>at most one {@code Origin}, else 400; the {@link OriginPolicy} (or {@code allowMissingOrigin}), else 403
- *       (§4.2.2 item 4, §10.2);</li>
+ *   <li>at most one {@code Origin}, else 400; the {@link OriginPolicy}, given the origin the request addressed
+ *       (scheme of the connection, the authority above), or {@code allowMissingOrigin}, else 403 (§4.2.2 item 4,
+ *       §10.2);</li>
  *   <li>a subprotocol when {@code requireSubprotocol}, else 400 (§4.2.2 item 5.4);</li>
  *   <li>the {@link HandshakeInterceptor}: its rejection, or 500 if it throws;</li>
  *   <li>a well-formed {@code Sec-WebSocket-Extensions} when a negotiator is configured, else 400; the negotiator's
@@ -91,10 +97,19 @@ final class ServerHandshake {
         if (version.majorVersion() < 1 || version.majorVersion() == 1 && version.minorVersion() < 1) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 or later required");
         }
-        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
-        if (hosts != 1) {
-            return refuse(HttpResponseStatus.BAD_REQUEST, hosts == 0 ? "missing Host header"
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() != 1) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, hosts.isEmpty() ? "missing Host header"
                 : "multiple Host headers");
+        }
+        String absoluteForm = RequestTarget.absoluteFormAuthority(request.uri());
+        Authority authority = Authority.parse(absoluteForm != null ? absoluteForm : hosts.get(0).trim());
+        if (authority == null) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, absoluteForm != null ? "malformed request target"
+                : "invalid Host header");
+        }
+        if (!config.allowsHost(authority)) {
+            return refuse(HttpResponseStatus.MISDIRECTED_REQUEST, "host not allowed");
         }
         if (!containsToken(headers, HttpHeaderNames.UPGRADE, "websocket")) {
             return refuse(HandshakeRejection.of(HttpResponseStatus.UPGRADE_REQUIRED, "Upgrade: websocket required")
@@ -133,7 +148,9 @@ final class ServerHandshake {
         if (origins.size() > 1) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "multiple Origin headers");
         }
-        if (origins.isEmpty() ? !config.allowMissingOrigin() : !config.originPolicy().allows(origins.get(0))) {
+        boolean tls = channel.pipeline().get(SslHandler.class) != null;
+        if (origins.isEmpty() ? !config.allowMissingOrigin()
+            : !config.originPolicy().allows(origins.get(0), Origins.serverOrigin(authority, tls))) {
             return refuse(HttpResponseStatus.FORBIDDEN, origins.isEmpty() ? "missing Origin header"
                 : "origin not allowed");
         }
@@ -147,7 +164,7 @@ final class ServerHandshake {
                 return refuse(rejection);
             }
         } catch (Exception e) {
-            LOGGER.warn("{} handshake interceptor failed", channel, e);
+            LOGGER.warn("{} handshake interceptor failed", channel, PeerText.forLog(e));
             return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
         }
         ServerExtensionNegotiator.Negotiated extensions = null;
@@ -166,7 +183,7 @@ final class ServerHandshake {
                         checkNegotiated(extensions, offers);
                     }
                 } catch (RuntimeException e) {
-                    LOGGER.warn("{} extension negotiation failed", channel, e);
+                    LOGGER.warn("{} extension negotiation failed", channel, PeerText.forLog(e));
                     return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
                 }
             }

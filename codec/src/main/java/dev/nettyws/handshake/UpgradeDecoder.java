@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecoder;
 import io.netty.handler.codec.http.HttpContentEncoder;
@@ -24,12 +24,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -39,6 +37,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -83,11 +82,19 @@ import java.util.concurrent.TimeUnit;
  * request whose response is still outstanding, the 101 could not be sent in order: it is refused with 400 once the
  * earlier responses are written.
  *
- * <p><b>Timeout.</b> {@link ServerHandshakeConfig#handshakeTimeout()} runs from the moment the connection is
- * accepted ({@code channelActive}, or {@code handlerAdded} on an active channel) until a request head arrives;
- * on expiry the client gets {@code 408 Request Timeout} and the connection closes. It stops during a
- * plain HTTP exchange and restarts when the last outstanding response has been written (this handler watches
- * outbound {@link LastHttpContent}s), and is cancelled by the upgrade and by any refusal.
+ * <p><b>Timeouts.</b> A timer runs from the moment the connection is accepted ({@code channelActive}, or
+ * {@code handlerAdded} on an active channel) until the upgrade, whatever the client does:
+ * <ul>
+ *   <li>while no request is under way and no response owed, {@link ServerHandshakeConfig#handshakeTimeout()}
+ *       for the next request head (after accept, and again after each plain HTTP exchange); on expiry the client
+ *       gets {@code 408 Request Timeout} and the connection closes;</li>
+ *   <li>from the head of a request for another path until its body has arrived and every response owed has been
+ *       written (this handler watches outbound {@link LastHttpContent}s),
+ *       {@link ServerHandshakeConfig#httpExchangeTimeout()}, restarted by each request head; on expiry the
+ *       connection closes without an answer, since a response may be under way;</li>
+ *   <li>after a refusal (or the 408), {@code handshakeTimeout} again for the answer to be written; then the
+ *       connection closes anyway, so a client that does not read its refusal does not keep the connection.</li>
+ * </ul>
  *
  * <p><b>Threads and buffers.</b> One instance per channel, not sharable; every method runs on the channel's event
  * loop, and so do the {@link HandshakeInterceptor}, the {@link ServerExtensionNegotiator} and the
@@ -124,8 +131,7 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
     private ScheduledFuture<?> timeout;
     /** Requests passed to the application whose final response has not been written yet. */
     private int pendingResponses;
-    /** Whether the response being written is informational (1xx), which does not end an exchange. */
-    private boolean informationalResponse;
+    private final FinalResponses responses = new FinalResponses();
     /** A refusal waiting for the responses to earlier, pipelined requests. */
     private HandshakeRejection deferredRejection;
     /** Inbound messages held during the switch, until the event has been fired; null outside it. */
@@ -168,7 +174,7 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
     private void onAccept(ChannelHandlerContext ctx) {
         if (!accepted) {
             accepted = true;
-            startTimeout(ctx);
+            startTimeout(ctx, handshake.handshakeTimeout());
         }
     }
 
@@ -199,7 +205,7 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
                     state = State.IDLE;
                     ctx.fireChannelRead(msg);
                     if (pendingResponses == 0 && state == State.IDLE) {
-                        startTimeout(ctx);
+                        startTimeout(ctx, handshake.handshakeTimeout());
                     }
                 } else {
                     ctx.fireChannelRead(msg);
@@ -247,7 +253,7 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (pendingResponses > 0 && endsResponse(msg)) {
+        if (responses.ends(msg) && pendingResponses > 0) {
             ctx.write(msg, promise);
             if (--pendingResponses == 0) {
                 onResponsesWritten(ctx);
@@ -257,37 +263,24 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** Whether an outbound message completes a final (not 1xx) response. */
-    private boolean endsResponse(Object msg) {
-        if (msg instanceof HttpResponse) {
-            informationalResponse = ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL;
-        }
-        if (msg instanceof LastHttpContent || msg instanceof HttpChunkedInput) {
-            boolean ends = !informationalResponse;
-            informationalResponse = false;
-            return ends;
-        }
-        return false;
-    }
-
     private void onResponsesWritten(ChannelHandlerContext ctx) {
         if (deferredRejection != null) {
             HandshakeRejection rejection = deferredRejection;
             deferredRejection = null;
             sendRejection(ctx, rejection);
         } else if (state == State.IDLE) {
-            startTimeout(ctx);
+            startTimeout(ctx, handshake.handshakeTimeout());
         }
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
-        cancelTimeout();
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             refuse(ctx, request, decoderFailure(result.cause()));
             return;
         }
         if (!handshake.matchesPath(request.uri())) {
+            startTimeout(ctx, handshake.httpExchangeTimeout());
             pendingResponses++;
             if (!(request instanceof LastHttpContent)) {
                 state = State.PASS_THROUGH;
@@ -321,17 +314,21 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
 
     private void refuse(ChannelHandlerContext ctx, Object request, HandshakeRejection rejection) {
         state = State.REFUSED;
-        cancelTimeout();
         ReferenceCountUtil.release(request);
         if (pendingResponses > 0) {
+            // The exchange timer keeps running: the earlier responses must be written in time.
             deferredRejection = rejection;
         } else {
             sendRejection(ctx, rejection);
         }
     }
 
-    /** Writes the error response (through the HTTP encoder) and closes the connection once it is written. */
-    private static void sendRejection(ChannelHandlerContext ctx, HandshakeRejection rejection) {
+    /**
+     * Writes the error response (through the HTTP encoder) and closes the connection once it is written, or when the
+     * handshake timeout runs out first (a client that does not read its answer).
+     */
+    private void sendRejection(ChannelHandlerContext ctx, HandshakeRejection rejection) {
+        startTimeout(ctx, handshake.handshakeTimeout());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(),
             Unpooled.copiedBuffer(rejection.reason(), CharsetUtil.UTF_8));
         HttpHeaders headers = response.headers();
@@ -363,13 +360,15 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
             }
             initializer.initialize(pipeline, last, decision.event);
         } catch (Throwable t) {
-            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(), t);
+            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(),
+                PeerText.forLog(t));
             refuse(ctx, request, HandshakeRejection.of(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "handshake failed"));
             return;
         }
 
         state = State.SWITCHED;
+        cancelTimeout();
         held = new ArrayList<>(2);
         try {
             ctx.writeAndFlush(switchingProtocols(decision)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
@@ -434,11 +433,10 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
         }
     }
 
-    private void startTimeout(ChannelHandlerContext ctx) {
-        if (timeout == null) {
-            timeout = ctx.executor().schedule(() -> onTimeout(ctx), handshake.handshakeTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
-        }
+    /** (Re)starts the one timer of this handler. */
+    private void startTimeout(ChannelHandlerContext ctx, Duration delay) {
+        cancelTimeout();
+        timeout = ctx.executor().schedule(() -> onTimeout(ctx), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimeout() {
@@ -450,11 +448,19 @@ public class UpgradeDecoder extends ChannelDuplexHandler {
 
     private void onTimeout(ChannelHandlerContext ctx) {
         timeout = null;
-        if (state != State.IDLE || pendingResponses > 0 || !ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || state == State.SWITCHED) {
             return;
         }
+        if (state == State.IDLE && pendingResponses == 0) {
+            state = State.REFUSED;
+            sendRejection(ctx, HandshakeRejection.of(HttpResponseStatus.REQUEST_TIMEOUT, "handshake timed out"));
+            return;
+        }
+        // A request still arriving, a response still owed, or an answer the client does not read: no response can
+        // be put in between, so the connection just ends.
+        LOGGER.debug("{} HTTP exchange timed out ({}); closing", ctx.channel(), state);
         state = State.REFUSED;
-        sendRejection(ctx, HandshakeRejection.of(HttpResponseStatus.REQUEST_TIMEOUT, "handshake timed out"));
+        ctx.close();
     }
 
     private void releaseHeld() {

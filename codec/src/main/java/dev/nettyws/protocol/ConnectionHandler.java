@@ -10,6 +10,7 @@ import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.ProtocolViolationException;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.SlowPeerDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,7 +18,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -108,9 +108,9 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     /** The close reason used when the idle timeout closes a connection. */
     public static final String IDLE_TIMEOUT_REASON = "idle timeout";
     /** The reason reported when {@link ConnectionConfig#writeStallTimeout()} fails a connection. */
-    public static final String WRITE_STALL_REASON = "write stalled";
+    public static final String WRITE_STALL_REASON = SlowPeerDetector.WRITE_STALL_REASON;
     /** The reason reported when {@link ConnectionConfig#maxPendingWriteBytes()} fails a connection. */
-    public static final String PENDING_LIMIT_REASON = "too many bytes queued";
+    public static final String PENDING_LIMIT_REASON = SlowPeerDetector.PENDING_LIMIT_REASON;
 
     private final Role role;
     private final ConnectionConfig config;
@@ -142,10 +142,8 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     private long lastWriteNanos;
     private long lastPingNanos;
 
-    // Write stall detection while the channel is unwritable: bytes queued at the last check, and added since.
-    private ScheduledFuture<?> stallTimer;
-    private long pendingAtCheck;
-    private long addedSinceCheck;
+    /** The pending bytes limit and the write stall timeout. */
+    private final SlowPeerDetector slowPeer;
 
     /**
      * Creates a handler.
@@ -156,6 +154,8 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     public ConnectionHandler(Role role, ConnectionConfig config) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
+        this.slowPeer = new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallNanos,
+            reason -> failSlowPeer(ctx, reason));
     }
 
     /**
@@ -248,11 +248,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         boolean writable = ctx.channel().isWritable();
-        if (writable) {
-            cancelStallTimer();
-        } else {
-            startStallTimer(ctx);
-        }
+        slowPeer.writabilityChanged(ctx);
         if (pendingPong != null && writable) {
             ByteBuf payload = pendingPong;
             pendingPong = null;
@@ -309,9 +305,9 @@ public class ConnectionHandler extends ChannelDuplexHandler {
                 startClose(ctx, (CloseFrame) msg, promise);
                 return;
             }
-            writeCounted(ctx, msg, promise);
+            slowPeer.write(ctx, msg, promise);
         } else if (state == State.CLOSE_SENT && (msg instanceof PingFrame || msg instanceof PongFrame)) {
-            writeCounted(ctx, msg, promise);
+            slowPeer.write(ctx, msg, promise);
         } else {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new WebSocketClosedException(state == State.CLOSE_SENT
@@ -341,68 +337,6 @@ public class ConnectionHandler extends ChannelDuplexHandler {
             }
         }
         ctx.close(promise);
-    }
-
-    /**
-     * Writes, and while the channel is unwritable counts the bytes the write queued (for the stall check) and
-     * enforces the pending bytes limit. A writable channel pays for one {@code isWritable()} call.
-     */
-    private void writeCounted(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        Channel channel = ctx.channel();
-        long before = channel.isWritable() ? -1 : pendingBytes(channel);
-        ctx.write(msg, promise);
-        if (channel.isWritable()) {
-            return;
-        }
-        long after = pendingBytes(channel);
-        if (before >= 0) {
-            // Measured around a write without a flush, so the difference is what this write queued.
-            addedSinceCheck += Math.max(0, after - before);
-        }
-        if (config.maxPendingWriteBytes() > 0 && after > config.maxPendingWriteBytes()) {
-            failSlowPeer(ctx, PENDING_LIMIT_REASON);
-        }
-    }
-
-    /**
-     * Bytes queued and not yet sent. The transport writes a large buffer in parts and counts it as pending until the
-     * last part is out, so the part already sent of the buffer at the head of the queue is taken off.
-     */
-    private static long pendingBytes(Channel channel) {
-        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes() - buffer.currentProgress();
-    }
-
-    private void startStallTimer(ChannelHandlerContext ctx) {
-        if (config.writeStallNanos == 0 || stallTimer != null || !ctx.channel().isActive()) {
-            return;
-        }
-        pendingAtCheck = pendingBytes(ctx.channel());
-        addedSinceCheck = 0;
-        stallTimer = ctx.executor().schedule(this::checkStall, config.writeStallNanos, NANOSECONDS);
-    }
-
-    /** Runs a stall timeout after the channel became unwritable: fails the connection unless bytes left since. */
-    private void checkStall() {
-        stallTimer = null;
-        Channel channel = ctx.channel();
-        if (!channel.isActive() || channel.isWritable()) {
-            return;
-        }
-        long pending = pendingBytes(channel);
-        if (pendingAtCheck + addedSinceCheck - pending > 0) {
-            // Some queued bytes reached the peer: it reads, slowly. Check again after another period.
-            startStallTimer(ctx);
-            return;
-        }
-        failSlowPeer(ctx, WRITE_STALL_REASON);
-    }
-
-    private void cancelStallTimer() {
-        if (stallTimer != null) {
-            stallTimer.cancel(false);
-            stallTimer = null;
-        }
     }
 
     /**
@@ -608,7 +542,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     private void cancelTimers() {
         cancelIdleTimer();
-        cancelStallTimer();
+        slowPeer.cancel();
         if (closeTimer != null) {
             closeTimer.cancel(false);
             closeTimer = null;

@@ -2,6 +2,7 @@ package dev.nettyws.server;
 
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.handshake.HttpBackpressureHandler;
 import dev.nettyws.handshake.UpgradeDecoder;
 import dev.nettyws.handshake.WebSocketInitializer;
 import dev.nettyws.protocol.ConnectionHandler;
@@ -20,11 +21,14 @@ import java.util.function.Supplier;
 /**
  * One call that adds a WebSocket endpoint to an HTTP server pipeline.
  *
- * <p>{@link #install} puts an {@link UpgradeDecoder} named {@value #UPGRADE_NAME} right after the pipeline's
- * {@link HttpServerCodec} (or after the later of an {@link HttpRequestDecoder} and {@link HttpResponseEncoder}).
- * Requests for other paths pass through it untouched to the handlers after it, so one port serves the
- * application's HTTP pages and the WebSocket endpoint. A valid opening handshake for the configured path (RFC 6455
- * §4.2) is answered {@code 101}, the HTTP handlers in front are removed, and the pipeline becomes, from the head:
+ * <p>{@link #install} puts an {@link HttpBackpressureHandler} named {@value #BACKPRESSURE_NAME} and an
+ * {@link UpgradeDecoder} named {@value #UPGRADE_NAME} right after the pipeline's {@link HttpServerCodec} (or after the
+ * later of an {@link HttpRequestDecoder} and {@link HttpResponseEncoder}). Requests for other paths pass through
+ * them untouched to the handlers after them, so one port serves the application's HTTP pages and the WebSocket
+ * endpoint; the backpressure handler keeps a client that pipelines requests and does not read the answers from
+ * making the server queue without bound, however the HTTP handlers write. A valid opening handshake for the
+ * configured path (RFC 6455 §4.2) is answered {@code 101}, the HTTP handlers in front are removed, and the pipeline
+ * becomes, from the head:
  *
  * <pre>
  *   ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]  ws-application  (...)
@@ -50,6 +54,8 @@ import java.util.function.Supplier;
  * on the channel's event loop. Nothing here holds buffers.
  */
 public final class WebSocketServer {
+    /** The name of the {@link HttpBackpressureHandler} that {@link #install} adds; it leaves at the upgrade. */
+    public static final String BACKPRESSURE_NAME = "http-backpressure";
     /** The name of the {@link UpgradeDecoder} that {@link #install} adds; it removes itself after the upgrade. */
     public static final String UPGRADE_NAME = "ws-upgrade";
     /** The name of the {@link ConnectionHandler} added on upgrade. */
@@ -63,9 +69,10 @@ public final class WebSocketServer {
     }
 
     /**
-     * Installs a WebSocket endpoint into a pipeline that already holds Netty's HTTP server codec, and applies the
-     * configuration's write buffer water marks to the channel. Requests the endpoint does not take (other paths)
-     * continue to the handlers after the codec; add those before or after this call.
+     * Installs a WebSocket endpoint into a pipeline that already holds Netty's HTTP server codec, with an
+     * {@link HttpBackpressureHandler} in front of it unless the pipeline has one, and applies the configuration's
+     * write buffer water marks to the channel. Requests the endpoint does not take (other paths) continue to the
+     * handlers after the codec; add those before or after this call.
      *
      * @param pipeline a pipeline with an {@link HttpServerCodec}, or an {@link HttpRequestDecoder} and an
      *     {@link HttpResponseEncoder}
@@ -81,9 +88,32 @@ public final class WebSocketServer {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
         String codec = httpCodecName(pipeline);
-        pipeline.addAfter(codec, UPGRADE_NAME, new UpgradeDecoder(config.upgradeHandshake(), config.frames(),
+        ChannelHandlerContext backpressure = pipeline.context(HttpBackpressureHandler.class);
+        String before;
+        if (backpressure == null) {
+            pipeline.addAfter(codec, BACKPRESSURE_NAME, httpBackpressure(config));
+            before = BACKPRESSURE_NAME;
+        } else {
+            before = backpressure.name();
+        }
+        pipeline.addAfter(before, UPGRADE_NAME, new UpgradeDecoder(config.upgradeHandshake(), config.frames(),
             webSocketInitializer(config, application)));
         pipeline.channel().config().setWriteBufferWaterMark(config.writeBufferWaterMark());
+    }
+
+    /**
+     * A new {@link HttpBackpressureHandler} with the configuration's limits: {@link
+     * WebSocketServerConfig#maxPipelinedRequests()}, and the outbound limits of its connection configuration
+     * ({@link dev.nettyws.protocol.ConnectionConfig#maxPendingWriteBytes()} and
+     * {@link dev.nettyws.protocol.ConnectionConfig#writeStallTimeout()}) applied from the first byte. For pipelines
+     * that place the {@link UpgradeDecoder}s themselves: add it once per channel, right after the HTTP codec.
+     *
+     * @param config the configuration whose limits apply
+     * @return a handler for one channel
+     */
+    public static HttpBackpressureHandler httpBackpressure(WebSocketServerConfig config) {
+        return new HttpBackpressureHandler(config.maxPipelinedRequests(), config.connection().maxPendingWriteBytes(),
+            config.connection().writeStallTimeout());
     }
 
     /**

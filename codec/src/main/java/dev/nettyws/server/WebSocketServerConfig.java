@@ -4,6 +4,7 @@ import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.extension.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.HttpBackpressureHandler;
 import dev.nettyws.handshake.ServerExtensionNegotiator;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
@@ -40,6 +41,10 @@ public final class WebSocketServerConfig {
     /** Default {@link #writeBufferWaterMark()}: unwritable above 64 KiB queued, writable again below 32 KiB. */
     public static final WriteBufferWaterMark DEFAULT_WRITE_BUFFER_WATER_MARK =
         new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** Default {@link #maxPipelinedRequests()}: 16. */
+    public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+    /** Default {@link #maxConnectionsPerAddress()}: 256. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
     /**
      * Endpoint {@code "/"} ({@link ServerHandshakeConfig#DEFAULT}), {@link FrameConfig#SERVER_DEFAULT} (1 MiB
@@ -58,6 +63,8 @@ public final class WebSocketServerConfig {
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
     private final WriteBufferWaterMark writeBufferWaterMark;
+    private final int maxPipelinedRequests;
+    private final int maxConnectionsPerAddress;
     private final PerMessageDeflateConfig compression;
     private final ServerHandshakeConfig upgradeHandshake;
 
@@ -71,6 +78,8 @@ public final class WebSocketServerConfig {
         this.maxInitialLineLength = builder.maxInitialLineLength;
         this.maxHeaderSize = builder.maxHeaderSize;
         this.writeBufferWaterMark = builder.writeBufferWaterMark;
+        this.maxPipelinedRequests = builder.maxPipelinedRequests;
+        this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         this.compression = builder.compression;
         this.upgradeHandshake = compression == null ? handshake : handshake.toBuilder()
             .extensionNegotiator(new PerMessageDeflateServerNegotiator(compression, frames)).build();
@@ -151,12 +160,34 @@ public final class WebSocketServerConfig {
         return writeBufferWaterMark;
     }
 
+    /**
+     * How many HTTP requests of one connection may await their response at once before the upgrade (RFC 9112
+     * §9.3.2 pipelining); beyond it, and while the channel is unwritable, the connection stops reading until
+     * responses have been written and sent ({@link HttpBackpressureHandler}). Browsers do not pipeline; a handler that
+     * answers at once never has more than one outstanding. Default {@value #DEFAULT_MAX_PIPELINED_REQUESTS}.
+     */
+    public int maxPipelinedRequests() {
+        return maxPipelinedRequests;
+    }
+
+    /**
+     * How many connections one client address may hold open at once on a server built by
+     * {@link WebSocketServerInitializer} ({@link ConnectionsPerAddressLimit}: an IPv4 address, or the /64 prefix of an
+     * IPv6 address); a further connection is closed at once. 0 for no limit. Default
+     * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}: room for a NAT gateway or proxy in front of many users, while one
+     * address cannot take a server's file descriptors.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     @Override
     public String toString() {
         return "WebSocketServerConfig(handshake=" + handshake + ", frames=" + frames + ", connection=" + connection
             + ", aggregate=" + aggregate + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength
             + ", maxInitialLineLength=" + maxInitialLineLength + ", maxHeaderSize=" + maxHeaderSize
-            + ", writeBufferWaterMark=" + writeBufferWaterMark + ", compression=" + compression + ')';
+            + ", writeBufferWaterMark=" + writeBufferWaterMark + ", maxPipelinedRequests=" + maxPipelinedRequests
+            + ", maxConnectionsPerAddress=" + maxConnectionsPerAddress + ", compression=" + compression + ')';
     }
 
     /** Builds a {@link WebSocketServerConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -170,6 +201,8 @@ public final class WebSocketServerConfig {
         private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private WriteBufferWaterMark writeBufferWaterMark = DEFAULT_WRITE_BUFFER_WATER_MARK;
+        private int maxPipelinedRequests = DEFAULT_MAX_PIPELINED_REQUESTS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private PerMessageDeflateConfig compression;
 
         private Builder() {
@@ -185,6 +218,8 @@ public final class WebSocketServerConfig {
             this.maxInitialLineLength = config.maxInitialLineLength;
             this.maxHeaderSize = config.maxHeaderSize;
             this.writeBufferWaterMark = config.writeBufferWaterMark;
+            this.maxPipelinedRequests = config.maxPipelinedRequests;
+            this.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
             this.compression = config.compression;
         }
 
@@ -261,6 +296,18 @@ public final class WebSocketServerConfig {
             return this;
         }
 
+        /** See {@link WebSocketServerConfig#maxPipelinedRequests()}; at least 1. */
+        public Builder maxPipelinedRequests(int maxPipelinedRequests) {
+            this.maxPipelinedRequests = maxPipelinedRequests;
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#maxConnectionsPerAddress()}; 0 for no limit. */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
         /** See {@link WebSocketServerConfig#compression()}; null switches compression off. */
         public Builder compression(PerMessageDeflateConfig compression) {
             this.compression = compression;
@@ -278,9 +325,10 @@ public final class WebSocketServerConfig {
         /**
          * Checks the values and builds the configuration.
          *
-         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, or
-         *     the aggregation limit is negative or exceeds the frame configuration's message limit, or compression
-         *     is set together with an extension negotiator of the handshake configuration
+         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, the
+         *     connections per address are negative, the aggregation limit is negative or exceeds the frame
+         *     configuration's message limit, or compression is set together with an extension negotiator of the
+         *     handshake configuration
          */
         public WebSocketServerConfig build() {
             if (frames.role() != Role.SERVER) {
@@ -291,6 +339,13 @@ public final class WebSocketServerConfig {
             }
             if (maxHeaderSize <= 0) {
                 throw new IllegalArgumentException("maxHeaderSize must be > 0: " + maxHeaderSize);
+            }
+            if (maxPipelinedRequests <= 0) {
+                throw new IllegalArgumentException("maxPipelinedRequests must be > 0: " + maxPipelinedRequests);
+            }
+            if (maxConnectionsPerAddress < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 0: "
+                    + maxConnectionsPerAddress);
             }
             int aggregated = aggregationLimitSet ? maxAggregatedMessageLength : frames.maxMessageLength();
             if (aggregated < 0) {

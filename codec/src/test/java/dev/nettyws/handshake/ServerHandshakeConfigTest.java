@@ -24,12 +24,15 @@ class ServerHandshakeConfigTest {
         assertEquals(PathMatch.EXACT, config.pathMatch());
         assertEquals(List.of(), config.subprotocols());
         assertFalse(config.requireSubprotocol());
-        assertTrue(config.originPolicy().allows("https://anywhere.example"));
+        assertTrue(config.originPolicy().allows("http://localhost:8080", "http://localhost:8080"), "same origin");
+        assertFalse(config.originPolicy().allows("https://anywhere.example", "http://localhost:8080"));
         assertTrue(config.allowMissingOrigin());
+        assertEquals(List.of(), config.allowedHosts());
         assertSame(HandshakeInterceptor.ACCEPT_ALL, config.interceptor());
         assertSame(ServerExtensionNegotiator.NONE, config.extensionNegotiator());
         assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
         assertEquals(Duration.ofSeconds(10), ServerHandshakeConfig.DEFAULT.handshakeTimeout());
+        assertEquals(Duration.ofSeconds(30), config.httpExchangeTimeout());
     }
 
     @Test
@@ -40,7 +43,7 @@ class ServerHandshakeConfigTest {
         ServerHandshakeConfig config = ServerHandshakeConfig.builder().path("/chat").pathMatch(PathMatch.PREFIX)
             .subprotocols("v2", "v1").requireSubprotocol(true).originPolicy(origins).allowMissingOrigin(false)
             .interceptor(interceptor).extensionNegotiator(negotiator).handshakeTimeout(Duration.ofSeconds(3))
-            .build();
+            .httpExchangeTimeout(Duration.ofSeconds(4)).allowedHosts("chat.example.com", ".example.org").build();
         ServerHandshakeConfig copy = config.toBuilder().build();
         assertNotSame(config, copy);
         assertEquals("/chat", copy.path());
@@ -52,6 +55,8 @@ class ServerHandshakeConfigTest {
         assertSame(interceptor, copy.interceptor());
         assertSame(negotiator, copy.extensionNegotiator());
         assertEquals(Duration.ofSeconds(3), copy.handshakeTimeout());
+        assertEquals(Duration.ofSeconds(4), copy.httpExchangeTimeout());
+        assertEquals(List.of("chat.example.com", ".example.org"), copy.allowedHosts());
     }
 
     @Test

@@ -109,9 +109,10 @@ class WebSocketServerTest {
     }
 
     @Test
-    void installPutsTheUpgradeDecoderRightAfterTheHttpServerCodec() {
+    void installPutsTheBackpressureHandlerAndTheUpgradeDecoderRightAfterTheHttpServerCodec() {
         installIntoHttpPipeline(ECHO);
-        assertEquals(List.of("codec", WebSocketServer.UPGRADE_NAME, "pages"), names());
+        assertEquals(List.of("codec", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME, "pages"),
+            names());
         assertEquals(ECHO.writeBufferWaterMark(), channel.config().getWriteBufferWaterMark());
     }
 
@@ -120,7 +121,8 @@ class WebSocketServerTest {
         channel = new EmbeddedChannel();
         channel.pipeline().addLast("encoder", new HttpResponseEncoder()).addLast("decoder", new HttpRequestDecoder());
         WebSocketServer.install(channel.pipeline(), ECHO, Recorder::new);
-        assertEquals(List.of("encoder", "decoder", WebSocketServer.UPGRADE_NAME), names());
+        assertEquals(List.of("encoder", "decoder", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME),
+            names());
     }
 
     @Test
@@ -147,7 +149,8 @@ class WebSocketServerTest {
         channel.writeInbound(HandshakeRequest.plainGet("/index.html").toBuf());
         HttpRequest request = assertInstanceOf(HttpRequest.class, pages.requests.get(0));
         assertEquals("/index.html", request.uri());
-        assertEquals(List.of("codec", WebSocketServer.UPGRADE_NAME, "pages"), names(), "nothing upgraded");
+        assertEquals(List.of("codec", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME, "pages"),
+            names(), "nothing upgraded");
         assertNull(channel.readOutbound(), "the endpoint answered nothing itself");
     }
 
@@ -222,8 +225,9 @@ class WebSocketServerTest {
     @Test
     void initializerBuildsCodecEndpointAndFallback() {
         channel = new EmbeddedChannel(new WebSocketServerInitializer(ECHO, Recorder::new));
-        assertEquals(List.of(WebSocketServerInitializer.HTTP_CODEC_NAME, WebSocketServer.UPGRADE_NAME,
-            WebSocketServerInitializer.NOT_FOUND_NAME), names());
+        // The per-address limit admitted the channel and left.
+        assertEquals(List.of(WebSocketServerInitializer.HTTP_CODEC_NAME, WebSocketServer.BACKPRESSURE_NAME,
+            WebSocketServer.UPGRADE_NAME, WebSocketServerInitializer.NOT_FOUND_NAME), names());
         upgrade();
         assertEquals(List.of("ws-encoder", "ws-decoder", WebSocketServer.CONNECTION_NAME,
             WebSocketServer.AGGREGATOR_NAME, WebSocketServer.APPLICATION_NAME,

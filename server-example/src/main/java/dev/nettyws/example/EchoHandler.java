@@ -1,5 +1,6 @@
 package dev.nettyws.example;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.WebSocketClosedEvent;
@@ -83,12 +84,13 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompletedEvent) {
             HandshakeCompletedEvent handshake = (HandshakeCompletedEvent) evt;
-            LOG.info("open {} {} from {}", ctx.channel().id(), handshake.path(), ctx.channel().remoteAddress());
+            LOG.info("open {} {} from {}", ctx.channel().id(), PeerText.forLog(handshake.path()),
+                ctx.channel().remoteAddress());
             listener.opened(ctx.channel(), handshake);
         } else if (evt instanceof WebSocketClosedEvent) {
             WebSocketClosedEvent closed = (WebSocketClosedEvent) evt;
             LOG.info("close {} code={} reason=\"{}\" by={} clean={}", ctx.channel().id(), closed.statusCode(),
-                closed.reason(), closed.remote() ? "peer" : "server", closed.clean());
+                PeerText.forLog(closed.reason()), closed.remote() ? "peer" : "server", closed.clean());
             listener.closed(ctx.channel(), closed);
         }
         ctx.fireUserEventTriggered(evt);

@@ -111,10 +111,29 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ConnectionListener listener)
             throws InterruptedException {
+        return start(transport, address, echo, chat, sslContext, ServerAccess.DEFAULT, listener);
+    }
+
+    /**
+     * Starts the server with every setting, and who may reach it.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param chat the settings of {@code /chat}
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatSettings chat, SslContext sslContext, ServerAccess access,
+                                      ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
         ChatRooms rooms = new ChatRooms(chat);
-        ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, echo, chat.serverConfig(),
-            rooms, listener);
+        ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),
+            access.applyTo(chat.serverConfig()), rooms, listener);
         return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);
     }
 
@@ -141,6 +160,11 @@ public final class ExampleServer implements AutoCloseable {
     /** The URL of the chat page: {@code http://} or, with TLS, {@code https://}. */
     public URI pageUri() {
         return URI.create((tls ? "https://" : "http://") + authority() + '/');
+    }
+
+    /** How many accepted connections are open now. */
+    public int openConnections() {
+        return server.connections().size();
     }
 
     /** The chat rooms. */

@@ -1,6 +1,7 @@
 package dev.nettyws.bench.micro;
 
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.handshake.OriginPolicy;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.handshake.UpgradeDecoder;
 import io.netty.buffer.ByteBuf;
@@ -12,14 +13,16 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The server's opening handshake (RFC 6455 §4.2) for both implementations: a fresh connection receives one valid
  * upgrade request for {@value #PATH} and answers {@code 101 Switching Protocols}.
  *
  * <ul>
- *   <li>Ours: {@code HttpServerCodec - UpgradeDecoder - sink}, default {@link ServerHandshakeConfig} for the path
- *       (handshake timeout armed, as in production), an initializer that adds nothing.</li>
+ *   <li>Ours: {@code HttpServerCodec - UpgradeDecoder - sink}, the default {@link ServerHandshakeConfig} for the
+ *       path with the request's host and origin allowed (so the host and origin checks run and pass, and the
+ *       handshake timeout is armed, as in production), an initializer that adds nothing.</li>
  *   <li>Netty: {@code HttpServerCodec - HttpObjectAggregator - WebSocketServerProtocolHandler - sink}, the
  *       documented way to serve WebSockets with websocketx; the handler runs a {@code WebSocketServerHandshaker13}.
  *       The aggregator is part of that recipe: Netty's handshake handler wants a full request.</li>
@@ -46,7 +49,9 @@ public final class Handshakes {
         + "Sec-WebSocket-Version: 13\r\n"
         + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    private static final ServerHandshakeConfig OUR_CONFIG = ServerHandshakeConfig.builder().path(PATH).build();
+    private static final ServerHandshakeConfig OUR_CONFIG = ServerHandshakeConfig.builder().path(PATH)
+        .allowedHosts("server.example.com").originPolicy(OriginPolicy.allowList(List.of("http://example.com")))
+        .build();
 
     private Handshakes() {
     }

@@ -16,10 +16,11 @@ import java.net.InetSocketAddress;
  * The same one-room broadcast server as {@link NettyBroadcastServer}, on our codec: the upgraded channels in a
  * {@link WebSocketGroup}, every text message published to all of them: encoded once, the same bytes written to every
  * member, each member flushed once per run of messages on its event loop, which is what the codec gives an
- * application. With the defaults of {@link WebSocketServerConfig} (idle timeout, limits). So the scale benchmark
- * compares the codecs with the same application on top; the chat server adds its own state per member. Started as
- * a child process by {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer
- * PORT [TRANSPORT]}. Prints {@code listening PORT} once bound.
+ * application. With the defaults of {@link WebSocketServerConfig} (idle timeout, limits), except the per-address
+ * connection limit (the receivers come from four addresses). So the scale benchmark compares the codecs with the
+ * same application on top; the chat server adds its own state per member. Started as a child process by
+ * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT [TRANSPORT]}.
+ * Prints {@code listening PORT} once bound.
  */
 public final class OurBroadcastServer {
     private OurBroadcastServer() {
@@ -29,7 +30,9 @@ public final class OurBroadcastServer {
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
         Broadcast broadcast = new Broadcast(new WebSocketGroup());
-        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").build();
+        // The receivers come from four loopback addresses, thousands each: no per-address connection limit.
+        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").maxConnectionsPerAddress(0)
+            .build();
         Transport transport = args.length > 1 ? Transport.valueOf(args[1]) : Transport.AUTO;
         BoundServer server = BoundServer.bind(transport, 0, new InetSocketAddress("127.0.0.1", port),
             new WebSocketServerInitializer(config, () -> broadcast));

@@ -158,9 +158,11 @@ public final class ScaleCommand implements Callable<Integer> {
         URI uri;
         String ready;
         if (server.equals("nettyws")) {
-            // No rate limit for the sender: the burst is the point.
+            // No rate limit for the sender: the burst is the point. The receivers come from four loopback
+            // addresses, thousands each: no per-address connection limit.
             command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port), "--transport",
-                transport.name(), "--rate", Integer.toString(Math.max(1000, burst + messages))));
+                transport.name(), "--rate", Integer.toString(Math.max(1000, burst + messages)),
+                "--max-connections-per-address", "0"));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else if (server.equals("nettyws-bare")) {

@@ -9,6 +9,7 @@ import dev.nettyws.frame.TextFrame;
 import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.transport.Transport;
@@ -34,10 +35,11 @@ final class HostileServer implements AutoCloseable {
     static final long WAIT_SECONDS = 20;
 
     private final BoundServer server;
+    private final WebSocketServerInitializer initializer;
     private final BlockingQueue<WebSocketClosedEvent> closed = new LinkedBlockingQueue<>();
 
     private HostileServer(Transport transport, WebSocketServerConfig config) throws InterruptedException {
-        WebSocketServerInitializer initializer = new WebSocketServerInitializer(config, () -> new Echo(closed));
+        initializer = new WebSocketServerInitializer(config, () -> new Echo(closed));
         server = BoundServer.bind(transport, 1, new InetSocketAddress("127.0.0.1", 0), initializer);
     }
 
@@ -64,6 +66,11 @@ final class HostileServer implements AutoCloseable {
 
     BoundServer bound() {
         return server;
+    }
+
+    /** The server's per-address connection limit, or null when it has none. */
+    ConnectionsPerAddressLimit connectionLimit() {
+        return initializer.connectionLimit();
     }
 
     /** Waits for the next connection's end, as the application was told. */
