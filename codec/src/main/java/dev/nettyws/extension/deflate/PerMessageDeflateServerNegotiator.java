@@ -100,9 +100,13 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
                 clientBits = bits;
             }
         }
+        // A client that keeps its context needs an inflater of ours for the connection's life: without room for one
+        // in the memory budget, the client is asked to reset after each message (§7.1.1.2 allows it unasked).
+        boolean clientNoContextTakeover = offered.clientNoContextTakeover() || config.clientNoContextTakeover()
+            || !frames.memoryBudget().hasRoomForContext(PerMessageInflater.CONTEXT_BYTES);
         return new PerMessageDeflateParameters(
-            offered.serverNoContextTakeover() || config.serverNoContextTakeover(),
-            offered.clientNoContextTakeover() || config.clientNoContextTakeover(), serverBits, clientBits);
+            offered.serverNoContextTakeover() || config.serverNoContextTakeover(), clientNoContextTakeover,
+            serverBits, clientBits);
     }
 
     /** One accepted negotiation; installs the handlers for its parameters. */
@@ -159,14 +163,14 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
         pipeline.replace(decoderName, decoderName, new FrameDecoder(wire));
         Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
         pipeline.addAfter(decoderName, INFLATER_NAME, new PerMessageInflater(frames.maxMessageLength(),
-            frames.validateUtf8(), parameters.noContextTakeover(peer)));
+            frames.validateUtf8(), parameters.noContextTakeover(peer), frames.memoryBudget()));
         // Our own configuration may ask for less than what was agreed (a smaller window, no context takeover).
         int windowBits = Math.min(parameters.windowBits(role), role == Role.SERVER ? config.serverMaxWindowBits()
             : config.clientMaxWindowBits());
         boolean noContextTakeover = parameters.noContextTakeover(role) || (role == Role.SERVER
             ? config.serverNoContextTakeover() : config.clientNoContextTakeover());
         pipeline.addAfter(INFLATER_NAME, DEFLATER_NAME, new PerMessageDeflater(config.compressionLevel(), windowBits,
-            noContextTakeover, config.compressionThreshold()));
+            noContextTakeover, config.compressionThreshold(), frames.memoryBudget()));
         return DEFLATER_NAME;
     }
 
