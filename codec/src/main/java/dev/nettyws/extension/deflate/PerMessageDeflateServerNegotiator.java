@@ -24,7 +24,8 @@ import java.util.Objects;
  *   <li>{@code server_no_context_takeover} if the client asked for it or {@link PerMessageDeflateConfig} says
  *       so;</li>
  *   <li>{@code client_no_context_takeover} if the client offered it (it promised to reset anyway; confirming lets the
- *       server inflate with a shared inflater) or the configuration asks for it;</li>
+ *       server inflate with a shared inflater), the configuration asks for it, or the frame configuration's
+ *       {@link dev.nettyws.frame.MemoryBudget} has no room left for another inflater kept between messages;</li>
  *   <li>{@code server_max_window_bits}: the smaller of the offered value and the configured one when offered,
  *       else the configured one when below 15;</li>
  *   <li>{@code client_max_window_bits}: only when the client offered it (§7.1.2.2), with the smaller of the offered
@@ -174,11 +175,8 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
         return DEFLATER_NAME;
     }
 
-    /**
-     * The most bytes {@code length} bytes may take compressed: zlib's worst case for any settings ({@code deflateBound}
-     * without a wrapper: an eighth plus a sixty-fourth more), plus room for block headers and flushes.
-     */
+    /** {@link PerMessageDeflateConfig#maxCompressedLength}, capped to what a frame limit can say. */
     static int wireBound(int length) {
-        return (int) Math.min(Integer.MAX_VALUE, length + (long) (length >> 3) + (length >> 6) + 64);
+        return (int) Math.min(Integer.MAX_VALUE, PerMessageDeflateConfig.maxCompressedLength(length));
     }
 }
