@@ -56,8 +56,9 @@ public final class ExampleServer implements AutoCloseable {
      * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
      * room for two such messages in the outbound queue (the builder's rule leaves room for one message written while
      * the channel is writable; {@link EchoHandler} echoes everything one read decodes before it stops reading, which
-     * may be a message of the limit and more), permessage-deflate (RFC 7692, {@link PerMessageDeflateConfig#DEFAULT}) for clients that offer it when
-     * {@code deflate} is set (inflated messages are held to the same limit), the defaults otherwise.
+     * may be a message of the limit and more), permessage-deflate (RFC 7692, {@link PerMessageDeflateConfig#DEFAULT})
+     * for clients that offer it when {@code deflate} is set (inflated messages are held to the same limit), the
+     * defaults otherwise.
      *
      * @param maxMessageBytes the frame, message and aggregation limit, in bytes
      * @param deflate whether permessage-deflate is negotiated
