@@ -91,7 +91,9 @@ class MessageAggregatorBudgetTest {
         MemoryBudget budget = MemoryBudget.of(10_000, FREE);
         EmbeddedChannel ch = aggregating(new MessageAggregator(1 << 20, budget));
         ch.writeInbound(new TextFrame(false, 0, Unpooled.buffer(20_000).writeZero(20_000)));
-        assertEquals(CloseStatus.TRY_AGAIN_LATER, nextOutbound(ch, CloseFrame.class).statusCode());
+        CloseFrame close = nextOutbound(ch, CloseFrame.class);
+        assertEquals(CloseStatus.TRY_AGAIN_LATER, close.statusCode());
+        close.release();
         assertEquals(0, budget.used());
         dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());
@@ -131,6 +133,21 @@ class MessageAggregatorBudgetTest {
         BinaryFrame whole = ch.readInbound();
         assertEquals(600, whole.content().readableBytes());
         whole.release();
+        assertEquals(0, budget.used());
+        dropTcp(ch);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aMessageOverItsOwnLimitReturnsWhatWasReservedAndCloses1009() {
+        MemoryBudget budget = MemoryBudget.of(1 << 20, 0);
+        EmbeddedChannel ch = aggregating(new MessageAggregator(150_000, budget));
+        ch.writeInbound(first(100_000));
+        assertTrue(budget.used() > 0);
+        ch.writeInbound(next(100_000, true));
+        CloseFrame close = nextOutbound(ch, CloseFrame.class);
+        assertEquals(CloseStatus.MESSAGE_TOO_BIG, close.statusCode());
+        close.release();
         assertEquals(0, budget.used());
         dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());

@@ -182,4 +182,38 @@ class DeflateBudgetTest {
         assertTrue(negotiator.accept(offer).clientNoContextTakeover());
         budget.releaseContext(budget.limit() / 4 - PerMessageInflater.CONTEXT_BYTES + 1);
     }
+
+    @Test
+    void everyFailureOfTheInflaterReturnsWhatItReserved() {
+        MemoryBudget budget = MemoryBudget.of(64 << 20, 0);
+        // 1009: inflated beyond the message limit (1 MiB here).
+        EmbeddedChannel tooBig = server(NO_TAKEOVER, budget);
+        assertThrows(ProtocolViolationException.class,
+            () -> tooBig.writeInbound(Unpooled.wrappedBuffer(compressedFrame(new byte[2 << 20], true))));
+        drain(tooBig);
+        assertEquals(0, budget.used());
+        tooBig.finishAndReleaseAll();
+        // 1007: not DEFLATE, in a fragmented message that holds an inflater of its own.
+        EmbeddedChannel invalid = server(NO_TAKEOVER, budget);
+        byte[] garbage = FrameBytes.binary(new byte[] {(byte) 0xff, (byte) 0xff, 1, 2, 3}).fin(false)
+            .rsv(FrameBytes.RSV1).mask(KEY).bytes();
+        ProtocolViolationException e = assertThrows(ProtocolViolationException.class,
+            () -> invalid.writeInbound(Unpooled.wrappedBuffer(garbage)));
+        assertEquals(CloseStatus.INVALID_PAYLOAD_DATA, e.closeStatus());
+        drain(invalid);
+        invalid.finishAndReleaseAll();
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void fragmentedOutboundMessageWithoutTakeoverHoldsACompressorOnlyUntilItsLastFragment() {
+        MemoryBudget budget = MemoryBudget.of(64 << 20, FREE);
+        EmbeddedChannel server = server(NO_TAKEOVER, budget);
+        server.writeOutbound(new BinaryFrame(false, 0, Unpooled.copiedBuffer("first part", StandardCharsets.US_ASCII)));
+        assertEquals(Compressor.memory(15), budget.contextBytes());
+        server.writeOutbound(new ContinuationFrame(true, 0, Unpooled.copiedBuffer("last", StandardCharsets.US_ASCII)));
+        assertEquals(0, budget.used());
+        drain(server);
+        assertFalse(server.finishAndReleaseAll());
+    }
 }
