@@ -274,7 +274,8 @@ public final class WebSocketClient implements AutoCloseable {
         pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
         String last = CONNECTION_NAME;
         if (config.aggregate()) {
-            pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.frames().maxMessageLength()));
+            pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.frames().maxMessageLength(),
+                config.frames().memoryBudget()));
             last = AGGREGATOR_NAME;
         }
         pipeline.addAfter(last, APPLICATION_NAME, application);

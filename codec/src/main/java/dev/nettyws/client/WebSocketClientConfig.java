@@ -4,12 +4,14 @@ import dev.nettyws.extension.deflate.PerMessageDeflateClientNegotiator;
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.extension.deflate.PerMessageDeflateParameters;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.handshake.ExtensionOffer;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -49,7 +51,11 @@ public final class WebSocketClientConfig {
     private WebSocketClientConfig(Builder builder) {
         this.frames = builder.frames;
         this.handshake = builder.handshake;
-        this.connection = builder.connection;
+        // As on a server (WebSocketServerConfig.connection()): room to send back a message of the limit.
+        long payload = builder.compression == null ? frames.maxMessageLength()
+            : PerMessageDeflateConfig.maxCompressedLength(frames.maxMessageLength());
+        this.connection = builder.connection.fitTo(payload + ConnectionConfig.MAX_FRAME_HEADER_LENGTH,
+            WriteBufferWaterMark.DEFAULT.high());
         this.aggregate = builder.aggregate;
         this.sslContext = builder.sslContext;
         this.trustedCertificates = List.copyOf(builder.trustedCertificates);
@@ -91,7 +97,9 @@ public final class WebSocketClientConfig {
     /**
      * The connection protocol settings of the {@link dev.nettyws.protocol.ConnectionHandler}: close timeout (how long
      * the client waits for the server to close TCP after the close handshake, RFC 6455 §7.1.1), idle timeout,
-     * keepalive pings, and whether pongs reach the application.
+     * keepalive pings, whether pongs reach the application, and the outbound limit, fitted to the frame
+     * configuration's message limit as on a server ({@code WebSocketServerConfig.connection()}, with Netty's default
+     * high water mark of 64 KiB): a client configured for N-byte messages can always send one back.
      */
     public ConnectionConfig connection() {
         return connection;
@@ -207,6 +215,14 @@ public final class WebSocketClientConfig {
             return this;
         }
 
+        /**
+         * Sets the frame configuration's {@link FrameConfig#memoryBudget() memory budget}: what all the client's
+         * connections sharing it may buffer on their servers' behalf.
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            return frames(frames.toBuilder().memoryBudget(budget).build());
+        }
+
         /** See {@link WebSocketClientConfig#handshake()}. */
         public Builder handshake(ClientHandshakeConfig handshake) {
             this.handshake = Objects.requireNonNull(handshake, "handshake");
@@ -276,8 +292,9 @@ public final class WebSocketClientConfig {
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the frame role is not the client's, the thread count is negative,
-         *     the SSL context is a server's, more than one trust option is set, or compression is set while the
-         *     handshake offers permessage-deflate itself
+         *     the SSL context is a server's, more than one trust option is set, compression is set while the
+         *     handshake offers permessage-deflate itself, or the connection's outbound limit was set below what the
+         *     message limit needs ({@link #connection()})
          */
         public WebSocketClientConfig build() {
             if (frames.role() != Role.CLIENT) {

@@ -22,6 +22,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -60,6 +62,17 @@ import java.util.Objects;
  *       the flush never completes, and does not pass the exception on.</li>
  *   <li>While closing, a further {@code close()} closes TCP at once.</li>
  * </ul>
+ *
+ * <p><b>Errors.</b> An I/O error (a reset, a broken pipe, a TLS failure: an {@link IOException} in the cause chain)
+ * while the connection is open is passed on, and the connection ends with 1006 when Netty closes it. Once the close
+ * handshake is complete, or the connection was failed, the connection has ended as far as the application is
+ * concerned: an I/O error then (a peer that resets right after the close handshake is common) is logged at debug
+ * level and not passed on. Any other exception that reaches this handler (an {@link OutOfMemoryError} from a
+ * buffer, a bug in a handler in front) is one the pipeline cannot handle: it is logged once, at warn level with its
+ * stack trace, not passed on, and the connection is failed with 1011 (internal error): a close frame if none was
+ * sent yet, TCP closed once it is written (or at the close timeout), and the closed event reports 1011.
+ * Exceptions thrown by handlers behind this one (the application's) do not pass through it; they are theirs to
+ * handle.
  * The peer's close frame is not passed on: the {@link WebSocketClosedEvent} this handler fires exactly once, when the
  * channel becomes inactive, reports its code and reason, or how else the connection ended.
  *
@@ -111,6 +124,10 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     public static final String WRITE_STALL_REASON = SlowPeerDetector.WRITE_STALL_REASON;
     /** The reason reported when {@link ConnectionConfig#maxPendingWriteBytes()} fails a connection. */
     public static final String PENDING_LIMIT_REASON = SlowPeerDetector.PENDING_LIMIT_REASON;
+    /** The close reason sent with 1011 when an error the pipeline cannot handle fails the connection. */
+    public static final String INTERNAL_ERROR_REASON = "internal error";
+
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(ConnectionHandler.class);
 
     private final Role role;
     private final ConnectionConfig config;
@@ -131,6 +148,7 @@ public class ConnectionHandler extends ChannelDuplexHandler {
     private int violationCode;
     private String violationReason = "";
     private boolean closedEventFired;
+    private boolean internalErrorSeen;
 
     /** The payload of the most recent ping not answered because the channel was not writable. */
     private ByteBuf pendingPong;
@@ -215,6 +233,11 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (internalErrorSeen) {
+            // The connection is being failed with 1011; what the decoder still produces is dropped.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!(msg instanceof Frame) || !((Frame) msg).isControl()) {
             if (closeFrameReceived) {
                 // §5.5.1: nothing follows a close frame. The decoder already drops such frames.
@@ -259,17 +282,24 @@ public class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProtocolViolationException violation = findViolation(cause);
+        ProtocolViolationException violation = find(cause, ProtocolViolationException.class);
         if (violation == null) {
-            if (cause instanceof IOException && state == State.OPEN) {
-                // The transport failed (a reset, a broken pipe) and Netty closes the channel itself. A handler further
-                // on that closes on any exception must not make this look like our close: no close frame can be
-                // delivered, and the end is the peer's or the network's doing (1006, remote, §7.1.5).
-                state = State.CLOSED;
-                releasePendingPong();
-                cancelIdleTimer();
+            if (find(cause, IOException.class) == null) {
+                failInternally(ctx, cause);
+            } else if (state == State.CLOSED) {
+                // The connection has ended for the application (close handshake done, or failed): nothing to report.
+                LOGGER.debug("{} I/O error after the WebSocket connection ended: {}", ctx.channel(), cause.toString());
+            } else {
+                if (state == State.OPEN) {
+                    // The transport failed and Netty closes the channel itself. A handler further on that closes on
+                    // any exception must not make this look like our close: no close frame can be delivered, and
+                    // the end is the peer's or the network's doing (1006, remote, §7.1.5).
+                    state = State.CLOSED;
+                    releasePendingPong();
+                    cancelIdleTimer();
+                }
+                ctx.fireExceptionCaught(cause);
             }
-            ctx.fireExceptionCaught(cause);
             return;
         }
         // The decoder has sent the close frame and closes TCP once it is flushed (§7.1.7); send nothing more.
@@ -283,6 +313,37 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         if (ctx.channel().isActive()) {
             // A peer that does not read would keep the decoder's flush, and with it the TCP close, pending forever.
             armCloseTimer(ctx);
+        }
+    }
+
+    /**
+     * Fails the connection with 1011 after an exception the pipeline cannot handle; logs the first one of the
+     * connection at warn level, later ones (the same failure echoing through a closing pipeline) at debug.
+     */
+    private void failInternally(ChannelHandlerContext ctx, Throwable cause) {
+        if (internalErrorSeen) {
+            LOGGER.debug("{} another unhandled error: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        internalErrorSeen = true;
+        LOGGER.warn("{} failing the WebSocket connection with 1011 after an unhandled error", ctx.channel(), cause);
+        if (violationCode == 0) {
+            violationCode = CloseStatus.INTERNAL_ERROR;
+            violationReason = INTERNAL_ERROR_REASON;
+        }
+        boolean sendClose = state == State.OPEN && ctx.channel().isActive();
+        state = State.CLOSED;
+        releasePendingPong();
+        cancelIdleTimer();
+        if (sendClose) {
+            CloseFrame close = new CloseFrame(CloseStatus.INTERNAL_ERROR, INTERNAL_ERROR_REASON);
+            recordSent(close);
+            ChannelFuture written = ctx.writeAndFlush(close);
+            written.addListener(closeFrameWritten());
+            written.addListener(ChannelFutureListener.CLOSE);
+            armCloseTimer(ctx);
+        } else {
+            ctx.close();
         }
     }
 
@@ -465,10 +526,11 @@ public class ConnectionHandler extends ChannelDuplexHandler {
         return decoder != null && decoder.isFailed();
     }
 
-    private static ProtocolViolationException findViolation(Throwable cause) {
+    /** The first throwable of {@code type} in the cause chain of {@code cause}, or null. */
+    private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ProtocolViolationException) {
-                return (ProtocolViolationException) t;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -134,7 +134,8 @@ public final class WebSocketServer {
             pipeline.addAfter(afterName, CONNECTION_NAME, new ConnectionHandler(Role.SERVER, config.connection()));
             String last = CONNECTION_NAME;
             if (config.aggregate()) {
-                pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.maxAggregatedMessageLength()));
+                pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.maxAggregatedMessageLength(),
+                    config.frames().memoryBudget()));
                 last = AGGREGATOR_NAME;
             }
             pipeline.addAfter(last, APPLICATION_NAME, handler);

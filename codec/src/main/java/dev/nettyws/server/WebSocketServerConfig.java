@@ -3,6 +3,7 @@ package dev.nettyws.server;
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.extension.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.HttpBackpressureHandler;
 import dev.nettyws.handshake.ServerExtensionNegotiator;
@@ -28,8 +29,9 @@ import java.util.Objects;
  * while the channel is unwritable, and resume on {@code channelWritabilityChanged}; or drop or coalesce messages for
  * that peer (a broadcast to a slow subscriber). Whatever the application does, the connection handler fails a
  * connection with 1008 when its peer stops reading ({@link ConnectionConfig#writeStallTimeout()}, 30 s) or more than
- * {@link ConnectionConfig#maxPendingWriteBytes()} (16 MiB) pile up; raise the latter above the largest message the
- * application writes.
+ * {@link ConnectionConfig#maxPendingWriteBytes()} pile up (16 MiB, raised by {@link #build()} to what a message of
+ * the limit needs, see {@link #connection()}); raise it above the largest message the application writes if that is
+ * larger than what it receives.
  *
  * <p>Immutable and safe to share between channels and threads.
  */
@@ -68,10 +70,10 @@ public final class WebSocketServerConfig {
     private final PerMessageDeflateConfig compression;
     private final ServerHandshakeConfig upgradeHandshake;
 
-    private WebSocketServerConfig(Builder builder, int maxAggregatedMessageLength) {
+    private WebSocketServerConfig(Builder builder, int maxAggregatedMessageLength, ConnectionConfig connection) {
         this.handshake = builder.handshake;
         this.frames = builder.frames;
-        this.connection = builder.connection;
+        this.connection = connection;
         this.aggregate = builder.aggregate;
         this.maxAggregatedMessageLength = maxAggregatedMessageLength;
         this.aggregationLimitFollowsFrames = !builder.aggregationLimitSet;
@@ -122,10 +124,17 @@ public final class WebSocketServerConfig {
         return frames;
     }
 
-    /** The close handshake, idle and keepalive settings of each connection's {@code ConnectionHandler}. */
+    /**
+     * The close handshake, idle and keepalive settings of each connection's {@code ConnectionHandler}, with its
+     * outbound limit {@linkplain ConnectionConfig#fitTo fitted} to the message limit: unless set, at least the largest
+     * message as it goes out (the frame limit, or its DEFLATE bound with compression, plus a 14-byte header) plus the
+     * high water mark plus 1 KiB for control frames, so that a message of the limit can always be echoed.
+     */
     public ConnectionConfig connection() {
         return connection;
     }
+
+
 
     /**
      * Whether fragmented data messages are joined (by a {@link MessageAggregator}) before the application sees them,
@@ -278,6 +287,14 @@ public final class WebSocketServerConfig {
             return maxAggregatedMessageLength(max);
         }
 
+        /**
+         * Sets the frame configuration's {@link FrameConfig#memoryBudget() memory budget}: what all connections
+         * sharing it may buffer on their peers' behalf. Give every endpoint of a server the same one.
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            return frames(frames.toBuilder().memoryBudget(budget).build());
+        }
+
         /** See {@link WebSocketServerConfig#maxInitialLineLength()}; positive. */
         public Builder maxInitialLineLength(int maxInitialLineLength) {
             this.maxInitialLineLength = maxInitialLineLength;
@@ -327,8 +344,9 @@ public final class WebSocketServerConfig {
          *
          * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, the
          *     connections per address are negative, the aggregation limit is negative or exceeds the frame
-         *     configuration's message limit, or compression is set together with an extension negotiator of the
-         *     handshake configuration
+         *     configuration's message limit, compression is set together with an extension negotiator of the
+         *     handshake configuration, or the connection's {@link ConnectionConfig#maxPendingWriteBytes()} was set
+         *     below what the message limit needs
          */
         public WebSocketServerConfig build() {
             if (frames.role() != Role.SERVER) {
@@ -359,7 +377,11 @@ public final class WebSocketServerConfig {
                 throw new IllegalArgumentException("compression and a handshake extensionNegotiator are both set: "
                     + "add permessage-deflate to the negotiator instead");
             }
-            return new WebSocketServerConfig(this, aggregated);
+            // The largest message as it goes out: compressed, it may grow to the DEFLATE bound.
+            long payload = compression == null ? frames.maxMessageLength()
+                : PerMessageDeflateConfig.maxCompressedLength(frames.maxMessageLength());
+            return new WebSocketServerConfig(this, aggregated, connection.fitTo(
+                payload + ConnectionConfig.MAX_FRAME_HEADER_LENGTH, writeBufferWaterMark.high()));
         }
     }
 }

@@ -1,13 +1,16 @@
 package dev.nettyws.example;
 
 import dev.nettyws.PeerText;
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,12 +31,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Events.</b> Logs one line when the connection opens ({@link HandshakeCompletedEvent}) and one when it closes
  * ({@link WebSocketClosedEvent}, with the close code), and tells the {@link ConnectionListener}.
  *
+ * <p><b>Errors.</b> The connection handler in front deals with the codec's failures (it closes with 1011 and logs
+ * what the pipeline cannot handle), so what reaches this handler is a transport error while the connection was open
+ * (Netty closes the channel and the close line reports 1006: logged at debug level only) or an error of this
+ * handler or its listener: logged once, with its stack trace, and the connection closed with 1011 (internal error).
+ * Nothing is passed on to the end of the pipeline, where Netty would log it again and leave the connection open.
+ *
  * <p>One instance per channel; called on the channel's event loop only.
  */
 public class EchoHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EchoHandler.class);
 
     private final ConnectionListener listener;
+    private boolean failed;
 
     /** Creates a handler that only logs connection events. */
     public EchoHandler() {
@@ -78,6 +88,30 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
             channel.config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (isTransportError(cause)) {
+            LOG.debug("{} transport error: {}", ctx.channel().id(), cause.toString());
+            return;
+        }
+        if (failed) {
+            LOG.debug("{} another error: {}", ctx.channel().id(), cause.toString());
+            return;
+        }
+        failed = true;
+        LOG.warn("{} closing with 1011 after an error", ctx.channel().id(), cause);
+        ConnectionHandler.close(ctx.channel(), CloseStatus.INTERNAL_ERROR, ConnectionHandler.INTERNAL_ERROR_REASON);
+    }
+
+    private static boolean isTransportError(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-message-bytes", defaultValue = "" + ExampleServer.DEFAULT_MAX_MESSAGE_BYTES,
         paramLabel = "N", description = "Largest /echo frame and message in bytes; a bigger one is closed with "
-            + "1009 (default: ${DEFAULT-VALUE}, 16 MiB).")
+            + "1009 (default: ${DEFAULT-VALUE}, 1 MiB; conformance runs raise it).")
     private int maxMessageBytes;
 
     @Option(names = "--no-deflate", description = "Do not negotiate permessage-deflate (RFC 7692) on /echo and /chat.")

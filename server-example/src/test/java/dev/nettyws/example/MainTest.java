@@ -25,7 +25,7 @@ class MainTest {
         assertEquals("127.0.0.1", option(commandLine, "--host"));
         assertEquals(8080, (int) option(commandLine, "--port"));
         assertEquals(Transport.AUTO, option(commandLine, "--transport"));
-        assertEquals(16 << 20, (int) option(commandLine, "--max-message-bytes"));
+        assertEquals(1 << 20, (int) option(commandLine, "--max-message-bytes"));
     }
 
     @Test

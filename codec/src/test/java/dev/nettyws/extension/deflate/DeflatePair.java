@@ -4,6 +4,7 @@ import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.testsupport.WireFrame;
 import io.netty.buffer.ByteBuf;
@@ -35,7 +36,14 @@ final class DeflatePair {
 
     static EmbeddedChannel channel(Role role, PerMessageDeflateParameters agreed, PerMessageDeflateConfig config,
             int maxMessageLength) {
-        FrameConfig frames = FrameConfig.builder().role(role).maxLength(maxMessageLength).build();
+        return channel(role, agreed, config, maxMessageLength, MemoryBudget.jvmDefault());
+    }
+
+    /** A channel as after a handshake that agreed {@code agreed}, its buffers and zlib state counted in budget. */
+    static EmbeddedChannel channel(Role role, PerMessageDeflateParameters agreed, PerMessageDeflateConfig config,
+            int maxMessageLength, MemoryBudget budget) {
+        FrameConfig frames = FrameConfig.builder().role(role).maxLength(maxMessageLength).memoryBudget(budget)
+            .build();
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast("encoder", new FrameEncoder(frames));
         ch.pipeline().addLast("decoder", new FrameDecoder(frames));

@@ -13,8 +13,11 @@ import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.transport.Transport;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.BlockingQueue;
@@ -37,10 +40,30 @@ final class HostileServer implements AutoCloseable {
     private final BoundServer server;
     private final WebSocketServerInitializer initializer;
     private final BlockingQueue<WebSocketClosedEvent> closed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Throwable> exceptions = new LinkedBlockingQueue<>();
 
     private HostileServer(Transport transport, WebSocketServerConfig config) throws InterruptedException {
-        initializer = new WebSocketServerInitializer(config, () -> new Echo(closed));
-        server = BoundServer.bind(transport, 1, new InetSocketAddress("127.0.0.1", 0), initializer);
+        this(transport, config, null);
+    }
+
+    private HostileServer(Transport transport, WebSocketServerConfig config, ByteBufAllocator allocator)
+            throws InterruptedException {
+        initializer = new WebSocketServerInitializer(config,
+            () -> new Echo(closed, exceptions));
+        server = BoundServer.bind(transport, 1, new InetSocketAddress("127.0.0.1", 0),
+            allocator == null ? initializer : new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.config().setAllocator(allocator);
+                    ch.pipeline().addLast(initializer);
+                }
+            });
+    }
+
+    /** Starts a server as {@link #start(WebSocketServerConfig)} whose connections allocate from {@code allocator}. */
+    static HostileServer start(WebSocketServerConfig config, ByteBufAllocator allocator) throws InterruptedException {
+        return new HostileServer(Transport.AUTO, config.toBuilder()
+            .handshake(config.handshake().toBuilder().path(PATH).build()).build(), allocator);
     }
 
     /** Starts a server for {@link #PATH} with {@code config} (whose path is replaced), epoll when available. */
@@ -80,6 +103,14 @@ final class HostileServer implements AutoCloseable {
         return event;
     }
 
+    /** Fails if an exception reached the application (an I/O error after a clean close is not one). */
+    void assertNoExceptions() throws InterruptedException {
+        Throwable caught = exceptions.poll(200, TimeUnit.MILLISECONDS);
+        if (caught != null) {
+            throw new AssertionError("the application was told about an exception", caught);
+        }
+    }
+
     /** Waits until the server holds no connection (accepted channels leave the group when they close). */
     void awaitNoConnections() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
@@ -103,12 +134,19 @@ final class HostileServer implements AutoCloseable {
         server.close();
     }
 
-    /** Echoes data messages; records the closed events. */
+    /** Echoes data messages; records the closed events and the exceptions that reach it. */
     private static final class Echo extends ChannelInboundHandlerAdapter {
         private final BlockingQueue<WebSocketClosedEvent> closed;
+        private final BlockingQueue<Throwable> exceptions;
 
-        Echo(BlockingQueue<WebSocketClosedEvent> closed) {
+        Echo(BlockingQueue<WebSocketClosedEvent> closed, BlockingQueue<Throwable> exceptions) {
             this.closed = closed;
+            this.exceptions = exceptions;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            exceptions.add(cause);
         }
 
         @Override

@@ -104,6 +104,11 @@ final class RawWebSocket implements AutoCloseable {
         return head.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /** The bytes that can be read now without blocking. */
+    int available() throws IOException {
+        return in.available();
+    }
+
     /** Reads one server frame (server frames are never masked). */
     Received readFrame() throws IOException {
         int b0 = in.readUnsignedByte();
