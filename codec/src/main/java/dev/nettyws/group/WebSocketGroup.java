@@ -110,7 +110,8 @@ public final class WebSocketGroup {
      * messages: what the callback writes to the channel (a welcome, the history so far) reaches the member after
      * every message published before this call and before every message published after it. The channel is
      * flushed after the callback. An exception thrown by the callback is fired down the channel's pipeline
-     * ({@code exceptionCaught}); the channel stays a member. Does nothing if it is already a member or closed.
+     * ({@code exceptionCaught}), where the connection handler treats it as an error the pipeline cannot handle:
+     * the connection is failed with 1011 and so leaves the group. Does nothing if it is already a member or closed.
      *
      * @param channel an upgraded server-side WebSocket channel
      * @param onJoin called with the channel on its event loop, or null

@@ -199,17 +199,23 @@ class WebSocketGroupTest {
     }
 
     @Test
-    void anOnJoinThatThrowsIsReportedToThePipelineAndTheMemberStays() {
-        EmbeddedChannel ch = member();
-        IllegalStateException boom = new IllegalStateException("boom");
-        group.add(ch, c -> {
-            throw boom;
+    void anOnJoinThatThrowsFailsThatMemberWith1011AndTheOthersStay() {
+        EmbeddedChannel failing = member();
+        EmbeddedChannel staying = member();
+        group.add(staying);
+        group.add(failing, c -> {
+            throw new IllegalStateException("boom");
         });
-        group.publish(new TextFrame("still here"));
         drain();
+        assertEquals(List.of(hex(FrameBytes.close(1011, "internal error"))), writtenHex(failing),
+            "an application error the pipeline cannot handle fails the connection (issue 15)");
+        assertFalse(failing.isOpen());
+        assertFalse(group.contains(failing));
 
-        assertEquals(List.of(boom), exceptions);
-        assertEquals(texts("still here"), writtenHex(ch));
+        assertEquals(1, group.publish(new TextFrame("still here")));
+        drain();
+        assertEquals(texts("still here"), writtenHex(staying));
+        assertEquals(List.of(), exceptions, "the connection handler does not pass the error on");
     }
 
     @Test
