@@ -59,10 +59,15 @@ class ChatHandlerTest {
         }
     }
 
+    /** The chat service of one test, with the clock at {@link #NOW}. */
+    private static ChatRooms rooms(ChatSettings settings) {
+        return new ChatRooms(settings, new LocalRoomStore(settings), () -> NOW);
+    }
+
     /** A member connected to {@code /chat?QUERY}, after its handshake. */
     private WebSocketServerTester join(ChatRooms rooms, String query) {
         WebSocketServerTester ws = WebSocketServerTester.create(rooms.settings().serverConfig(),
-            () -> new ChatHandler(rooms, ConnectionListener.NONE, () -> NOW));
+            () -> new ChatHandler(rooms, ConnectionListener.NONE));
         members.add(ws);
         ws.handshake(UpgradeRequest.to(ChatSettings.PATH + '?' + query));
         return ws;
@@ -100,7 +105,7 @@ class ChatHandlerTest {
 
     @Test
     void joiningGetsWelcomeEmptyHistoryAndPresence() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "room=kitchen&nick=alice");
         List<JsonNode> events = events(alice, 3);
         alice.assertNothingWritten();
@@ -113,7 +118,7 @@ class ChatHandlerTest {
 
     @Test
     void othersHearOfAJoinAndTheJoinerSeesThemInPresence() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         WebSocketServerTester bob = join(rooms, "nick=bob");
@@ -126,7 +131,7 @@ class ChatHandlerTest {
 
     @Test
     void messageReachesEveryMemberOfItsRoomIncludingTheSenderAndNoOtherRoom() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "room=a&nick=alice");
         WebSocketServerTester bob = join(rooms, "room=a&nick=bob");
         WebSocketServerTester carol = join(rooms, "room=b&nick=carol");
@@ -148,7 +153,7 @@ class ChatHandlerTest {
 
     @Test
     void broadcastIsEncodedOnceAndSharedByEveryMember() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -171,7 +176,7 @@ class ChatHandlerTest {
 
     @Test
     void historyHoldsTheLastMessagesOfTheRoomInOrder() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withHistory(3).withRate(100, 100));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withHistory(3).withRate(100, 100));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         for (int i = 1; i <= 5; i++) {
             say(alice, "m" + i);
@@ -185,7 +190,7 @@ class ChatHandlerTest {
 
     @Test
     void leaveIsBroadcastWhenAConnectionCloses() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -198,26 +203,44 @@ class ChatHandlerTest {
 
     @Test
     void duplicateNickGetsASuffixAndTheWelcomeSaysWhich() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         join(rooms, "nick=alice");
-        assertEquals("alice-2", event(join(rooms, "nick=alice")).get("nick").asText());
-        assertEquals("alice-3", event(join(rooms, "nick=alice")).get("nick").asText());
+        assertEquals("alice#2", event(join(rooms, "nick=alice")).get("nick").asText());
+        assertEquals("alice#3", event(join(rooms, "nick=alice")).get("nick").asText());
         String longNick = "x".repeat(ChatNames.MAX_NICK_LENGTH);
         join(rooms, "nick=" + longNick);
-        String assigned = event(join(rooms, "nick=" + longNick)).get("nick").asText();
-        assertEquals("x".repeat(ChatNames.MAX_NICK_LENGTH - 2) + "-2", assigned, "kept within the length limit");
+        assertEquals(longNick + "#2", event(join(rooms, "nick=" + longNick)).get("nick").asText(),
+            "the suffix comes on top of the longest nick, so it never makes two nicks one");
+    }
+
+    @Test
+    void nicksThatReadTheSameAreOneNickAndASuffixedNickCannotBeAskedFor() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        join(rooms, "nick=alice");
+        // Case, a Cyrillic a (U+0430), a digit one for an l, a fullwidth a: the same nick to a reader.
+        List<String> lookAlikes = List.of("Alice", "ALICE", "%D0%B0lice", "a1ice", "%EF%BD%81lice");
+        List<String> assigned = new ArrayList<>();
+        for (String nick : lookAlikes) {
+            assigned.add(event(join(rooms, "nick=" + nick)).get("nick").asText());
+        }
+        assertEquals(List.of("Alice#2", "ALICE#3", "\u0430lice#4", "a1ice#5", "\uff41lice#6"), assigned);
+        assertEquals("alice-2", event(join(rooms, "nick=alice-2")).get("nick").asText(),
+            "a name with a dash is a name of its own: server suffixes use '#'");
+        WebSocketServerTester forger = join(rooms, "nick=alice%232");
+        assertEquals("error", event(forger).get("type").asText());
+        forger.assertClosed(CloseStatus.POLICY_VIOLATION);
     }
 
     @Test
     void sameNickInAnotherRoomIsNotADuplicate() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         join(rooms, "room=a&nick=alice");
         assertEquals("alice", event(join(rooms, "room=b&nick=alice")).get("nick").asText());
     }
 
     @Test
     void missingOrInvalidNickOrRoomIsRefusedWithAnErrorAndClose1008() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         for (String query : List.of("room=a", "nick=", "nick=a%20b", "nick=%3Cscript%3E",
                 "nick=" + "n".repeat(ChatNames.MAX_NICK_LENGTH + 1), "nick=ok&room=bad%2Froom")) {
             WebSocketServerTester ws = join(rooms, query);
@@ -231,15 +254,27 @@ class ChatHandlerTest {
 
     @Test
     void badInputGetsAnErrorAndTheConnectionStaysOpen() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withMaxTextBytes(10));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withMaxTextBytes(10));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         List<String> inputs = List.of("not json", "[1,2]", "{\"text\":\"x\"}", "{\"type\":\"dance\"}",
             "{\"type\":\"message\"}", "{\"type\":\"message\",\"text\":\"   \"}",
-            "{\"type\":\"message\",\"text\":\"" + "\u00e9".repeat(6) + "\"}");
+            "{\"type\":\"message\",\"text\":\"" + "\u00e9".repeat(6) + "\"}",
+            // Strict JSON: nothing after the object, no key twice.
+            "{\"type\":\"message\",\"text\":\"a\"} trailing", "{\"type\":\"message\",\"text\":\"a\"}{}",
+            "{\"type\":\"message\",\"text\":\"a\",\"text\":\"b\"}",
+            // Blank in Unicode: ideographic space, zero-width space and joiner, BOM, Hangul filler, braille blank.
+            "{\"type\":\"message\",\"text\":\"\u3000\u200b\u200d\ufeff\u3164\u2800\u00a0\"}",
+            "{\"type\":\"message\",\"text\":\"\\u3000\\u200B\"}",
+            "{\"type\":\"message\",\"text\":\"a\\ud800\"}",
+            // Counted as sent: two letters and two control characters are 2 + 12 bytes with JSON's escapes.
+            "{\"type\":\"message\",\"text\":\"ab\\u0001\\u0001\"}");
         List<String> reasons = List.of("malformed JSON", "expected a JSON object", "missing \"type\"",
-            "unknown type \"dance\"", "missing \"text\"", "empty text", "text too long: 12 bytes, at most 10");
+            "unknown type \"dance\"", "missing \"text\"", "empty text", "text too long: 12 bytes, at most 10",
+            "malformed JSON", "malformed JSON", "malformed JSON", "empty text", "empty text",
+            "text is not valid Unicode", "text too long: 14 bytes, at most 10");
         for (int i = 0; i < inputs.size(); i++) {
+            alice.advanceTime(Duration.ofSeconds(1)); // a strike back: errors at this pace are no flood
             alice.sendText(inputs.get(i));
             JsonNode error = event(alice);
             alice.assertNothingWritten();
@@ -255,7 +290,7 @@ class ChatHandlerTest {
 
     @Test
     void messagesBeyondTheRateLimitAreDroppedWithAnError() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withRate(2, 3));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(2, 3));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         for (int i = 0; i < 4; i++) {
@@ -273,7 +308,7 @@ class ChatHandlerTest {
 
     @Test
     void clientThatKeepsFloodingIsClosedWith1008() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withRate(1, 1));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(1, 1));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -295,9 +330,10 @@ class ChatHandlerTest {
 
     @Test
     void slowConsumerIsClosedWith1008AndNeverHoldsUpTheOthers() {
-        ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000)
+        ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000).withPresenceLimit(10)
             .withSlowConsumerLimits(100 * 1024, Duration.ofSeconds(10));
-        ChatRooms rooms = new ChatRooms(settings);
+        assertEquals(100 * 1024, settings.maxPendingWriteBytes(), "above the largest event and the water mark");
+        ChatRooms rooms = rooms(settings);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester slow = join(rooms, "nick=slow");
         WebSocketServerTester bob = join(rooms, "nick=bob");
@@ -324,7 +360,7 @@ class ChatHandlerTest {
     void consumerThatStopsReadingIsClosedAfterTheWriteStallTimeout() {
         ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000)
             .withSlowConsumerLimits(16L << 20, Duration.ofSeconds(2));
-        ChatRooms rooms = new ChatRooms(settings);
+        ChatRooms rooms = rooms(settings);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester slow = join(rooms, "nick=slow");
         slow.stopReading();
@@ -342,7 +378,7 @@ class ChatHandlerTest {
 
     @Test
     void newRoomBeyondTheLimitReplacesAnEmptyRoomOrIsRefusedWith1013() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withMaxRooms(2));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withMaxRooms(2));
         WebSocketServerTester a = join(rooms, "room=a&nick=x");
         join(rooms, "room=b&nick=x");
         WebSocketServerTester c = join(rooms, "room=c&nick=x");
