@@ -8,8 +8,9 @@ import java.util.Map;
  * are (case folded, then reduced to a UTS #39 confusable skeleton), so {@code alice}, {@code Alice} and
  * {@code аlice} with a Cyrillic {@code а} are one nick. A nick already taken gets a suffix: {@code #} and the next
  * number of its family ({@code alice#2}, {@code alice#3}...). Clients cannot ask for a nick with {@code #}
- * ({@link ChatNames}), so a suffixed nick is always one the server gave, and suffixes are never tried twice: each
- * assignment costs a constant number of map operations, however many members share a nick.
+ * ({@link ChatNames}), so a suffixed nick is always one the server gave, and a family never tries a suffix twice:
+ * an assignment tries one or two nicks, however many members share one (an earlier nick found taken can only be a
+ * coincidence of skeletons).
  *
  * <p>Not thread-safe: used on its room's executor only.
  */
@@ -18,6 +19,8 @@ final class RoomNicks {
     private final Map<String, Object> taken = new HashMap<>();
     /** By the key of a requested nick: the members holding it or one of its suffixed forms, and the next suffix. */
     private final Map<String, Family> families = new HashMap<>();
+    /** Nicks tried, taken or not: the work of {@link #assign} (tests). */
+    private long probes;
 
     /**
      * Assigns a nick for {@code requested}: itself if free, or the next free suffixed form; remembers it until
@@ -32,7 +35,9 @@ final class RoomNicks {
         Family family = families.computeIfAbsent(familyKey, k -> new Family());
         String nick = requested;
         String key = familyKey;
+        probes++;
         while (taken.containsKey(key)) {
+            probes++;
             // Only a suffixed nick of another family can already be here, and only by coincidence of skeletons.
             nick = requested + ChatNames.SUFFIX_SEPARATOR + family.nextSuffix++;
             key = ChatNames.key(nick);
@@ -54,6 +59,11 @@ final class RoomNicks {
     /** How many nicks are held (tests). */
     int size() {
         return taken.size();
+    }
+
+    /** How many nicks {@link #assign} has tried in all (tests). */
+    long probes() {
+        return probes;
     }
 
     /** A nick given out, with what {@link #release} needs. */

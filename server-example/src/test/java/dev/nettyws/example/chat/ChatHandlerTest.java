@@ -13,10 +13,15 @@ import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.testkit.UpgradeRequest;
 import dev.nettyws.testkit.WebSocketServerTester;
 import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -186,6 +191,87 @@ class ChatHandlerTest {
         List<String> texts = new ArrayList<>();
         history.get("messages").forEach(m -> texts.add(m.get("nick").asText() + ':' + m.get("text").asText()));
         assertEquals(List.of("alice:m3", "alice:m4", "alice:m5"), texts);
+    }
+
+    @Test
+    void everyMessageCarriesAnIdIncreasingWithinItsRoom() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(100, 100));
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        events(alice, 3);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            say(alice, "m" + i);
+            ids.add(event(alice).get("id").asText());
+        }
+        for (int i = 1; i < ids.size(); i++) {
+            assertTrue(ids.get(i - 1).compareTo(ids.get(i)) < 0, ids.get(i - 1) + " then " + ids.get(i));
+        }
+        JsonNode history = events(join(rooms, "nick=bob"), 2).get(1);
+        assertEquals(ids.get(39), history.get("messages").get(39).get("id").asText(), "the history has the ids");
+        assertTrue(history.get("complete").asBoolean(), "nothing fell out yet");
+        assertFalse(history.has("more"));
+    }
+
+    @Test
+    void joiningSinceAnIdGetsExactlyTheMessagesAfterItOrWhatIsLeftIncomplete() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withHistory(5).withRate(100, 100));
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        events(alice, 3);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            say(alice, "m" + i);
+            ids.add(event(alice).get("id").asText());
+        }
+        // m1..m3 fell out; m4..m8 are kept.
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(ids.get(5), "true [m7, m8]");
+        expected.put(ids.get(2), "true [m4, m5, m6, m7, m8]");
+        expected.put(ids.get(7), "true []");
+        expected.put(ids.get(1), "false [m4, m5, m6, m7, m8]");
+        expected.put("zzzzzzzzzzzz-00000003", "false [m4, m5, m6, m7, m8]");
+        expected.put("not-an-id", "false [m4, m5, m6, m7, m8]");
+        for (Map.Entry<String, String> since : expected.entrySet()) {
+            JsonNode history = events(join(rooms, "nick=bob&since=" + since.getKey()), 2).get(1);
+            List<String> texts = new ArrayList<>();
+            history.get("messages").forEach(m -> texts.add(m.get("text").asText()));
+            assertEquals(since.getValue(), history.get("complete").asBoolean() + " " + texts, since.getKey());
+        }
+    }
+
+    @Test
+    void oneAddressMayBeInAtMostItsQuotaOfRoomsThenGets1013() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        int quota = ChatSettings.DEFAULT.maxRoomsPerAddress();
+        for (int i = 0; i < quota; i++) {
+            assertEquals("welcome", event(join(rooms, "room=r" + i + "&nick=x")).get("type").asText());
+        }
+        WebSocketServerTester refused = join(rooms, "room=r" + quota + "&nick=x");
+        assertEquals("too many rooms from your address", event(refused).get("reason").asText());
+        refused.assertClosed(CloseStatus.TRY_AGAIN_LATER, "too many rooms from your address");
+        assertEquals("welcome", event(join(rooms, "room=r0&nick=x")).get("type").asText(), "a room it is in");
+    }
+
+    @Test
+    void peerDataCannotForgeALogLine() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            WebSocketServerTester alice = join(rooms, "nick=alice&x=\u001b[2J\u0007");
+            events(alice, 3);
+            alice.sendClose(1000, "bye\n[main] INFO FORGED admin logged in");
+            alice.assertClosed(1000);
+        } finally {
+            System.setErr(err);
+        }
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("open ") && l.contains("x=\\u001B[2J\\u0007\"")),
+            () -> String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("reason=\"bye\\n[main] INFO FORGED admin logged in\"")),
+            () -> String.join("\n", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("[main] INFO FORGED")), "no line of the peer's own");
+        assertTrue(lines.stream().noneMatch(l -> l.indexOf('\u001b') >= 0 || l.indexOf('\u0007') >= 0));
     }
 
     @Test

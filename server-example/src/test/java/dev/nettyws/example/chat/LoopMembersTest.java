@@ -1,7 +1,11 @@
 package dev.nettyws.example.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nettyws.frame.Role;
+import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -12,6 +16,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.EventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -150,5 +155,32 @@ class LoopMembersTest {
         assertEquals(List.of("hi"), written(channels.get(0)), "alice, the sender of the second, got the first only");
         assertEquals(List.of("hi"), written(channels.get(1)));
         assertEquals(0, wire.refCnt(), "every duplicate was released by whoever read it");
+    }
+
+    @Test
+    void aRunBeyondTheHighWaterMarkIsFlushedAsItGoesSoContentAloneNeverCutsAReader() throws Exception {
+        // 100 broadcasts of 4 KB in one run: 400 KB, twice the member's limit of queued bytes, for a member that
+        // reads (the embedded transport takes whatever is flushed).
+        ChatSettings settings = ChatSettings.DEFAULT.withPresenceLimit(10)
+            .withSlowConsumerLimits(200 * 1024, Duration.ofSeconds(10));
+        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionHandler(Role.SERVER,
+            settings.connectionConfig()));
+        channel.config().setWriteBufferWaterMark(WebSocketServerConfig.DEFAULT_WRITE_BUFFER_WATER_MARK);
+        channels.add(channel);
+        WebSocketSubscriber subscriber = new WebSocketSubscriber(channel, settings);
+        subscriber.joined(new JoinedRoom("r", "n", List.of(), true, ChatJson.presence(List.of("n"), 10)));
+        ChatMember[] members = {new ChatMember(subscriber, "n")};
+        LoopMembers group = new LoopMembers(loop, WebSocketSubscriber.TEXT_FRAMES);
+        ChatEvent message = ChatJson.message("i", "r", "m", "x".repeat(4000), 0);
+        ByteBuf wire = WebSocketSubscriber.TEXT_FRAMES.encode(channel.alloc(), message);
+        loop.submit(() -> {
+            for (int i = 0; i < 100; i++) {
+                group.write(members, message, wire, null);
+            }
+        }).get(5, TimeUnit.SECONDS);
+        loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        wire.release();
+        assertTrue(channel.isOpen(), "not taken for a slow consumer");
+        assertEquals(3 + 100, channel.outboundMessages().size(), "welcome, history, presence and every message");
     }
 }
