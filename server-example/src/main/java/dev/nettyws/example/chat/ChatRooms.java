@@ -58,6 +58,10 @@ public final class ChatRooms {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+        // ICU4J loads its Unicode data on first use: here, at startup, rather than on the event loop of the first
+        // join or message (a second or two on a busy machine).
+        ChatNames.key(ChatNames.DEFAULT_ROOM);
+        ChatJson.isBlank(ChatNames.DEFAULT_ROOM);
     }
 
     /** The settings of the rooms. */
