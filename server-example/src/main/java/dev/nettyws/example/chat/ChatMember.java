@@ -14,12 +14,12 @@ public final class ChatMember {
     private RoomNicks.Assigned assignment;
 
     /**
-     * Creates a member.
+     * Creates a member ({@link ChatRooms#join} does).
      *
      * @param subscriber where its events go
      * @param requestedNick the nick it asked for, valid by {@link ChatNames#checkNick}
      */
-    public ChatMember(ChatSubscriber subscriber, String requestedNick) {
+    ChatMember(ChatSubscriber subscriber, String requestedNick) {
         this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
         this.requestedNick = Objects.requireNonNull(requestedNick, "requestedNick");
     }
