@@ -26,8 +26,9 @@ import java.util.ArrayDeque;
  * {@value ConnectionHandler#PENDING_LIMIT_REASON}.
  *
  * <p>Outside catching up, a room event is written at once, without a flush (the room flushes after a run), except
- * that a write leaving the channel unwritable is flushed at once: a long run of broadcasts never piles up unsent
- * bytes that would count against a reader that reads.
+ * that the run is flushed every high water mark's worth of bytes (64 KiB): a long run of broadcasts never piles up
+ * unflushed bytes that would count against a client that reads, and costs one system call per 64 KiB at most, also
+ * while the client's socket is full.
  *
  * <p>Every method runs on the channel's event loop. Queued frames are retained duplicates, released when written or
  * on {@link #close()}.
@@ -46,11 +47,15 @@ final class WebSocketSubscriber implements ChatSubscriber {
     /** {@link ChatEvent}s for this member and encoded room events ({@link ByteBuf}), in order. */
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private long queuedBytes;
+    /** Bytes of room events written since the last flush. */
+    private int unflushedBytes;
+    private final int flushBytes;
     private boolean closed;
 
     WebSocketSubscriber(Channel channel, ChatSettings settings) {
         this.channel = channel;
         this.maxQueuedBytes = settings.maxPendingWriteBytes();
+        this.flushBytes = channel.config().getWriteBufferHighWaterMark();
     }
 
     @Override
@@ -102,14 +107,16 @@ final class WebSocketSubscriber implements ChatSubscriber {
             return;
         }
         channel.write(encoded.retainedDuplicate());
-        if (!channel.isWritable()) {
-            channel.flush();
+        unflushedBytes += encoded.readableBytes();
+        if (unflushedBytes >= flushBytes) {
+            flush();
         }
     }
 
     @Override
     public void flush() {
         if (!catchingUp && !closed) {
+            unflushedBytes = 0;
             channel.flush();
         }
     }
