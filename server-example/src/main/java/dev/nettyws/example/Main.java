@@ -69,8 +69,8 @@ public final class Main implements Callable<Integer> {
     private int history;
 
     @Option(names = "--max-text-bytes", defaultValue = "4096", paramLabel = "N",
-        description = "Longest chat message text in UTF-8 bytes; a longer one gets an error (default: "
-            + "${DEFAULT-VALUE}).")
+        description = "Longest chat message text in bytes as sent (UTF-8 with JSON escapes); a longer one gets an "
+            + "error (default: ${DEFAULT-VALUE}).")
     private int maxTextBytes;
 
     @Option(names = "--rate", defaultValue = "5", paramLabel = "N",
