@@ -134,8 +134,6 @@ public final class WebSocketServerConfig {
         return connection;
     }
 
-
-
     /**
      * Whether fragmented data messages are joined (by a {@link MessageAggregator}) before the application sees them,
      * so that it receives every message as one final {@code TextFrame} or {@code BinaryFrame}. Default true. Without

@@ -1,5 +1,6 @@
 package dev.nettyws.example.chat;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.WebSocketServerConfig;
 import java.time.Duration;
@@ -162,11 +163,16 @@ public final class ChatSettings {
     /**
      * Outbound bytes queued for one client beyond which it is closed with 1008 (a slow consumer): the value asked
      * for, but never less than {@link #largestEventBytes()} plus the high write buffer water mark (64 KiB), so that
-     * no single event, however large its content, can trip it for a client that reads.
+     * no single event, however large its content, can trip it for a client that reads, nor less than the codec's
+     * rule for the message limit ({@link ConnectionConfig#minPendingWriteBytes}), which the endpoint's
+     * configuration would otherwise refuse.
      */
     public long maxPendingWriteBytes() {
-        return Math.max(requestedPendingWriteBytes, largestEventBytes()
-            + WebSocketServerConfig.DEFAULT_WRITE_BUFFER_WATER_MARK.high());
+        int highWaterMark = WebSocketServerConfig.DEFAULT_WRITE_BUFFER_WATER_MARK.high();
+        long largestFrame = (deflate ? PerMessageDeflateConfig.maxCompressedLength(maxFrameBytes()) : maxFrameBytes())
+            + ConnectionConfig.MAX_FRAME_HEADER_LENGTH;
+        return Math.max(requestedPendingWriteBytes, Math.max(largestEventBytes() + highWaterMark,
+            ConnectionConfig.minPendingWriteBytes(largestFrame, highWaterMark)));
     }
 
     /**
