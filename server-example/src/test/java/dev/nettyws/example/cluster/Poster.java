@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Posts numbered messages ({@code m0}, {@code m1}, ...) to a room one after the other on a thread of its own, until
- * closed (at most 5000), and remembers the ones the store accepted. A post that fails (Redis down) is not accepted
- * and the next one is tried.
+ * closed (at most 5000 accepted, for at most two minutes), and remembers the ones the store accepted. A post that fails
+ * (Redis down) is not accepted; the next one is tried 20 ms later, since a store that rejects at once while it
+ * reconnects would otherwise use up any bound on attempts within milliseconds.
  */
 final class Poster implements AutoCloseable {
     private final List<RoomMessage> accepted = new ArrayList<>();
@@ -16,7 +17,8 @@ final class Poster implements AutoCloseable {
 
     Poster(RedisRoomStore node, String room) {
         thread = new Thread(() -> {
-            for (int i = 0; posting && i < 5000; i++) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            for (int i = 0; posting && count() < 5000 && System.nanoTime() < deadline; i++) {
                 try {
                     String id = RoomStoreContract.await(node.post(room, "m" + i));
                     synchronized (accepted) {
@@ -24,6 +26,11 @@ final class Poster implements AutoCloseable {
                     }
                 } catch (Exception e) {
                     // Not accepted.
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
                 }
             }
         }, "poster");
