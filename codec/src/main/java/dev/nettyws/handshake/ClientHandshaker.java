@@ -474,10 +474,11 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
         pipeline.remove(codec);
         state = State.DONE;
         ctx.fireUserEventTriggered(completed);
-        handshakePromise.trySuccess(completed);
         if (!ctx.isRemoved()) {
             pipeline.remove(this);
         }
+        // Completed only now, so whoever the promise wakes sees the final pipeline, without this handler.
+        handshakePromise.trySuccess(completed);
     }
 
     private void fail(ChannelHandlerContext ctx, String problem, int status, Throwable cause) {
