@@ -1,5 +1,6 @@
 package dev.nettyws.server;
 
+import dev.nettyws.protocol.HandlerNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -20,18 +21,12 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Not to be confused with {@link dev.nettyws.handshake.WebSocketInitializer}, the callback that adds the
- * WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline, and uses
- * {@link WebSocketServer#webSocketInitializer} for that callback.
+ * application's WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline.
  *
  * <p>Sharable: one instance serves every accepted channel; {@link #initChannel} runs on each channel's event loop.
  */
 @ChannelHandler.Sharable
 public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
-    /** The name of the HTTP codec in the pipeline (replaced on upgrade). */
-    public static final String HTTP_CODEC_NAME = "http-codec";
-    /** The name of the handler answering requests no endpoint took. */
-    public static final String NOT_FOUND_NAME = "http-not-found";
-
     private final WebSocketServerConfig config;
     private final Supplier<? extends ChannelHandler> application;
 
@@ -39,7 +34,7 @@ public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
      * Creates the initializer.
      *
      * @param config the endpoint's configuration, including the HTTP limits
-     * @param application called once per upgraded connection for its {@value WebSocketServer#APPLICATION_NAME} handler
+     * @param application called once per upgraded connection for its {@value HandlerNames#APPLICATION} handler
      */
     public WebSocketServerInitializer(WebSocketServerConfig config, Supplier<? extends ChannelHandler> application) {
         this.config = Objects.requireNonNull(config, "config");
@@ -49,9 +44,9 @@ public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
-        pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(),
-            HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(config.maxInitialLineLength(),
+            config.maxHeaderSize(), HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
         WebSocketServer.install(pipeline, config, application);
-        pipeline.addLast(NOT_FOUND_NAME, new NotFoundHandler());
+        pipeline.addLast(HandlerNames.NOT_FOUND, new NotFoundHandler());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,7 +34,8 @@ class TransportFailureTest {
     @Test
     void section7_1_5_resetClosedByALaterHandlerIsReportedAsAbnormalAndRemoteWithoutACloseFrame() {
         ClosedEvents events = new ClosedEvents();
-        EmbeddedChannel ch = channel(new ConnectionHandler(Role.SERVER, ProtocolTestSupport.NO_IDLE), events,
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.SERVER),
+            new ConnectionHandler(Role.SERVER, ProtocolTestSupport.NO_IDLE), events,
             new CloseOnException());
         ch.pipeline().fireExceptionCaught(new SocketException("Connection reset"));
         assertNull(ch.readOutbound(), "no close frame into a failed transport");
@@ -45,7 +47,8 @@ class TransportFailureTest {
     @Test
     void nonTransportExceptionClosedByALaterHandlerStillStartsTheCloseHandshake() {
         ClosedEvents events = new ClosedEvents();
-        EmbeddedChannel ch = channel(new ConnectionHandler(Role.SERVER, ProtocolTestSupport.NO_IDLE), events,
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.SERVER),
+            new ConnectionHandler(Role.SERVER, ProtocolTestSupport.NO_IDLE), events,
             new CloseOnException());
         ch.pipeline().fireExceptionCaught(new IllegalStateException("application bug"));
         CloseFrame close = ProtocolTestSupport.nextOutbound(ch, CloseFrame.class);

@@ -2,9 +2,9 @@ package dev.nettyws.example;
 
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
-import dev.nettyws.handshake.UpgradeDecoder;
 import dev.nettyws.handshake.WebSocketInitializer;
-import dev.nettyws.server.WebSocketServer;
+import dev.nettyws.protocol.HandlerNames;
+import dev.nettyws.server.UpgradeHandler;
 import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -22,10 +22,10 @@ import java.util.function.Supplier;
  * <pre>
  *   [tls]  http-codec  ws-upgrade-echo  ws-upgrade-chat  pages
  * </pre>
- * Each endpoint's {@link UpgradeDecoder} passes requests for other paths on. The one that upgrades installs the
- * WebSocket handlers ({@link WebSocketServer#webSocketInitializer}) and, before that, removes the other endpoint and
- * the page handler: they have no more work, and the application's writes, which start at the tail of the pipeline,
- * would otherwise pass through them.
+ * Each endpoint's {@link UpgradeHandler} passes requests for other paths on. The one that upgrades installs the
+ * WebSocket handlers; its initializer removes the other endpoint and the page handler (they have no more work, and
+ * the application's writes, which start at the tail of the pipeline, would otherwise pass through them) and adds
+ * the endpoint's application handler.
  *
  * <p>Sharable; {@link #initChannel} runs on each accepted channel's event loop.
  */
@@ -55,14 +55,13 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
 
     private static WebSocketInitializer removingOthers(String self, WebSocketServerConfig config,
                                                        Supplier<? extends ChannelHandler> application) {
-        WebSocketInitializer install = WebSocketServer.webSocketInitializer(config, application);
         return (pipeline, afterName, handshake) -> {
             for (String name : HTTP_ONLY) {
                 if (!name.equals(self) && pipeline.get(name) != null) {
                     pipeline.remove(name);
                 }
             }
-            install.initialize(pipeline, afterName, handshake);
+            pipeline.addAfter(afterName, HandlerNames.APPLICATION, application.get());
         };
     }
 
@@ -74,10 +73,8 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         }
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
-        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeDecoder(echo.upgradeHandshake(), echo.frames(),
-            echoInitializer));
-        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.upgradeHandshake(), chat.frames(),
-            chatInitializer));
+        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeHandler(echo, echoInitializer));
+        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeHandler(chat, chatInitializer));
         pipeline.addLast(PAGES_NAME, new PageHandler());
         ch.config().setWriteBufferWaterMark(chat.writeBufferWaterMark());
     }

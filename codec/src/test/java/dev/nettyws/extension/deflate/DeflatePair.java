@@ -5,6 +5,8 @@ import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
+import dev.nettyws.internal.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.testsupport.WireFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

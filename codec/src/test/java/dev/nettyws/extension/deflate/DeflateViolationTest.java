@@ -15,6 +15,7 @@ import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.ProtocolViolationException;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
 import dev.nettyws.testsupport.FrameBytes;
 import dev.nettyws.testsupport.Hex;
 import dev.nettyws.testsupport.WireFrame;

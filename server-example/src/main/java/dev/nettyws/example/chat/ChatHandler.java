@@ -5,8 +5,8 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -127,7 +127,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
         closing = true;
         sendError(ctx, reason);
-        ConnectionHandler.close(ctx.channel(), code, reason);
+        WebSocketSession.of(ctx.channel()).close(code, reason);
     }
 
     private void leave() {
@@ -181,7 +181,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             sendError(ctx, reason);
         } else {
             closing = true;
-            ConnectionHandler.close(ctx.channel(), CloseStatus.POLICY_VIOLATION, FLOODING_REASON);
+            WebSocketSession.of(ctx.channel()).close(CloseStatus.POLICY_VIOLATION, FLOODING_REASON);
         }
     }
 

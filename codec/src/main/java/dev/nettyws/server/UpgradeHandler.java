@@ -1,0 +1,465 @@
+package dev.nettyws.server;
+
+import static dev.nettyws.internal.HeaderNames.CONNECTION;
+import static dev.nettyws.internal.HeaderNames.CONTENT_LENGTH;
+import static dev.nettyws.internal.HeaderNames.CONTENT_TYPE;
+import static dev.nettyws.internal.HeaderNames.SEC_WEBSOCKET_ACCEPT;
+import static dev.nettyws.internal.HeaderNames.SEC_WEBSOCKET_EXTENSIONS;
+import static dev.nettyws.internal.HeaderNames.SEC_WEBSOCKET_PROTOCOL;
+import static dev.nettyws.internal.HeaderNames.UPGRADE;
+
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.handshake.HandshakeInterceptor;
+import dev.nettyws.handshake.HandshakeRejection;
+import dev.nettyws.handshake.HandshakeRequest;
+import dev.nettyws.handshake.WebSocketInitializer;
+import dev.nettyws.internal.ServerExtensionNegotiator;
+import dev.nettyws.internal.ServerHandshake;
+import dev.nettyws.internal.WebSocketPipeline;
+import dev.nettyws.protocol.HandlerNames;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpContentDecoder;
+import io.netty.handler.codec.http.HttpContentEncoder;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpObjectDecoder;
+import io.netty.handler.codec.http.HttpObjectEncoder;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.CharsetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.1 front end of a WebSocket endpoint (RFC 6455 §4.2): routes requests for the endpoint's path to the
+ * handshake, answers them, and switches the connection from HTTP to WebSocket frames. The decision itself is the
+ * transport-neutral handshake core's; this handler turns an {@link HttpRequest} into a {@link HandshakeRequest},
+ * writes the {@code 101} or the refusal, and moves messages.
+ *
+ * <p><b>Place.</b> Right after Netty's {@link HttpServerCodec} (or {@code HttpRequestDecoder} and
+ * {@code HttpResponseEncoder}); an {@link HttpObjectAggregator} may sit in between. The application's HTTP handlers
+ * go after it and see every request for another path (see
+ * {@link dev.nettyws.handshake.ServerHandshakeConfig#matchesPath}), so one port serves pages and WebSockets, also
+ * over keep-alive connections on which an upgrade follows ordinary requests. {@link WebSocketServer#install} puts
+ * it there.
+ *
+ * <p><b>The switch.</b> For an accepted request it installs the WebSocket handlers of nettyws right after itself
+ * ({@link HandlerNames}: frame codec, negotiated extensions, connection protocol, keepalive, aggregator), then calls
+ * the {@link WebSocketInitializer} to add the application's, writes {@code 101 Switching Protocols} through the
+ * still present HTTP encoder, removes the HTTP handlers in front of it (codec, aggregator, content codecs,
+ * keep-alive and expect-continue handlers; others stay), fires the {@link HandshakeCompletedEvent} and removes
+ * itself. Why it acts on the request head at once: the HTTP decoder must not parse what follows, since those bytes
+ * are frames; the removed decoder hands them over, and they are held here until the event is out, so the
+ * application sees the event before any frame.
+ *
+ * <p><b>Refusals.</b> A refused handshake (405, 426, 400, 403, the interceptor's status, 500 when the interceptor,
+ * the extension negotiation or the initializer throws) is answered with a short plain-text reason and
+ * {@code Connection: close}, and the connection is closed once it is written. A request the HTTP decoder could not
+ * parse, on any path, is answered here too: 431 for headers over the codec's limit, 414 for the request line, 400
+ * otherwise. An upgrade pipelined behind a request whose response is still outstanding could not get its 101 in
+ * order: it is refused with 400 once the earlier responses are written.
+ *
+ * <p><b>Timeout.</b> {@link dev.nettyws.handshake.ServerHandshakeConfig#handshakeTimeout()} runs from the moment
+ * the connection is accepted until a request head arrives ({@code 408} on expiry, so a slow sender cannot hold a
+ * connection); it stops during a plain HTTP exchange and restarts when the last outstanding response has been
+ * written (this handler watches outbound {@link LastHttpContent}s).
+ *
+ * <p><b>Threads and buffers.</b> One instance per channel, not sharable; every method runs on the channel's event
+ * loop, and so do the {@link HandshakeInterceptor} and the {@link WebSocketInitializer}. Messages passed through are
+ * owned by the next handler as usual; this handler releases what it consumes: the upgrade request (and its empty
+ * {@link LastHttpContent}), and everything that arrives after a refusal.
+ */
+public class UpgradeHandler extends ChannelDuplexHandler {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(UpgradeHandler.class);
+
+    /** What this handler does with the next inbound message. */
+    private enum State {
+        /** Waiting for a request head. */
+        IDLE,
+        /** Passing on the content of a request for another path. */
+        PASS_THROUGH,
+        /** A request was refused; everything inbound is released until the connection closes. */
+        REFUSED,
+        /** The pipeline was switched; waiting for the upgrade request's LastHttpContent to leave. */
+        SWITCHED
+    }
+
+    private final WebSocketServerConfig config;
+    private final ServerExtensionNegotiator negotiator;
+    private final WebSocketInitializer initializer;
+
+    private State state = State.IDLE;
+    private boolean accepted;
+    private ScheduledFuture<?> timeout;
+    /** Requests passed to the application whose final response has not been written yet. */
+    private int pendingResponses;
+    /** Whether the response being written is informational (1xx), which does not end an exchange. */
+    private boolean informationalResponse;
+    /** A refusal waiting for the responses to earlier, pipelined requests. */
+    private HandshakeRejection deferredRejection;
+    /** Inbound messages held during the switch, until the event has been fired; null outside it. */
+    private List<Object> held;
+    private boolean readCompleteHeld;
+    /** Whether the upgrade request's LastHttpContent arrived while messages were held. */
+    private boolean lastContentSeen;
+
+    /**
+     * Creates the handler for one channel.
+     *
+     * @param config the endpoint: handshake, framing, connection, aggregation and compression settings
+     * @param initializer adds the application's WebSocket handlers
+     */
+    public UpgradeHandler(WebSocketServerConfig config, WebSocketInitializer initializer) {
+        this(config, config.extensionNegotiator(), initializer);
+    }
+
+    /** With an extension negotiator of its own instead of the configuration's compression. */
+    UpgradeHandler(WebSocketServerConfig config, ServerExtensionNegotiator negotiator,
+            WebSocketInitializer initializer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.negotiator = Objects.requireNonNull(negotiator, "negotiator");
+        this.initializer = Objects.requireNonNull(initializer, "initializer");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            onAccept(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        onAccept(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void onAccept(ChannelHandlerContext ctx) {
+        if (!accepted) {
+            accepted = true;
+            startTimeout(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimeout();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimeout();
+        releaseHeld();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        switch (state) {
+            case IDLE:
+                if (msg instanceof HttpRequest) {
+                    onRequest(ctx, (HttpRequest) msg);
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+                return;
+            case PASS_THROUGH:
+                if (msg instanceof LastHttpContent) {
+                    state = State.IDLE;
+                    ctx.fireChannelRead(msg);
+                    if (pendingResponses == 0 && state == State.IDLE) {
+                        startTimeout(ctx);
+                    }
+                } else {
+                    ctx.fireChannelRead(msg);
+                }
+                return;
+            case REFUSED:
+                ReferenceCountUtil.release(msg);
+                return;
+            default:
+                onSwitchedRead(ctx, msg);
+        }
+    }
+
+    private void onSwitchedRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpContent) {
+            // The empty LastHttpContent the HTTP decoder emitted with the request: HTTP, not WebSocket.
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof LastHttpContent) {
+                if (held == null) {
+                    removeSelf(ctx);
+                } else {
+                    lastContentSeen = true;
+                }
+            }
+        } else if (held != null) {
+            held.add(msg);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (held != null) {
+            readCompleteHeld = true;
+            return;
+        }
+        ctx.fireChannelReadComplete();
+        if (state == State.SWITCHED) {
+            // The request's LastHttpContent comes in the same read as the request; a read that ended without it
+            // means it was never produced (an HTTP decoder other than Netty's), so stop waiting for it.
+            removeSelf(ctx);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (pendingResponses > 0 && endsResponse(msg)) {
+            ctx.write(msg, promise);
+            if (--pendingResponses == 0) {
+                onResponsesWritten(ctx);
+            }
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+
+    /** Whether an outbound message completes a final (not 1xx) response. */
+    private boolean endsResponse(Object msg) {
+        if (msg instanceof HttpResponse) {
+            informationalResponse = ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        }
+        if (msg instanceof LastHttpContent || msg instanceof HttpChunkedInput) {
+            boolean ends = !informationalResponse;
+            informationalResponse = false;
+            return ends;
+        }
+        return false;
+    }
+
+    private void onResponsesWritten(ChannelHandlerContext ctx) {
+        if (deferredRejection != null) {
+            HandshakeRejection rejection = deferredRejection;
+            deferredRejection = null;
+            sendRejection(ctx, rejection);
+        } else if (state == State.IDLE) {
+            startTimeout(ctx);
+        }
+    }
+
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        cancelTimeout();
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            refuse(ctx, request, decoderFailure(result.cause()));
+            return;
+        }
+        if (!config.handshake().matchesPath(request.uri())) {
+            pendingResponses++;
+            if (!(request instanceof LastHttpContent)) {
+                state = State.PASS_THROUGH;
+            }
+            ctx.fireChannelRead(request);
+            return;
+        }
+        if (pendingResponses > 0) {
+            refuse(ctx, request, HandshakeRejection.of(HttpResponseStatus.BAD_REQUEST,
+                "upgrade request pipelined behind an unanswered request"));
+            return;
+        }
+        ServerHandshake decision = ServerHandshake.evaluate(config.handshake(), negotiator,
+            handshakeRequest(ctx, request), ctx.channel());
+        if (decision.rejection != null) {
+            refuse(ctx, request, decision.rejection);
+        } else {
+            upgrade(ctx, request, decision);
+        }
+    }
+
+    /** The transport-neutral view of an HTTP/1.1 upgrade request. */
+    private static HandshakeRequest handshakeRequest(ChannelHandlerContext ctx, HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "https" : "http";
+        return new HandshakeRequest(request.method().name(), request.uri(), hosts.size() == 1 ? hosts.get(0) : null,
+            headers, request.protocolVersion().text(), scheme);
+    }
+
+    private static HandshakeRejection decoderFailure(Throwable cause) {
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HandshakeRejection.of(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "request headers too large");
+        }
+        if (cause instanceof TooLongHttpLineException) {
+            return HandshakeRejection.of(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+        }
+        return HandshakeRejection.of(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Object request, HandshakeRejection rejection) {
+        state = State.REFUSED;
+        cancelTimeout();
+        ReferenceCountUtil.release(request);
+        if (pendingResponses > 0) {
+            deferredRejection = rejection;
+        } else {
+            sendRejection(ctx, rejection);
+        }
+    }
+
+    /** Writes the error response (through the HTTP encoder) and closes the connection once it is written. */
+    private static void sendRejection(ChannelHandlerContext ctx, HandshakeRejection rejection) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(),
+            Unpooled.copiedBuffer(rejection.reason(), CharsetUtil.UTF_8));
+        HttpHeaders headers = response.headers();
+        headers.add(rejection.headers());
+        headers.set(CONTENT_TYPE, "text/plain; charset=utf-8");
+        headers.setInt(CONTENT_LENGTH, response.content().readableBytes());
+        // A response that names a protocol in Upgrade must list "upgrade" in Connection (RFC 9110 §7.8).
+        headers.set(CONNECTION, headers.contains(UPGRADE) ? "Upgrade, close" : "close");
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, HttpRequest request, ServerHandshake decision) {
+        ChannelPipeline pipeline = ctx.pipeline();
+        FullHttpResponse response = switchingProtocols(decision);
+        HandshakeCompletedEvent event = decision.completedEvent(response.headers());
+        try {
+            String last = WebSocketPipeline.install(pipeline, ctx.name(), config, decision.extensions, event);
+            initializer.initialize(pipeline, last, event);
+        } catch (Throwable t) {
+            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(), t);
+            response.release();
+            refuse(ctx, request, HandshakeRejection.of(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                "handshake failed"));
+            return;
+        }
+
+        state = State.SWITCHED;
+        held = new ArrayList<>(2);
+        try {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+            // Removing the HTTP decoder hands its unread bytes (pipelined frames) to us; they are held below.
+            removeHttpHandlers(pipeline, ctx);
+            ctx.fireUserEventTriggered(event);
+        } finally {
+            List<Object> messages = held;
+            held = null;
+            for (Object message : messages) {
+                ctx.fireChannelRead(message);
+            }
+            if (readCompleteHeld) {
+                readCompleteHeld = false;
+                ctx.fireChannelReadComplete();
+            }
+        }
+        boolean whole = request instanceof LastHttpContent;
+        ReferenceCountUtil.release(request);
+        if (whole || lastContentSeen) {
+            removeSelf(ctx);
+        }
+    }
+
+    private static FullHttpResponse switchingProtocols(ServerHandshake decision) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+        HttpHeaders headers = response.headers();
+        headers.add(UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.add(CONNECTION, "Upgrade");
+        headers.add(SEC_WEBSOCKET_ACCEPT, decision.accept);
+        if (decision.subprotocol != null) {
+            headers.add(SEC_WEBSOCKET_PROTOCOL, decision.subprotocol);
+        }
+        if (decision.extensions != null) {
+            headers.add(SEC_WEBSOCKET_EXTENSIONS, decision.extensions.responseHeaderValue());
+        }
+        return response;
+    }
+
+    /** Removes the HTTP/1.1 handlers between the head and this handler, nearest first. */
+    private static void removeHttpHandlers(ChannelPipeline pipeline, ChannelHandlerContext ctx) {
+        List<String> names = pipeline.names();
+        for (int i = names.indexOf(ctx.name()) - 1; i >= 0; i--) {
+            ChannelHandler handler = pipeline.get(names.get(i));
+            if (handler != null && isHttpHandler(handler)) {
+                pipeline.remove(handler);
+            }
+        }
+    }
+
+    private static boolean isHttpHandler(ChannelHandler handler) {
+        return handler instanceof HttpServerCodec || handler instanceof HttpObjectDecoder
+            || handler instanceof HttpObjectEncoder || handler instanceof HttpObjectAggregator
+            || handler instanceof HttpContentEncoder || handler instanceof HttpContentDecoder
+            || handler instanceof HttpServerKeepAliveHandler || handler instanceof HttpServerExpectContinueHandler;
+    }
+
+    private void removeSelf(ChannelHandlerContext ctx) {
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    private void startTimeout(ChannelHandlerContext ctx) {
+        if (timeout == null) {
+            timeout = ctx.executor().schedule(() -> onTimeout(ctx), config.handshake().handshakeTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelTimeout() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    private void onTimeout(ChannelHandlerContext ctx) {
+        timeout = null;
+        if (state != State.IDLE || pendingResponses > 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        state = State.REFUSED;
+        sendRejection(ctx, HandshakeRejection.of(HttpResponseStatus.REQUEST_TIMEOUT, "handshake timed out"));
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            for (Object message : held) {
+                ReferenceCountUtil.release(message);
+            }
+            held.clear();
+        }
+    }
+}
