@@ -36,7 +36,7 @@ import java.util.List;
  * UTF-8 fails the connection before the rest of the frame has been received.
  *
  * <p><b>Violations.</b> There is one way out: the decoder stops decoding, discards all further input and fails the
- * connection through its {@link dev.nettyws.internal.Connection} (§7.1.7): one {@link CloseFrame} with the matching
+ * connection through its shared connection state (§7.1.7): one {@link CloseFrame} with the matching
  * code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short reason, unless this endpoint already
  * sent one (§5.5.1), then TCP closed once it is written. It throws a {@link ProtocolViolationException} carrying the
  * code for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}

@@ -19,7 +19,7 @@ import java.util.Objects;
  * and extensions it offers, an {@code Origin}, extra headers (cookies, authorization), and how long it waits for the
  * server's answer. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT}.
  *
- * <p>Safe to share between channels and threads: the {@link ClientHandshaker} draws a fresh
+ * <p>Safe to share between channels and threads: the client's handshaker draws a fresh
  * {@code Sec-WebSocket-Key} per connection, not per configuration.
  */
 public final class ClientHandshakeConfig {

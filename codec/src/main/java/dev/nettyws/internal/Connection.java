@@ -170,14 +170,21 @@ public final class Connection implements WebSocketSession {
 
     /**
      * The frame encoder is writing {@code frame}, whoever wrote it (the application, the aggregator, an echo, a
-     * failure): from now on no second close frame may be sent, and the close timer runs. Returns the promise to
-     * write with, which records whether the frame reached the transport.
+     * failure). Returns the promise to write it with, which reports whether it reached the transport.
      */
     public ChannelPromise closeFrameWriting(CloseFrame frame, ChannelPromise promise) {
+        closeFrameQueued(frame.statusCode(), frame.reasonText());
+        ChannelPromise written = promise.unvoid();
+        written.addListener((ChannelFutureListener) f -> closeFrameWritten(f.isSuccess()));
+        return written;
+    }
+
+    /** A close frame with {@code code} and {@code reason} is on its way: no second one may follow, the timer runs. */
+    public void closeFrameQueued(int code, String reason) {
         if (!closeFrameQueued) {
             closeFrameQueued = true;
-            sentCode = frame.statusCode();
-            sentReason = frame.reasonText();
+            sentCode = code;
+            sentReason = reason;
         }
         if (state == CloseState.OPEN) {
             state = CloseState.CLOSE_SENT;
@@ -186,38 +193,33 @@ public final class Connection implements WebSocketSession {
             state = CloseState.CLOSED;
         }
         armCloseTimer();
-        ChannelPromise written = promise.unvoid();
-        written.addListener((ChannelFutureListener) this::closeFrameWritten);
-        return written;
     }
 
-    private void closeFrameWritten(ChannelFuture future) {
-        if (future.isSuccess()) {
+    /** The close frame reached the transport, or could not be written (then TCP is closed at once). */
+    public void closeFrameWritten(boolean success) {
+        if (success) {
             closeFrameSent = true;
-        } else {
-            future.channel().close();
+        } else if (channel != null) {
+            channel.close();
         }
     }
 
     /** The peer's close frame arrived with {@code code} (1005 when it had none) and {@code reason}. */
     public PeerClose closeFrameReceived(int code, String reason) {
-        if (closeFrameReceived || failureCode != 0) {
+        if (state != CloseState.OPEN && state != CloseState.CLOSE_SENT) {
+            // A second close frame, or one after the connection failed or its transport broke.
             return PeerClose.IGNORE;
         }
         closeFrameReceived = true;
         receivedCode = code;
         receivedReason = reason;
-        switch (state) {
-            case OPEN:
-                closeStartedByPeer = true;
-                state = CloseState.CLOSE_RECEIVED;
-                return PeerClose.ECHO;
-            case CLOSE_SENT:
-                state = CloseState.CLOSED;
-                return role == Role.SERVER ? PeerClose.CLOSE : PeerClose.WAIT;
-            default:
-                return PeerClose.IGNORE;
+        if (state == CloseState.OPEN) {
+            closeStartedByPeer = true;
+            state = CloseState.CLOSE_RECEIVED;
+            return PeerClose.ECHO;
         }
+        state = CloseState.CLOSED;
+        return role == Role.SERVER ? PeerClose.CLOSE : PeerClose.WAIT;
     }
 
     /**
@@ -249,20 +251,24 @@ public final class Connection implements WebSocketSession {
     }
 
     /**
+     * Records a failure without acting on it: for a connection whose transport is already gone or whose caller
+     * closes it.
+     */
+    public void recordFailure(int code, String reason) {
+        if (failureCode == 0) {
+            failureCode = code;
+            failureReason = reason;
+        }
+        state = CloseState.CLOSED;
+    }
+
+    /**
      * Fails the connection without a close frame, which would only queue behind what the peer does not read:
      * records {@code code} and {@code reason} for the end event and closes TCP from {@code ctx} at once.
      */
     public void abort(ChannelHandlerContext ctx, int code, String reason) {
         recordFailure(code, reason);
         ctx.close();
-    }
-
-    private void recordFailure(int code, String reason) {
-        if (failureCode == 0) {
-            failureCode = code;
-            failureReason = reason;
-        }
-        state = CloseState.CLOSED;
     }
 
     private void armCloseTimer() {
@@ -291,7 +297,7 @@ public final class Connection implements WebSocketSession {
     }
 
     /** How the connection ended, from what went each way (§7.1.5, §7.1.6). */
-    WebSocketClosedEvent closedEvent() {
+    private WebSocketClosedEvent closedEvent() {
         if (failureCode != 0) {
             return new WebSocketClosedEvent(failureCode, failureReason, false, false);
         }

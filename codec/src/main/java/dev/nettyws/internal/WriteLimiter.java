@@ -24,12 +24,12 @@ import io.netty.util.concurrent.ScheduledFuture;
  * and TCP closed at once, without a close frame that would only queue behind the unread bytes.
  *
  * <p>Works on any channel: the queued bytes are {@link Channel#bytesBeforeWritable()} plus the low water mark, which
- * a socket and an HTTP/2 stream channel both keep, so nothing here depends on a socket's outbound buffer. A writable
- * channel pays one such call per write. Bytes leaving show as that number falling; a large buffer the transport
- * writes in parts gets a progressive promise, so a peer that reads slowly but steadily is never cut off. It counts
- * bytes, so it sits on the head side of whatever encodes (the frame encoder after the upgrade; the HTTP codec too,
- * if placed before the upgrade), and it needs no WebSocket state: a WebSocket connection learns the code and reason
- * through its {@link Connection} for the end event, any other connection is just closed.
+ * a socket and an HTTP/2 stream channel both keep, so nothing here depends on a socket's outbound buffer; a writable
+ * channel costs two {@code isWritable()} calls per write. Bytes leaving show as that number falling; a large buffer
+ * the transport writes in parts gets a progressive promise, so a peer that reads slowly but steadily is never cut
+ * off. It counts bytes, so it sits on the head side of whatever encodes (the frame encoder after the upgrade; the
+ * HTTP codec too, if placed before the upgrade), and needs no WebSocket state: a WebSocket connection learns the code
+ * and reason through its {@link Connection} for the end event, any other connection is just closed.
  *
  * <p>Buffers pass through untouched. One instance per channel, on its event loop.
  */
@@ -63,12 +63,12 @@ public final class WriteLimiter extends ChannelDuplexHandler {
             promise = trackProgress(ctx, promise);
         }
         Channel channel = ctx.channel();
-        long before = channel.bytesBeforeWritable();
+        long before = channel.isWritable() ? 0 : channel.bytesBeforeWritable();
         ctx.write(msg, promise);
-        long after = channel.bytesBeforeWritable();
-        if (after == 0) {
+        if (channel.isWritable()) {
             return;
         }
+        long after = channel.bytesBeforeWritable();
         if (before > 0) {
             // Measured around a write without a flush, so the difference is what this write queued.
             addedSinceCheck += Math.max(0, after - before);
