@@ -45,38 +45,24 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The client side of the opening handshake (RFC 6455 §4.1) over HTTP/1.1: sends the upgrade request for one URI,
- * validates the server's answer, and switches the connection from HTTP to WebSocket frames, the same way the
- * server's {@link dev.nettyws.server.UpgradeHandler} does.
+ * The client side of the opening handshake (RFC 6455 §4.1) over HTTP/1.1, the counterpart of the server's
+ * {@link dev.nettyws.server.UpgradeHandler}: alone, or right after an {@code SslHandler} for {@code wss}, it puts
+ * Netty's {@link HttpClientCodec} in front of itself ({@value HandlerNames#CLIENT_HTTP_CODEC}), sends the request
+ * when the channel becomes active (a fresh {@code Sec-WebSocket-Key} from a {@link SecureRandom} for every
+ * connection; the configuration's origin, subprotocols, extension offers with permessage-deflate's last, and extra
+ * headers), and validates the answer by every rule of §4.1 and RFC 7692 §7. The first broken rule, a connection
+ * that ends first or the handshake timeout (which runs from registration, so it covers TCP and TLS too) fails the
+ * {@link #handshakeFuture()} with a {@link ClientHandshakeException} naming the rule, and closes the connection.
  *
- * <p><b>Place.</b> Alone, or right after an {@code SslHandler} for {@code wss}; when added it puts Netty's
- * {@link HttpClientCodec} named {@value HandlerNames#CLIENT_HTTP_CODEC} in front of itself. The application's
- * handlers are added on success by the {@link WebSocketInitializer}, so nothing can write frames before the
- * handshake completed (§4.1: the client "MUST wait for a response from the server before sending any further
- * data"). {@link WebSocketClient#connect} and {@link WebSocketClient#install} put it there.
+ * <p>On a valid answer it installs the WebSocket handlers (see {@link HandlerNames}), calls the
+ * {@link WebSocketInitializer}, removes the HTTP codec, fires the {@link HandshakeCompletedEvent}, completes the
+ * future and removes itself. The application's handlers are added only then, so nothing writes a frame before the
+ * answer (§4.1: the client "MUST wait for a response from the server"); frames that arrived with the answer are
+ * held until the event is out.
  *
- * <p><b>The request</b>, sent when the channel becomes active: {@code GET} with the URI's path and query,
- * {@code Host} (with the port when it is not the scheme's default), {@code Upgrade: websocket},
- * {@code Connection: Upgrade}, a fresh {@code Sec-WebSocket-Key} of 16 bytes from a {@link SecureRandom} for every
- * connection, {@code Sec-WebSocket-Version: 13}, and from the configuration the origin, subprotocols, extension
- * offers (permessage-deflate's last, when compressing) and extra headers.
- *
- * <p><b>Validation</b> (§4.1), after skipping interim responses such as {@code 103 Early Hints}: status 101;
- * {@code Upgrade: websocket}; {@code Connection} with the token {@code Upgrade}; exactly one
- * {@code Sec-WebSocket-Accept} equal to the value computed from our key; at most one subprotocol, one we offered;
- * only extensions we offered, and a permessage-deflate answer RFC 7692 §7 allows. The first broken rule fails the
- * handshake: the {@link #handshakeFuture()} fails with a {@link ClientHandshakeException} naming the rule, and the
- * connection is closed. So does a connection that closes or fails first, or a handshake timeout, which runs from
- * when the handler is added to a registered channel and so covers the TCP connect and the TLS handshake too.
- *
- * <p><b>The switch.</b> On a valid answer it installs the WebSocket handlers of nettyws right after itself (see
- * {@link HandlerNames}), calls the initializer, removes the HTTP codec, fires the {@link HandshakeCompletedEvent},
- * completes the handshake future and removes itself. Bytes that arrived with the response (the server's first
- * frames) are handed over by the removed decoder and held until the event is out, so they are decoded once, after it.
- *
- * <p><b>Threads and buffers.</b> One instance per channel, not sharable; every method runs on the channel's event
- * loop, and so do the initializer and the listeners of the handshake future. This handler releases what it consumes:
- * the HTTP response and its content, and whatever arrives after a failure.
+ * <p>One instance per channel, not sharable; every method runs on the channel's event loop, and so do the
+ * initializer and the future's listeners. This handler releases what it consumes: the HTTP response and its
+ * content, and whatever arrives after a failure.
  */
 public class ClientHandshaker extends ChannelInboundHandlerAdapter {
     private static final SecureRandom KEYS = new SecureRandom();

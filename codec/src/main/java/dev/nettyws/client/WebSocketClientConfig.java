@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManager;
  * build one with {@link #builder()} or use {@link #DEFAULT}.
  *
  * <p>Safe to share between clients and threads. The event loop group it may carry is shared, not owned: whoever
- * created it shuts it down.
+ * created it shuts it down. Holds no buffers.
  */
 public final class WebSocketClientConfig extends WebSocketConfig {
     /**

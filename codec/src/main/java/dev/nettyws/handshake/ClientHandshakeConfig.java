@@ -20,7 +20,7 @@ import java.util.Objects;
  * server's answer. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT}.
  *
  * <p>Safe to share between channels and threads: the client's handshaker draws a fresh
- * {@code Sec-WebSocket-Key} per connection, not per configuration.
+ * {@code Sec-WebSocket-Key} per connection, not per configuration. Holds no buffers.
  */
 public final class ClientHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * server's upgrade handler answers with it, adds {@code Connection: close} and closes the connection once the answer
  * is written (RFC 6455 §4.2.1: the server stops processing the handshake and returns an HTTP error).
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Holds no buffers: the body is made from the reason when the answer is written.
  */
 public final class HandshakeRejection {
     private final HttpResponseStatus status;

@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * <em>without</em> an {@code Origin} is accepted is {@link ServerHandshakeConfig#allowMissingOrigin()}.
  *
  * <p>Called on the channel's event loop for each handshake; must not block. Implementations are shared by every
- * channel, so they must be thread-safe.
+ * channel, so they must be thread-safe. Holds no buffers.
  */
 @FunctionalInterface
 public interface OriginPolicy {

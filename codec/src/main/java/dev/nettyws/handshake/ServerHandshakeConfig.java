@@ -15,7 +15,7 @@ import java.util.Objects;
  * extensions a server accepts are set with its endpoint configuration ({@code WebSocketServerConfig.compression}).
  * Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}.
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class ServerHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */

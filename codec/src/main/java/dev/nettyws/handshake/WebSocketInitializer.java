@@ -22,7 +22,7 @@ import io.netty.channel.ChannelPipeline;
  *
  * <p>If it throws, the handshake fails: a server refuses it with {@code 500 Internal Server Error}, a client fails
  * its handshake future with the exception as the cause; the connection is closed either way, and the handlers it
- * added see it close without a {@link HandshakeCompletedEvent}. One instance may serve every channel.
+ * added see it close without a {@link HandshakeCompletedEvent}. One instance may serve every channel. Holds no buffers.
  */
 @FunctionalInterface
 public interface WebSocketInitializer {

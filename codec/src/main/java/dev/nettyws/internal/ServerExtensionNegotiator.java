@@ -21,7 +21,7 @@ public interface ServerExtensionNegotiator {
 
     /**
      * Chooses from the client's offers, in the client's order of preference. The server must not accept an
-     * extension the client did not offer (§9.1); the upgrade decoder refuses the handshake with 500 if a name in
+     * extension the client did not offer (§9.1); the upgrade handler refuses the handshake with 500 if a name in
      * the response was not offered.
      *
      * @param offers the parsed offers, never empty

@@ -10,7 +10,7 @@ import java.util.Objects;
  * and {@link #toBuilder()}. The close reasons our endpoint uses for these ends are constants here, so that
  * applications and tests can tell them apart.
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class ConnectionConfig {
     /** The close reason when the idle timeout closes a connection (code 1001). */

@@ -14,7 +14,7 @@ package dev.nettyws.protocol;
  * aggregator when messages are aggregated. The application adds its handlers in a
  * {@link dev.nettyws.handshake.WebSocketInitializer} after the name it is given.
  *
- * <p>Constants only.
+ * <p>Constants only. Usable from any thread; holds no buffers.
  */
 public final class HandlerNames {
     /** The server's HTTP/1.1 upgrade handler, until the upgrade: {@value}. */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * permessage-deflate. {@code WebSocketServerConfig} and {@code WebSocketClientConfig} extend it with what only
  * their end has; every setter here is on their builders.
  *
- * <p>Immutable and safe to share between channels and threads.
+ * <p>Immutable and safe to share between channels and threads. Holds no buffers.
  */
 public abstract class WebSocketConfig {
     private final FrameConfig frames;

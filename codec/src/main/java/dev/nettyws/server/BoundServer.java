@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Netty's default of twice the cores.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the group's own event loops, and more than
- * once.
+ * once. Holds no buffers.
  */
 public final class BoundServer implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_SECONDS = 10;

@@ -60,43 +60,28 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP/1.1 front end of a WebSocket endpoint (RFC 6455 §4.2): routes requests for the endpoint's path to the
- * handshake, answers them, and switches the connection from HTTP to WebSocket frames. The decision itself is the
- * transport-neutral handshake core's; this handler turns an {@link HttpRequest} into a {@link HandshakeRequest},
- * writes the {@code 101} or the refusal, and moves messages.
+ * The HTTP/1.1 front end of a WebSocket endpoint (RFC 6455 §4.2), placed right after Netty's {@link HttpServerCodec}
+ * (an {@link HttpObjectAggregator} may sit in between; {@link WebSocketServer#install} puts it there). Requests for
+ * other paths go on to the application's HTTP handlers behind it, so one port serves pages and WebSockets. For the
+ * endpoint's path it turns the request into a {@link HandshakeRequest}, lets the transport-neutral handshake core
+ * decide, and writes the refusal (a short plain-text reason, then the connection closes) or the {@code 101}.
  *
- * <p><b>Place.</b> Right after Netty's {@link HttpServerCodec} (or {@code HttpRequestDecoder} and
- * {@code HttpResponseEncoder}); an {@link HttpObjectAggregator} may sit in between. The application's HTTP handlers
- * go after it and see every request for another path (see
- * {@link dev.nettyws.handshake.ServerHandshakeConfig#matchesPath}), so one port serves pages and WebSockets, also
- * over keep-alive connections on which an upgrade follows ordinary requests. {@link WebSocketServer#install} puts
- * it there.
+ * <p>On acceptance it installs the WebSocket handlers (see {@link HandlerNames}) right after itself, calls the
+ * {@link WebSocketInitializer}, writes the 101, removes the HTTP handlers in front, fires the
+ * {@link HandshakeCompletedEvent} and removes itself. Why it acts on the request head at once: what follows the
+ * head is frames, so the HTTP decoder must not parse it; the removed decoder hands those bytes over and they are held
+ * until the event is out, so the application sees the event before any frame.
  *
- * <p><b>The switch.</b> For an accepted request it installs the WebSocket handlers of nettyws right after itself
- * ({@link HandlerNames}: frame codec, negotiated extensions, connection protocol, keepalive, aggregator), then calls
- * the {@link WebSocketInitializer} to add the application's, writes {@code 101 Switching Protocols} through the
- * still present HTTP encoder, removes the HTTP handlers in front of it (codec, aggregator, content codecs,
- * keep-alive and expect-continue handlers; others stay), fires the {@link HandshakeCompletedEvent} and removes
- * itself. Why it acts on the request head at once: the HTTP decoder must not parse what follows, since those bytes
- * are frames; the removed decoder hands them over, and they are held here until the event is out, so the
- * application sees the event before any frame.
+ * <p>Why it watches responses: an upgrade pipelined behind an unanswered request could not get its 101 in order
+ * (refused with 400 once the earlier responses are written), and the
+ * {@link dev.nettyws.handshake.ServerHandshakeConfig#handshakeTimeout() handshake timeout} (408) runs from the
+ * accept and whenever no response is outstanding, so neither a slow sender nor an idle keep-alive connection holds
+ * a connection. Requests the HTTP decoder could not parse are answered here on any path (431, 414, 400).
  *
- * <p><b>Refusals.</b> A refused handshake (405, 426, 400, 403, the interceptor's status, 500 when the interceptor,
- * the extension negotiation or the initializer throws) is answered with a short plain-text reason and
- * {@code Connection: close}, and the connection is closed once it is written. A request the HTTP decoder could not
- * parse, on any path, is answered here too: 431 for headers over the codec's limit, 414 for the request line, 400
- * otherwise. An upgrade pipelined behind a request whose response is still outstanding could not get its 101 in
- * order: it is refused with 400 once the earlier responses are written.
- *
- * <p><b>Timeout.</b> {@link dev.nettyws.handshake.ServerHandshakeConfig#handshakeTimeout()} runs from the moment
- * the connection is accepted until a request head arrives ({@code 408} on expiry, so a slow sender cannot hold a
- * connection); it stops during a plain HTTP exchange and restarts when the last outstanding response has been
- * written (this handler watches outbound {@link LastHttpContent}s).
- *
- * <p><b>Threads and buffers.</b> One instance per channel, not sharable; every method runs on the channel's event
- * loop, and so do the {@link HandshakeInterceptor} and the {@link WebSocketInitializer}. Messages passed through are
- * owned by the next handler as usual; this handler releases what it consumes: the upgrade request (and its empty
- * {@link LastHttpContent}), and everything that arrives after a refusal.
+ * <p>One instance per channel, not sharable; every method runs on the channel's event loop, and so do the
+ * {@link HandshakeInterceptor} and the {@link WebSocketInitializer}. Messages passed through belong to the next
+ * handler; this one releases what it consumes: the upgrade request (and its empty {@link LastHttpContent}), and
+ * everything that arrives after a refusal.
  */
 public class UpgradeHandler extends ChannelDuplexHandler {
     private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(UpgradeHandler.class);

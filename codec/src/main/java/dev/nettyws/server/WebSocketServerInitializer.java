@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  * application's WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline.
  *
  * <p>Sharable: one instance serves every accepted channel; {@link #initChannel} runs on each channel's event loop.
+ * Holds no buffers.
  */
 @ChannelHandler.Sharable
 public class WebSocketServerInitializer extends ChannelInitializer<Channel> {

@@ -51,7 +51,7 @@ class OwnServerTest {
     private WebSocketClient client;
     private int port;
 
-    /** Other paths pass through the upgrade decoder to the HTTP handlers: 404. */
+    /** Other paths pass through the upgrade handler to the HTTP handlers: 404. */
     private static final class NotFound extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Requests the HTTP decoder could not parse: Netty's codec hands on a dummy request whose decoder result is a
- * failure. The upgrade decoder answers them, on any path, with the matching status and closes; it neither crashes
+ * failure. The upgrade handler answers them, on any path, with the matching status and closes; it neither crashes
  * nor lets the dummy request reach the application.
  */
 class DecoderFailureTest {

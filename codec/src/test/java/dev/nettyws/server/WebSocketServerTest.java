@@ -113,7 +113,7 @@ class WebSocketServerTest {
     }
 
     @Test
-    void installPutsTheUpgradeDecoderRightAfterTheHttpServerCodec() {
+    void installPutsTheUpgradeHandlerRightAfterTheHttpServerCodec() {
         installIntoHttpPipeline(ECHO);
         assertEquals(List.of("codec", HandlerNames.UPGRADE, "pages"), names());
         assertEquals(ECHO.writeBufferWaterMark(), channel.config().getWriteBufferWaterMark());

@@ -17,7 +17,7 @@ package dev.nettyws.extension.deflate;
  *       server may limit it).</li>
  * </ul>
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class PerMessageDeflateConfig {
     /** The largest window, 2^15 bytes, and the default of both window parameters. */
