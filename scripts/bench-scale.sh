@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The scale benchmark: N idle WebSocket connections to one chat room, heap and RSS per connection, the time to fan a
+# The scale benchmark: N idle WebSocket connections to one chat room, heap per connection after a full GC (with the
+# classes holding it, per connection) and RSS per connection (the server runs with a fixed 256 MiB heap touched up
+# front and 256 MiB of direct memory, so RSS growth is what the connections cost outside the heap), the time to fan a
 # numbered message out to all of them (none lost or reordered), and a burst of messages for deliveries per second
-# and per server-CPU-second; our chat server and a broadcast server on Netty's websocketx, in one run.
+# and per server-CPU-second; our chat server, our codec under a bare broadcast application, and a broadcast server
+# on Netty's websocketx, in one run.
 #
-#   scripts/bench-scale.sh                          # 50,000 connections (or as many as the file limit allows)
-#   scripts/bench-scale.sh --connections 1000       # other options: --help
+#   scripts/bench-scale.sh                          # 10,000 connections
+#   scripts/bench-scale.sh --connections 1000       # other options (--transport, --server-heap ...): --help
 #
-# Appends to benchmarks/results/scale.csv. Each connection is a file descriptor in the server and in the client
-# process: the script raises the soft file limit as far as the hard limit (or root) allows, and the command
-# measures fewer connections, saying so, when the limit is lower than asked for.
+# Appends to benchmarks/results/scale.csv and writes benchmarks/results/scale-classes.md. Each connection is a file
+# descriptor in the server and in the client process: the script raises the soft file limit as far as the hard limit
+# (or root) allows, and the command measures fewer connections, saying so, when the limit is lower than asked for.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

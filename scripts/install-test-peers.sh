@@ -3,6 +3,8 @@
 #   - Python `websockets` (Debian python3-websockets, for /usr/bin/python3)
 #   - Node `ws` (npm, into interop/node/node_modules)
 #   - Chromium and its driver (Debian chromium, chromium-driver) for the browser test of the chat page
+#   - Redis (Debian redis-server, redis-tools) for the cluster tests: the tests start their own servers on ephemeral
+#     ports and stop them; the Debian service the package may start is left alone (it is not used)
 # A peer that cannot be installed fails the run: the tests never skip a missing peer silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 if [ ! -x /usr/bin/chromedriver ]; then
   apt_packages+=(chromium-driver)
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt_packages+=(redis-server)
+fi
+if ! command -v redis-cli >/dev/null 2>&1; then
+  apt_packages+=(redis-tools)
 fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

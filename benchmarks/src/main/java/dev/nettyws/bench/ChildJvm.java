@@ -118,6 +118,39 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a line to the process's standard input (the load tool's echo servers read commands there).
+     *
+     * @param line the line, without its end
+     * @throws IOException if the pipe is closed
+     */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /**
+     * Waits until the process has printed a line that starts with {@code prefix} (among the lines it kept).
+     *
+     * @param prefix what the line starts with
+     * @param timeoutSeconds how long to wait
+     * @return the line
+     * @throws IOException if no such line came in time
+     */
+    public String await(String prefix, int timeoutSeconds) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            for (String line : output()) {
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("no line starting with '" + prefix + "' within " + timeoutSeconds + " s:\n"
+            + String.join("\n", output()));
+    }
+
     /** The process id. */
     public long pid() {
         return process.pid();
@@ -130,7 +163,11 @@ public final class ChildJvm implements AutoCloseable {
      * @throws IOException if the file cannot be read (not Linux, or the process exited)
      */
     public double cpuSeconds() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"), StandardCharsets.US_ASCII);
+        return cpuSecondsOf(Path.of("/proc", Long.toString(pid()), "stat"));
+    }
+
+    private static double cpuSecondsOf(Path statFile) throws IOException {
+        String stat = Files.readString(statFile, StandardCharsets.US_ASCII);
         // The command name (field 2) is in parentheses and may contain spaces: count fields after its end.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // What follows the name starts with field 3 (state), so utime (field 14) and stime (15) are at 11 and 12.
@@ -138,11 +175,40 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * The live heap in bytes: the total of {@code jcmd PID GC.class_histogram}, which runs a full GC first.
+     * CPU seconds used so far by the process's threads whose name starts with a prefix (such as a server's event
+     * loop threads, leaving out the JIT compiler and GC threads), from {@code /proc/<pid>/task/<tid>/stat}. Linux
+     * keeps 15 characters of a thread's name.
+     *
+     * @param prefixes thread name prefixes
+     * @return seconds, with a resolution of 10 ms; threads that ended are not counted
+     * @throws IOException if the task directory cannot be read
+     */
+    public double threadCpuSeconds(String... prefixes) throws IOException {
+        double seconds = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                    for (String prefix : prefixes) {
+                        if (name.startsWith(prefix)) {
+                            seconds += cpuSecondsOf(task.resolve("stat"));
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    // The thread ended in between.
+                }
+            }
+        }
+        return seconds;
+    }
+
+    /**
+     * The live objects by class: {@code jcmd PID GC.class_histogram}, which runs a full GC first.
      *
      * @throws IOException if jcmd fails or prints no total
      */
-    public long liveHeapBytes() throws IOException, InterruptedException {
+    public ClassHistogram classHistogram() throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.class_histogram")
             .redirectErrorStream(true).start();
@@ -151,13 +217,11 @@ public final class ChildJvm implements AutoCloseable {
             histogram.destroyForcibly();
             throw new IOException("jcmd did not finish");
         }
-        for (String line : text.split("\n")) {
-            String trimmed = line.trim();
-            if (trimmed.startsWith("Total")) {
-                return Long.parseLong(trimmed.split("\\s+")[2]);
-            }
+        try {
+            return ClassHistogram.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        throw new IOException("no Total line in jcmd's class histogram: " + text);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nettyws.client;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.handshake.ClientHandshakeException;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeRequest;
@@ -473,10 +474,11 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
         pipeline.remove(codec);
         state = State.DONE;
         ctx.fireUserEventTriggered(completed);
-        handshakePromise.trySuccess(completed);
+        // Out of the pipeline before the future completes: its listeners see the pipeline as it stays.
         if (!ctx.isRemoved()) {
             pipeline.remove(this);
         }
+        handshakePromise.trySuccess(completed);
     }
 
     private void fail(ChannelHandlerContext ctx, String problem, int status, Throwable cause) {
@@ -489,7 +491,9 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             held.release();
             held = null;
         }
-        handshakePromise.tryFailure(new ClientHandshakeException(prefix() + problem, status, cause));
+        // The problem quotes the server's reason phrase and header values: made safe for whoever logs the message.
+        handshakePromise.tryFailure(new ClientHandshakeException(prefix() + PeerText.forLog(problem, 1024), status,
+            cause));
         ctx.close();
     }
 

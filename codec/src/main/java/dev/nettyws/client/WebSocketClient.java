@@ -12,12 +12,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -108,16 +103,7 @@ public final class WebSocketClient implements AutoCloseable {
     }
 
     private static Class<? extends SocketChannel> channelClassFor(EventLoopGroup group, Transport transport) {
-        if (group instanceof IoEventLoopGroup) {
-            IoEventLoopGroup ioGroup = (IoEventLoopGroup) group;
-            if (ioGroup.isIoType(NioIoHandler.class)) {
-                return NioSocketChannel.class;
-            }
-            if (ioGroup.isIoType(EpollIoHandler.class)) {
-                return EpollSocketChannel.class;
-            }
-        }
-        return transport.channelClass();
+        return Transport.of(group, transport).channelClass();
     }
 
     /** The settings. */

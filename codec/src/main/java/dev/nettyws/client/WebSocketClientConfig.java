@@ -9,6 +9,7 @@ import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
 import dev.nettyws.protocol.WebSocketConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -44,7 +45,8 @@ public final class WebSocketClientConfig extends WebSocketConfig {
     private final PerMessageDeflateClientNegotiator deflateNegotiator;
 
     private WebSocketClientConfig(Builder builder) {
-        super(builder);
+        // Netty's default high water mark: the client leaves its channels' water marks alone.
+        super(builder, WriteBufferWaterMark.DEFAULT.high());
         this.handshake = builder.handshake;
         this.sslContext = builder.sslContext;
         this.trustedCertificates = List.copyOf(builder.trustedCertificates);
@@ -197,8 +199,9 @@ public final class WebSocketClientConfig extends WebSocketConfig {
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the frame role is not the client's, the aggregation limit is invalid,
-         *     the thread count is negative, the SSL context is a server's, more than one trust option is set, or
-         *     compression is set while the handshake offers permessage-deflate itself
+         *     the thread count is negative, the SSL context is a server's, more than one trust option is set,
+         *     compression is set while the handshake offers permessage-deflate itself, or the connection's outbound
+         *     limit was set below what the message limit needs ({@link #connection()})
          */
         @Override
         public WebSocketClientConfig build() {

@@ -1,5 +1,6 @@
 package dev.nettyws.frame;
 
+import dev.nettyws.PeerText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +83,6 @@ public final class CloseFrame extends Frame {
 
     @Override
     public String toString() {
-        return "CloseFrame(" + statusCode() + ", \"" + reasonText() + "\")";
+        return "CloseFrame(" + statusCode() + ", \"" + PeerText.forLog(reasonText()) + "\")";
     }
 }

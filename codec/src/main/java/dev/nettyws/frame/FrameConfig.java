@@ -33,6 +33,7 @@ public final class FrameConfig {
     private final int allowedRsvBits;
     private final boolean validateUtf8;
     private final MaskingKeySource maskingKeySource;
+    private final MemoryBudget memoryBudget;
 
     private FrameConfig(Builder builder) {
         this.role = builder.role;
@@ -42,6 +43,7 @@ public final class FrameConfig {
         this.allowedRsvBits = builder.allowedRsvBits;
         this.validateUtf8 = builder.validateUtf8;
         this.maskingKeySource = builder.maskingKeySource;
+        this.memoryBudget = builder.memoryBudget;
     }
 
     /** A builder with the server defaults. */
@@ -101,12 +103,22 @@ public final class FrameConfig {
         return maskingKeySource;
     }
 
+    /**
+     * The server-wide (or client-wide) budget for what peers make us buffer: the payload of a frame still arriving,
+     * messages being joined, inflated output and compression state; shared by every connection configured with it.
+     * Default {@link MemoryBudget#jvmDefault()}. See {@link MemoryBudget} for what is counted and the 1013 close
+     * when it is exhausted.
+     */
+    public MemoryBudget memoryBudget() {
+        return memoryBudget;
+    }
+
     @Override
     public String toString() {
         return "FrameConfig(role=" + role + ", maxFramePayloadLength=" + maxFramePayloadLength
             + ", maxMessageLength=" + maxMessageLength + ", maxFragmentsPerMessage=" + maxFragmentsPerMessage
             + ", allowedRsvBits=0x" + Integer.toHexString(allowedRsvBits)
-            + ", validateUtf8=" + validateUtf8 + ')';
+            + ", validateUtf8=" + validateUtf8 + ", memoryBudget=" + memoryBudget.limit() + ')';
     }
 
     /** Builds a {@link FrameConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -118,6 +130,7 @@ public final class FrameConfig {
         private int allowedRsvBits;
         private boolean validateUtf8 = true;
         private MaskingKeySource maskingKeySource = MaskingKeySource.secure();
+        private MemoryBudget memoryBudget = MemoryBudget.jvmDefault();
 
         private Builder() {
         }
@@ -130,6 +143,7 @@ public final class FrameConfig {
             this.allowedRsvBits = config.allowedRsvBits;
             this.validateUtf8 = config.validateUtf8;
             this.maskingKeySource = config.maskingKeySource;
+            this.memoryBudget = config.memoryBudget;
         }
 
         /** See {@link FrameConfig#role()}. */
@@ -176,6 +190,12 @@ public final class FrameConfig {
         /** See {@link FrameConfig#maskingKeySource()}. */
         public Builder maskingKeySource(MaskingKeySource maskingKeySource) {
             this.maskingKeySource = Objects.requireNonNull(maskingKeySource, "maskingKeySource");
+            return this;
+        }
+
+        /** See {@link FrameConfig#memoryBudget()}; share one between the endpoints of a server. */
+        public Builder memoryBudget(MemoryBudget memoryBudget) {
+            this.memoryBudget = Objects.requireNonNull(memoryBudget, "memoryBudget");
             return this;
         }
 

@@ -48,9 +48,20 @@ import java.util.List;
  * written into the decoder is handed over, as with any Netty inbound message, and read-only input is copied first.
  * After a close frame the decoder discards further input (§5.5.1: nothing follows a close frame).
  *
+ * <p><b>Memory.</b> A frame larger than the {@link MemoryBudget#freeBytes() free allowance} of the configuration's
+ * {@link FrameConfig#memoryBudget() budget} reserves its payload from the budget as soon as its header is complete,
+ * before any of it is buffered; if the budget cannot cover it, the connection is failed with 1013 (try again later).
+ * Such a payload that does not arrive in one piece is gathered in a buffer of exactly its size rather than in the
+ * input (so a stalled large frame holds what it announced, never a larger input buffer, and nothing of it stays
+ * behind in the input once it is delivered). The reservation ends when the frame is passed on, or when the channel
+ * closes or the decoder is removed with the frame unfinished.
+ *
  * <p>One instance per channel; called on the channel's event loop only.
  */
 public class FrameDecoder extends ByteToMessageDecoder {
+    /** The close reason when the memory budget cannot cover a frame (sent with 1013). */
+    public static final String BUDGET_EXHAUSTED = "memory budget exhausted";
+
     private static final int MASK_BIT = 0x80;
     private static final int LENGTH_MASK = 0x7F;
     private static final int LENGTH_16 = 126;
@@ -77,6 +88,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
+    /** The payload reserved for the frame being read; released when it is passed on. */
+    private final MemoryBudget.Reservation reservation;
 
     private State state = State.HEADER;
     private Connection connection;
@@ -89,6 +102,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Payload bytes already unmasked (and validated, for text); they stay in the input until the frame is whole. */
     private int payloadSeen;
     private boolean validateText;
+    /** The payload of a frame larger than the free allowance that did not arrive whole, gathered here; or null. */
+    private ByteBuf gathered;
 
     // The data message the frames belong to.
     private boolean inFragmentedMessage;
@@ -110,6 +125,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
         this.allowedRsvBits = config.allowedRsvBits();
         this.validateUtf8 = config.validateUtf8();
+        this.reservation = config.memoryBudget().newReservation();
         setCumulator(WRITABLE_MERGE);
     }
 
@@ -182,6 +198,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         if (length > maxFramePayloadLength) {
             throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + maxFramePayloadLength);
+        }
+        if (!reservation.resize(length)) {
+            throw fail(ctx, in, CloseStatus.TRY_AGAIN_LATER, BUDGET_EXHAUSTED);
         }
 
         boolean fin = (b0 & Frame.FIN) != 0;
@@ -260,26 +279,45 @@ public class FrameDecoder extends ByteToMessageDecoder {
 
     /** Unmasks and validates what has arrived of the payload; emits the frame once it is whole. */
     private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int available = Math.min(in.readableBytes(), payloadLength);
-        if (available > payloadSeen) {
-            int index = in.readerIndex() + payloadSeen;
-            int count = available - payloadSeen;
-            if (maskingKey != 0) {
-                Masking.maskInPlace(in, index, count, maskingKey, payloadSeen);
-            }
-            if (validateText) {
-                utf8State = Utf8Validator.update(utf8State, in, index, count);
-                if (utf8State == Utf8Validator.REJECT) {
-                    throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in text message");
-                }
-            }
-            payloadSeen = available;
+        if (gathered == null && payloadSeen == 0 && in.readableBytes() < payloadLength
+                && payloadLength > reservation.budget().freeBytes() && !opcode.isControl()) {
+            // Reserved at the header; gathered outside the input so that the input never grows to the frame's size.
+            gathered = ctx.alloc().buffer(payloadLength, payloadLength);
         }
-        if (available < payloadLength) {
-            return;
+        if (gathered != null) {
+            int count = Math.min(in.readableBytes(), payloadLength - payloadSeen);
+            int index = gathered.writerIndex();
+            gathered.writeBytes(in, count);
+            unmaskAndValidate(ctx, in, gathered, index, count);
+            if (payloadSeen < payloadLength) {
+                return;
+            }
+        } else {
+            int available = Math.min(in.readableBytes(), payloadLength);
+            if (available > payloadSeen) {
+                unmaskAndValidate(ctx, in, in, in.readerIndex() + payloadSeen, available - payloadSeen);
+            }
+            if (available < payloadLength) {
+                return;
+            }
         }
         state = State.HEADER;
         out.add(newFrame(ctx, in));
+        reservation.release();
+    }
+
+    /** Unmasks {@code count} payload bytes of {@code buf} in place from {@code index}, and validates text. */
+    private void unmaskAndValidate(ChannelHandlerContext ctx, ByteBuf in, ByteBuf buf, int index, int count) {
+        if (maskingKey != 0) {
+            Masking.maskInPlace(buf, index, count, maskingKey, payloadSeen);
+        }
+        if (validateText) {
+            utf8State = Utf8Validator.update(utf8State, buf, index, count);
+            if (utf8State == Utf8Validator.REJECT) {
+                throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in text message");
+            }
+        }
+        payloadSeen += count;
     }
 
     private Frame newFrame(ChannelHandlerContext ctx, ByteBuf in) {
@@ -306,6 +344,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private ByteBuf payload(ByteBuf in) {
+        if (gathered != null) {
+            ByteBuf payload = gathered;
+            gathered = null;
+            return payload;
+        }
         return payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(payloadLength);
     }
 
@@ -335,7 +378,37 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private ProtocolViolationException fail(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
         state = State.FAILED;
         in.skipBytes(in.readableBytes());
+        releaseHeld();
         return connection.fail(ctx, status, reason);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            releaseHeld();
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releaseHeld();
+    }
+
+    /** Releases an unfinished frame's gathered payload and its reservation. */
+    private void releaseHeld() {
+        if (gathered != null) {
+            ByteBuf partial = gathered;
+            gathered = null;
+            partial.release();
+        }
+        reservation.release();
+    }
+
+    /** The bytes this decoder has reserved from its memory budget now (for tests and metrics). */
+    public long reservedBytes() {
+        return reservation.reserved();
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */

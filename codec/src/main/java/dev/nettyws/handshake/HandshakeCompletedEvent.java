@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.internal.ReadOnlyHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class HandshakeCompletedEvent {
 
     @Override
     public String toString() {
-        return "HandshakeCompletedEvent(uri=" + uri() + ", subprotocol=" + subprotocol + ", extensions=" + extensions
-            + ')';
+        return "HandshakeCompletedEvent(uri=" + PeerText.forLog(uri()) + ", subprotocol=" + subprotocol
+            + ", extensions=" + PeerText.forLog(extensions) + ')';
     }
 }

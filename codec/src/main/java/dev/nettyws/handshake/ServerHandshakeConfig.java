@@ -1,12 +1,15 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.internal.Authority;
 import dev.nettyws.internal.HttpTokens;
 import dev.nettyws.internal.RequestTarget;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -20,8 +23,13 @@ import java.util.Objects;
 public final class ServerHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default {@link #httpExchangeTimeout()}: 30 seconds. */
+    public static final Duration DEFAULT_HTTP_EXCHANGE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Endpoint {@code "/"} (exact), no subprotocols, every origin, a 10 second timeout. */
+    /**
+     * Endpoint {@code "/"} (exact), no subprotocols, same-origin pages and non-browser clients, IP addresses and
+     * {@code localhost} as hosts, no extensions, a 10 second handshake timeout.
+     */
     public static final ServerHandshakeConfig DEFAULT = builder().build();
 
     private final String path;
@@ -30,8 +38,10 @@ public final class ServerHandshakeConfig {
     private final boolean requireSubprotocol;
     private final OriginPolicy originPolicy;
     private final boolean allowMissingOrigin;
+    private final List<String> allowedHosts;
     private final HandshakeInterceptor interceptor;
     private final Duration handshakeTimeout;
+    private final Duration httpExchangeTimeout;
 
     private ServerHandshakeConfig(Builder builder) {
         this.path = builder.path;
@@ -40,8 +50,10 @@ public final class ServerHandshakeConfig {
         this.requireSubprotocol = builder.requireSubprotocol;
         this.originPolicy = builder.originPolicy;
         this.allowMissingOrigin = builder.allowMissingOrigin;
+        this.allowedHosts = List.copyOf(builder.allowedHosts);
         this.interceptor = builder.interceptor;
         this.handshakeTimeout = builder.handshakeTimeout;
+        this.httpExchangeTimeout = builder.httpExchangeTimeout;
     }
 
     /** A builder with the defaults. */
@@ -99,7 +111,10 @@ public final class ServerHandshakeConfig {
         return requireSubprotocol;
     }
 
-    /** Which {@code Origin}s may connect (§4.2.2 item 4, §10.2); others get 403. Default: all. */
+    /**
+     * Which {@code Origin}s may connect (§4.2.2 item 4, §10.2); others get 403. Default
+     * {@link OriginPolicy#sameOrigin()}: the pages of this server, as the request addressed it.
+     */
     public OriginPolicy originPolicy() {
         return originPolicy;
     }
@@ -112,6 +127,23 @@ public final class ServerHandshakeConfig {
         return allowMissingOrigin;
     }
 
+    /**
+     * The host names, besides IP addresses and {@code localhost} (with its subdomains, RFC 6761), that a handshake may
+     * address: the {@code Host} header, or the authority of an absolute-form request target, which then stands for
+     * it (RFC 9112 §3.2.2). An entry is a name ({@code chat.example.com}), a name with a leading dot for the domain
+     * and every subdomain ({@code .example.com}), or {@code *} for any well-formed host. Empty by default, so a
+     * server reached by a DNS name must list it.
+     *
+     * <p>A missing, repeated or malformed {@code Host} is answered {@code 400 Bad Request} (RFC 9112 §3.2 requires
+     * it); a well-formed one that is not allowed {@code 421 Misdirected Request} (RFC 9110 §15.5.20: this server
+     * will not answer for that name). The check is what makes the same-origin default safe against DNS rebinding:
+     * an attacker's name pointed at this server is not one of its names. IP addresses and {@code localhost} need no
+     * entry, since no other site's page can make a browser send them.
+     */
+    public List<String> allowedHosts() {
+        return allowedHosts;
+    }
+
     /** The application's check of each handshake (authentication), run after the protocol checks. Default: none. */
     public HandshakeInterceptor interceptor() {
         return interceptor;
@@ -122,18 +154,32 @@ public final class ServerHandshakeConfig {
      * the connection is accepted (the upgrade handler's {@code channelActive}, or {@code handlerAdded} on an
      * active channel), not from when a request starts, so that a client sending its request slowly (slowloris)
      * cannot hold a connection open. On expiry the server answers {@code 408 Request Timeout} and closes. On a
-     * connection that also serves plain HTTP, the clock restarts after each response, so it also bounds keep-alive
+     * connection that also serves plain HTTP, the clock restarts after each exchange, so it also bounds keep-alive
      * idleness. Default 10 seconds.
      */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
+    /**
+     * How long a plain HTTP exchange on a connection that may still upgrade can take: from the head of a request for
+     * another path (which the upgrade decoder passes to the application's HTTP handlers) until its body has arrived
+     * and every response owed has been written. Each request head restarts it. On expiry the connection is closed
+     * without an answer (one may be under way), so neither a body that never ends (a {@code Content-Length} of a
+     * gigabyte, an endless chunked body, one trickled byte by byte) nor a response that is never written keeps a
+     * connection open. HTTP handlers that legitimately take longer (large uploads, long polling) need a longer one.
+     * Default 30 seconds.
+     */
+    public Duration httpExchangeTimeout() {
+        return httpExchangeTimeout;
+    }
+
     @Override
     public String toString() {
         return "ServerHandshakeConfig(path=" + path + ", matchPrefix=" + matchPrefix + ", subprotocols=" + subprotocols
             + ", requireSubprotocol=" + requireSubprotocol + ", allowMissingOrigin=" + allowMissingOrigin
-            + ", handshakeTimeout=" + handshakeTimeout + ')';
+            + ", allowedHosts=" + allowedHosts
+            + ", handshakeTimeout=" + handshakeTimeout + ", httpExchangeTimeout=" + httpExchangeTimeout + ')';
     }
 
     /** Builds a {@link ServerHandshakeConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -142,10 +188,12 @@ public final class ServerHandshakeConfig {
         private boolean matchPrefix;
         private List<String> subprotocols = List.of();
         private boolean requireSubprotocol;
-        private OriginPolicy originPolicy = OriginPolicy.allowAll();
+        private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         private boolean allowMissingOrigin = true;
+        private List<String> allowedHosts = List.of();
         private HandshakeInterceptor interceptor = HandshakeInterceptor.ACCEPT_ALL;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Duration httpExchangeTimeout = DEFAULT_HTTP_EXCHANGE_TIMEOUT;
 
         private Builder() {
         }
@@ -157,8 +205,10 @@ public final class ServerHandshakeConfig {
             this.requireSubprotocol = config.requireSubprotocol;
             this.originPolicy = config.originPolicy;
             this.allowMissingOrigin = config.allowMissingOrigin;
+            this.allowedHosts = config.allowedHosts;
             this.interceptor = config.interceptor;
             this.handshakeTimeout = config.handshakeTimeout;
+            this.httpExchangeTimeout = config.httpExchangeTimeout;
         }
 
         /** See {@link ServerHandshakeConfig#path()}; starts with {@code /}, no query, fragment or whitespace. */
@@ -202,6 +252,26 @@ public final class ServerHandshakeConfig {
             return this;
         }
 
+        /**
+         * See {@link ServerHandshakeConfig#allowedHosts()}; entries are compared case-insensitively and a trailing
+         * dot is ignored.
+         */
+        public Builder allowedHosts(Collection<String> allowedHosts) {
+            List<String> normalized = new ArrayList<>();
+            for (String host : allowedHosts) {
+                String lower = Objects.requireNonNull(host, "host").trim().toLowerCase(Locale.ROOT);
+                normalized.add(lower.length() > 1 && lower.endsWith(".") ? lower.substring(0, lower.length() - 1)
+                    : lower);
+            }
+            this.allowedHosts = normalized;
+            return this;
+        }
+
+        /** See {@link ServerHandshakeConfig#allowedHosts()}. */
+        public Builder allowedHosts(String... allowedHosts) {
+            return allowedHosts(List.of(allowedHosts));
+        }
+
         /** See {@link ServerHandshakeConfig#interceptor()}. */
         public Builder interceptor(HandshakeInterceptor interceptor) {
             this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
@@ -214,12 +284,19 @@ public final class ServerHandshakeConfig {
             return this;
         }
 
+        /** See {@link ServerHandshakeConfig#httpExchangeTimeout()}; positive. */
+        public Builder httpExchangeTimeout(Duration httpExchangeTimeout) {
+            this.httpExchangeTimeout = Objects.requireNonNull(httpExchangeTimeout, "httpExchangeTimeout");
+            return this;
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
          * @throws IllegalArgumentException if the path does not start with {@code /} or holds {@code ?}, {@code #}
-         *     or whitespace; a subprotocol is not an RFC 7230 token or is listed twice; a subprotocol is required
-         *     but none is configured; or the timeout is not positive or does not fit in a long of nanoseconds
+         *     or whitespace; a subprotocol is not an RFC 7230 token or is listed twice; an allowed host is not a
+         *     name, {@code .domain} or {@code *}; a subprotocol is required
+         *     but none is configured; or a timeout is not positive or does not fit in a long of nanoseconds
          */
         public ServerHandshakeConfig build() {
             if (!path.startsWith("/")) {
@@ -244,15 +321,26 @@ public final class ServerHandshakeConfig {
             if (requireSubprotocol && subprotocols.isEmpty()) {
                 throw new IllegalArgumentException("requireSubprotocol needs at least one subprotocol");
             }
-            if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-                throw new IllegalArgumentException("handshakeTimeout must be positive: " + handshakeTimeout);
+            for (String host : allowedHosts) {
+                String name = host.startsWith(".") ? host.substring(1) : host;
+                if (!"*".equals(host) && !Authority.isName(name)) {
+                    throw new IllegalArgumentException("not a host name, .domain or *: " + host);
+                }
+            }
+            checkTimeout("handshakeTimeout", handshakeTimeout);
+            checkTimeout("httpExchangeTimeout", httpExchangeTimeout);
+            return new ServerHandshakeConfig(this);
+        }
+
+        private static void checkTimeout(String name, Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + timeout);
             }
             try {
-                handshakeTimeout.toNanos();
+                timeout.toNanos();
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("handshakeTimeout too long: " + handshakeTimeout, e);
+                throw new IllegalArgumentException(name + " too long: " + timeout, e);
             }
-            return new ServerHandshakeConfig(this);
         }
     }
 }

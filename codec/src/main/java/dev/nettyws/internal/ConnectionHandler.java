@@ -16,6 +16,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -29,16 +31,27 @@ import java.util.Objects;
  * closes TCP right after its answer and a client waits: §7.1.1. The peer's close frame is not passed on; the closed
  * event says how the connection ended.
  *
+ * <p>Errors: an I/O error (an {@link IOException} in the cause chain) while the connection is open is passed on, and
+ * the end is 1006; once the connection has ended for the application (close handshake done, or failed) it is only
+ * logged at debug level, since a peer resetting right after the close handshake is common. Any other exception that
+ * reaches this handler (an {@link OutOfMemoryError} from a buffer, a bug in a handler in front) is one the pipeline
+ * cannot handle: logged once at warn level, not passed on, and the connection is failed with 1011. Exceptions of the
+ * application's handlers, behind this one, do not pass through it.
+ *
  * <p>Buffers: frames passed on belong to the next handler. Pings, unforwarded pongs, close frames and refused writes
  * are released here; a pong reuses its ping's payload, and a held one is released when replaced, when the peer's
  * close arrives, and when the channel goes inactive. One instance per channel, on its event loop.
  */
 public final class ConnectionHandler extends ChannelDuplexHandler {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(ConnectionHandler.class);
+
     private final Role role;
     private final ConnectionConfig config;
     private Connection connection;
     /** The payload of the most recent ping not answered because the channel was not writable. */
     private ByteBuf pendingPong;
+    /** An error the pipeline cannot handle failed the connection: what the decoder still produces is dropped. */
+    private boolean internalErrorSeen;
 
     /**
      * Creates the handler of one connection.
@@ -64,6 +77,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (internalErrorSeen) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (!(msg instanceof Frame) || !((Frame) msg).isControl()) {
             if (connection.isCloseFrameReceived()) {
                 // §5.5.1: nothing follows a close frame. The decoder already drops such frames.
@@ -139,16 +156,38 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (findViolation(cause) != null) {
+        if (find(cause, ProtocolViolationException.class) != null) {
             // The handler that found it has failed the connection through the Connection: close frame, TCP, timer.
             releasePendingPong();
             return;
         }
-        if (cause instanceof IOException) {
-            connection.transportFailed();
-            releasePendingPong();
+        if (find(cause, IOException.class) == null) {
+            failInternally(ctx, cause);
+            return;
         }
+        if (connection.closeState() == Connection.CloseState.CLOSED) {
+            // The connection has ended for the application (close handshake done, or failed): nothing to report.
+            LOGGER.debug("{} I/O error after the WebSocket connection ended: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        connection.transportFailed();
+        releasePendingPong();
         ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * Fails the connection with 1011 after an exception the pipeline cannot handle; logs the first one at warn level,
+     * later ones (the same failure echoing through a closing pipeline) at debug.
+     */
+    private void failInternally(ChannelHandlerContext ctx, Throwable cause) {
+        if (internalErrorSeen) {
+            LOGGER.debug("{} another unhandled error: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        internalErrorSeen = true;
+        LOGGER.warn("{} failing the WebSocket connection with 1011 after an unhandled error", ctx.channel(), cause);
+        releasePendingPong();
+        connection.fail(ctx, CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON);
     }
 
     @Override
@@ -191,10 +230,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         ctx.close(promise);
     }
 
-    private static ProtocolViolationException findViolation(Throwable cause) {
+    /** The first throwable of {@code type} in the cause chain of {@code cause}, or null. */
+    private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ProtocolViolationException) {
-                return (ProtocolViolationException) t;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
         }
         return null;

@@ -6,6 +6,8 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.FrameDecoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.TextFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +25,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * connection handler like any close the application starts. Messages that begin after it are still delivered: the
  * peer may send them before it sees our close.
  *
+ * <p>Memory: the buffer of a message being joined reserves its capacity beyond the free allowance from the
+ * {@link MemoryBudget} the server's connections share, before it grows; when the budget cannot cover the growth the
+ * message is dropped as above with 1013 (try again later) and reason
+ * {@value dev.nettyws.frame.FrameDecoder#BUDGET_EXHAUSTED}. The reservation ends when the message is passed on,
+ * dropped, or left unfinished by the channel's end or the handler's removal.
+ *
  * <p>Buffers: whole messages passed on belong to the next handler; each fragment is released once copied, and a
  * partial message when the channel goes inactive or the handler is removed. One instance per channel, on its event
  * loop.
@@ -30,8 +38,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 public final class MessageAggregator extends ChannelInboundHandlerAdapter {
     /** The smallest buffer a fragmented message starts with. */
     private static final int MIN_INITIAL_CAPACITY = 256;
+    /** A first fragment from which the buffer starts at its size rather than twice it. */
+    private static final int LARGE_FRAGMENT = 64 * 1024;
 
     private final int maxMessageLength;
+    private final MemoryBudget.Reservation reservation;
 
     /** The message being assembled, or {@code null}. */
     private ByteBuf message;
@@ -40,22 +51,28 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
     /** Whether the fragments of a too-big message are being dropped. */
     private boolean discarding;
 
-    /** Creates an aggregator with the decoder's default limit, {@link FrameConfig#DEFAULT_MAX_MESSAGE_LENGTH}. */
+    /**
+     * Creates an aggregator with the decoder's default limit, {@link FrameConfig#DEFAULT_MAX_MESSAGE_LENGTH}, and
+     * {@link MemoryBudget#jvmDefault()}.
+     */
     public MessageAggregator() {
-        this(FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH);
+        this(FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH, MemoryBudget.jvmDefault());
     }
 
     /**
      * Creates an aggregator.
      *
      * @param maxMessageLength the largest message, in bytes, summed over its fragments
+     * @param budget the budget that messages being joined reserve from, shared with the connection's decoder
+     *     ({@link FrameConfig#memoryBudget()})
      * @throws IllegalArgumentException if the limit is negative
      */
-    public MessageAggregator(int maxMessageLength) {
+    public MessageAggregator(int maxMessageLength, MemoryBudget budget) {
         if (maxMessageLength < 0) {
             throw new IllegalArgumentException("maxMessageLength must be >= 0: " + maxMessageLength);
         }
         this.maxMessageLength = maxMessageLength;
+        this.reservation = budget.newReservation();
     }
 
     /** The largest message accepted. */
@@ -91,10 +108,16 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
     }
 
     private void startMessage(ChannelHandlerContext ctx, Frame first) {
+        ByteBuf payload = first.content();
+        int length = payload.readableBytes();
+        // Room for a second fragment of the same size, unless the first is large: growth doubles anyway.
+        long wanted = length > LARGE_FRAGMENT ? length : 2L * length;
+        int initial = (int) Math.min(maxMessageLength, Math.max(MIN_INITIAL_CAPACITY, wanted));
+        if (!reservation.resize(initial)) {
+            overBudget(ctx, first);
+            return;
+        }
         try {
-            ByteBuf payload = first.content();
-            int length = payload.readableBytes();
-            int initial = (int) Math.min(maxMessageLength, Math.max(MIN_INITIAL_CAPACITY, 2L * length));
             message = ctx.alloc().buffer(initial, maxMessageLength);
             message.writeBytes(payload, payload.readerIndex(), length);
             messageIsText = first instanceof TextFrame;
@@ -121,6 +144,10 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
             tooBig(ctx, fragment);
             return;
         }
+        if (!reservation.ensureCapacity(message, message.writerIndex() + length)) {
+            overBudget(ctx, fragment);
+            return;
+        }
         boolean last = fragment.isFinal();
         try {
             message.writeBytes(payload, payload.readerIndex(), length);
@@ -130,6 +157,8 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
         if (last) {
             ByteBuf whole = message;
             message = null;
+            // Delivered: from here on the message is the application's, no longer the budget's.
+            reservation.release();
             ctx.fireChannelRead(messageIsText ? new TextFrame(true, messageRsv, whole)
                 : new BinaryFrame(true, messageRsv, whole));
         }
@@ -137,10 +166,19 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
 
     /** Drops the message and starts the close handshake with 1009 through {@link ConnectionHandler}. */
     private void tooBig(ChannelHandlerContext ctx, Frame frame) {
+        drop(ctx, frame, new CloseFrame(CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength));
+    }
+
+    /** Drops the message and starts the close handshake with 1013: the server-wide budget is short. */
+    private void overBudget(ChannelHandlerContext ctx, Frame frame) {
+        drop(ctx, frame, new CloseFrame(CloseStatus.TRY_AGAIN_LATER, FrameDecoder.BUDGET_EXHAUSTED));
+    }
+
+    private void drop(ChannelHandlerContext ctx, Frame frame, CloseFrame close) {
         discarding = !frame.isFinal();
         frame.release();
         releaseMessage();
-        ctx.writeAndFlush(new CloseFrame(CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength));
+        ctx.writeAndFlush(close);
     }
 
     private void releaseMessage() {
@@ -149,6 +187,12 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
             message = null;
             partial.release();
         }
+        reservation.release();
+    }
+
+    /** The bytes this aggregator has reserved from its memory budget now (for tests and metrics). */
+    public long reservedBytes() {
+        return reservation.reserved();
     }
 
     @Override

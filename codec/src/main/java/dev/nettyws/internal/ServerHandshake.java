@@ -1,5 +1,6 @@
 package dev.nettyws.internal;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeRejection;
@@ -30,6 +31,8 @@ import java.util.Set;
  *   <li>method GET, else 405 with {@code Allow: GET} (§4.2.1 item 1; RFC 9110 §15.5.6 requires Allow);</li>
  *   <li>HTTP/1.1 or later, else 400 (§4.2.1 item 1);</li>
  *   <li>exactly one {@code Host}, else 400 (§4.2.1 item 2; RFC 9112 §3.2);</li>
+ *   <li>an authority that parses (the {@code Host}, or an absolute-form target's), else 400; one of the
+ *       configuration's allowed hosts, else 421 Misdirected Request (RFC 9110 §15.5.20; DNS rebinding);</li>
  *   <li>{@code Upgrade} lists {@code websocket}, else 426 naming websocket (§4.2.1 item 3; RFC 9110 §15.5.22);</li>
  *   <li>{@code Connection} lists {@code upgrade}, else 400 (§4.2.1 item 4);</li>
  * </ol>
@@ -42,8 +45,8 @@ import java.util.Set;
  *   <li>no body ({@code Content-Length} above 0 or any {@code Transfer-Encoding}), else 400: §4.1 describes no
  *       body, and bytes after the head must be frames;</li>
  *   <li>a request target that decodes, else 400;</li>
- *   <li>at most one {@code Origin}, else 400; the origin policy (or {@code allowMissingOrigin}), else 403
- *       (§4.2.2 item 4, §10.2);</li>
+ *   <li>at most one {@code Origin}, else 400; the origin policy, given the origin the request addressed (its
+ *       scheme and the authority below), or {@code allowMissingOrigin}, else 403 (§4.2.2 item 4, §10.2);</li>
  *   <li>a subprotocol when {@code requireSubprotocol}, else 400 (§4.2.2 item 5.4);</li>
  *   <li>the {@code HandshakeInterceptor}: its rejection, or 500 if it throws;</li>
  *   <li>a well-formed {@code Sec-WebSocket-Extensions} when a negotiator is configured, else 400; the negotiator's
@@ -111,9 +114,23 @@ public final class ServerHandshake {
     public static ServerHandshake evaluate(ServerHandshakeConfig config, ServerExtensionNegotiator negotiator,
             HandshakeRequest request, Channel channel) {
         HttpHeaders headers = request.headers();
-        ServerHandshake upgrade = checkHttp11Upgrade(request);
-        if (upgrade != null) {
-            return upgrade;
+        ServerHandshake refused = checkHttp11Head(request);
+        if (refused != null) {
+            return refused;
+        }
+        // The authority is the Host, or an absolute-form target's, which replaces it (RFC 9112 §3.2.2).
+        String absoluteForm = RequestTarget.absoluteFormAuthority(request.target());
+        Authority authority = Authority.parse(absoluteForm != null ? absoluteForm : request.authority().trim());
+        if (authority == null) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, absoluteForm != null ? "malformed request target"
+                : "invalid Host header");
+        }
+        if (!authority.isAllowedBy(config.allowedHosts())) {
+            return refuse(HttpResponseStatus.MISDIRECTED_REQUEST, "host not allowed");
+        }
+        refused = checkHttp11Upgrade(request);
+        if (refused != null) {
+            return refused;
         }
         List<String> versions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
         if (versions.size() != 1 || !VERSION.equals(versions.get(0).trim())) {
@@ -143,7 +160,9 @@ public final class ServerHandshake {
         if (origins.size() > 1) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "multiple Origin headers");
         }
-        if (origins.isEmpty() ? !config.allowMissingOrigin() : !config.originPolicy().allows(origins.get(0))) {
+        boolean tls = "https".equals(request.scheme());
+        if (origins.isEmpty() ? !config.allowMissingOrigin()
+            : !config.originPolicy().allows(origins.get(0), Origins.serverOrigin(authority, tls))) {
             return refuse(HttpResponseStatus.FORBIDDEN, origins.isEmpty() ? "missing Origin header"
                 : "origin not allowed");
         }
@@ -157,7 +176,7 @@ public final class ServerHandshake {
                 return refuse(rejection);
             }
         } catch (Exception e) {
-            LOGGER.warn("{} handshake interceptor failed", channel, e);
+            LOGGER.warn("{} handshake interceptor failed", channel, PeerText.forLog(e));
             return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
         }
         ServerExtensionNegotiator.Negotiated extensions = null;
@@ -176,7 +195,7 @@ public final class ServerHandshake {
                         checkNegotiated(extensions, offers);
                     }
                 } catch (RuntimeException e) {
-                    LOGGER.warn("{} extension negotiation failed", channel, e);
+                    LOGGER.warn("{} extension negotiation failed", channel, PeerText.forLog(e));
                     return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
                 }
             }
@@ -184,8 +203,8 @@ public final class ServerHandshake {
         return new ServerHandshake(null, request, target, WebSocketAccept.of(key), subprotocol, extensions);
     }
 
-    /** The rules of an HTTP/1.1 upgrade request (§4.2.1 items 1-4): null if it keeps them, else the refusal. */
-    private static ServerHandshake checkHttp11Upgrade(HandshakeRequest request) {
+    /** The request line and Host of an HTTP/1.1 upgrade (§4.2.1 items 1-2): null if right, else the refusal. */
+    private static ServerHandshake checkHttp11Head(HandshakeRequest request) {
         HttpHeaders headers = request.headers();
         if (!"GET".equals(request.method())) {
             return refuse(HandshakeRejection.of(HttpResponseStatus.METHOD_NOT_ALLOWED, "method must be GET")
@@ -199,6 +218,12 @@ public final class ServerHandshake {
             return refuse(HttpResponseStatus.BAD_REQUEST, hosts == 0 ? "missing Host header"
                 : "multiple Host headers");
         }
+        return null;
+    }
+
+    /** The upgrade fields of an HTTP/1.1 request (§4.2.1 items 3-4): null if it has them, else the refusal. */
+    private static ServerHandshake checkHttp11Upgrade(HandshakeRequest request) {
+        HttpHeaders headers = request.headers();
         if (!containsToken(headers, HttpHeaderNames.UPGRADE, "websocket")) {
             return refuse(HandshakeRejection.of(HttpResponseStatus.UPGRADE_REQUIRED, "Upgrade: websocket required")
                 .withHeader(HeaderNames.UPGRADE, "websocket")

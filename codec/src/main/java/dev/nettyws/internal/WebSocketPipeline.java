@@ -64,7 +64,8 @@ public final class WebSocketPipeline {
             last = KEEPALIVE;
         }
         if (config.aggregate()) {
-            pipeline.addAfter(last, AGGREGATOR, new MessageAggregator(config.maxAggregatedMessageLength()));
+            pipeline.addAfter(last, AGGREGATOR, new MessageAggregator(config.maxAggregatedMessageLength(),
+                frames.memoryBudget()));
             last = AGGREGATOR;
         }
         return last;

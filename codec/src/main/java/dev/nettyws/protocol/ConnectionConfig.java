@@ -19,6 +19,8 @@ public final class ConnectionConfig {
     public static final String WRITE_STALL_REASON = "write stalled";
     /** The reason reported (code 1008) when {@link #maxPendingWriteBytes()} fails a connection. */
     public static final String PENDING_LIMIT_REASON = "too many bytes queued";
+    /** The close reason sent with 1011 when an error the pipeline cannot handle fails a connection. */
+    public static final String INTERNAL_ERROR_REASON = "internal error";
 
     /** Default {@link #closeTimeout()}: 5 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -26,12 +28,22 @@ public final class ConnectionConfig {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** Default {@link #writeStallTimeout()}: 30 seconds. */
     public static final Duration DEFAULT_WRITE_STALL_TIMEOUT = Duration.ofSeconds(30);
-    /** Default {@link #maxPendingWriteBytes()}: 16 MiB. */
+    /**
+     * Default {@link #maxPendingWriteBytes()}: 16 MiB, or what the endpoint's largest message needs when that is more
+     * (see {@link #fitTo}).
+     */
     public static final long DEFAULT_MAX_PENDING_WRITE_BYTES = 16L << 20;
+    /** The largest frame header (RFC 6455 §5.2): 2 bytes, a 64-bit length and a masking key. */
+    public static final int MAX_FRAME_HEADER_LENGTH = 14;
+    /**
+     * Room for control frames queued next to the largest message: a pong and a close frame, each at most 131 bytes
+     * with its header, rounded up.
+     */
+    public static final int CONTROL_FRAME_SLACK = 1024;
 
     /**
      * Defaults: 5 s close timeout, 5 min idle timeout, no keepalive pings, pongs not forwarded, 30 s write stall
-     * timeout, 16 MiB of queued outbound bytes at most.
+     * timeout, 16 MiB of queued outbound bytes at most (more when the endpoint's message limit needs it).
      *
      * <p>The idle timeout is finite so that a peer which vanished without a TCP FIN or RST (a phone that changed
      * networks, a crashed host) does not hold its connection forever. It counts the application's writes as activity,
@@ -47,6 +59,8 @@ public final class ConnectionConfig {
     private final boolean forwardPongs;
     private final Duration writeStallTimeout;
     private final long maxPendingWriteBytes;
+    /** Whether {@link #maxPendingWriteBytes} was set, rather than left to follow the endpoint's message limit. */
+    private final boolean maxPendingWriteBytesSet;
 
     private ConnectionConfig(Builder builder) {
         this.closeTimeout = builder.closeTimeout;
@@ -55,6 +69,7 @@ public final class ConnectionConfig {
         this.forwardPongs = builder.forwardPongs;
         this.writeStallTimeout = builder.writeStallTimeout;
         this.maxPendingWriteBytes = builder.maxPendingWriteBytes;
+        this.maxPendingWriteBytesSet = builder.maxPendingWriteBytesSet;
     }
 
     /** A builder holding the defaults of {@link #DEFAULT}. */
@@ -120,16 +135,66 @@ public final class ConnectionConfig {
      * {@value #PENDING_LIMIT_REASON}, closing TCP without a close frame. It bounds the memory an application that
      * ignores {@code Channel.isWritable()} can pile up for a slow peer; it must exceed the largest message the
      * application writes plus the high water mark. 0 turns it off.
+     *
+     * <p>The server and client configurations {@linkplain #fitTo fit it to their message limit}, so that an endpoint
+     * configured for N-byte messages can always send one back: left unset it is the larger of 16 MiB and
+     * {@link #minPendingWriteBytes the minimum}; set below that minimum, their {@code build()} refuses it.
      */
     public long maxPendingWriteBytes() {
         return maxPendingWriteBytes;
+    }
+
+    /** Whether {@link #maxPendingWriteBytes()} was set explicitly, rather than derived from the message limit. */
+    public boolean isMaxPendingWriteBytesSet() {
+        return maxPendingWriteBytesSet;
+    }
+
+    /**
+     * The smallest {@link #maxPendingWriteBytes()} with which an application that writes a frame of
+     * {@code largestFrame} bytes while the channel is writable never trips the limit: the frame, plus the high water
+     * mark (what may already be queued while the channel still counts as writable), plus
+     * {@value #CONTROL_FRAME_SLACK} bytes for a pong and a close frame queued next to it.
+     *
+     * @param largestFrame the largest frame written, header included, as it goes on the wire
+     * @param highWaterMark the channel's write buffer high water mark
+     */
+    public static long minPendingWriteBytes(long largestFrame, int highWaterMark) {
+        return largestFrame + highWaterMark + CONTROL_FRAME_SLACK;
+    }
+
+    /**
+     * This configuration for an endpoint that sends frames of up to {@code largestFrame} bytes on a channel with
+     * {@code highWaterMark}: when {@link #maxPendingWriteBytes()} was not set, a copy with the larger of
+     * {@link #DEFAULT_MAX_PENDING_WRITE_BYTES} and {@link #minPendingWriteBytes}; when it was set (or set to 0, off),
+     * this configuration, after checking it is not below that minimum.
+     *
+     * @throws IllegalArgumentException if the limit was set below the minimum
+     */
+    public ConnectionConfig fitTo(long largestFrame, int highWaterMark) {
+        long minimum = minPendingWriteBytes(largestFrame, highWaterMark);
+        if (maxPendingWriteBytesSet) {
+            if (maxPendingWriteBytes != 0 && maxPendingWriteBytes < minimum) {
+                throw new IllegalArgumentException("maxPendingWriteBytes (" + maxPendingWriteBytes + ") is below "
+                    + minimum + ": the largest frame (" + largestFrame + " bytes, the message limit with its header)"
+                    + " plus the high water mark (" + highWaterMark + ") plus " + CONTROL_FRAME_SLACK
+                    + " for control frames; raise it, or leave it unset to have it derived");
+            }
+            return this;
+        }
+        long derived = Math.max(DEFAULT_MAX_PENDING_WRITE_BYTES, minimum);
+        if (derived == maxPendingWriteBytes) {
+            return this;
+        }
+        Builder builder = toBuilder().maxPendingWriteBytes(derived);
+        builder.maxPendingWriteBytesSet = false;
+        return builder.build();
     }
 
     @Override
     public String toString() {
         return "ConnectionConfig(closeTimeout=" + closeTimeout + ", idleTimeout=" + idleTimeout + ", pingInterval="
             + pingInterval + ", forwardPongs=" + forwardPongs + ", writeStallTimeout=" + writeStallTimeout
-            + ", maxPendingWriteBytes=" + maxPendingWriteBytes + ')';
+            + ", maxPendingWriteBytes=" + maxPendingWriteBytes + (maxPendingWriteBytesSet ? "" : " (derived)") + ')';
     }
 
     /** Builds a {@link ConnectionConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -140,6 +205,7 @@ public final class ConnectionConfig {
         private boolean forwardPongs;
         private Duration writeStallTimeout = DEFAULT_WRITE_STALL_TIMEOUT;
         private long maxPendingWriteBytes = DEFAULT_MAX_PENDING_WRITE_BYTES;
+        private boolean maxPendingWriteBytesSet;
 
         private Builder() {
         }
@@ -151,6 +217,7 @@ public final class ConnectionConfig {
             this.forwardPongs = config.forwardPongs;
             this.writeStallTimeout = config.writeStallTimeout;
             this.maxPendingWriteBytes = config.maxPendingWriteBytes;
+            this.maxPendingWriteBytesSet = config.maxPendingWriteBytesSet;
         }
 
         /** See {@link ConnectionConfig#closeTimeout()}; positive. */
@@ -183,9 +250,13 @@ public final class ConnectionConfig {
             return this;
         }
 
-        /** See {@link ConnectionConfig#maxPendingWriteBytes()}; zero for none. */
+        /**
+         * See {@link ConnectionConfig#maxPendingWriteBytes()}; zero for none. Once set, it no longer follows the
+         * endpoint's message limit, and must be at least the minimum for it.
+         */
         public Builder maxPendingWriteBytes(long maxPendingWriteBytes) {
             this.maxPendingWriteBytes = maxPendingWriteBytes;
+            this.maxPendingWriteBytesSet = true;
             return this;
         }
 

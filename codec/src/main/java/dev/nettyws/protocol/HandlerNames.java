@@ -17,6 +17,10 @@ package dev.nettyws.protocol;
  * <p>Constants only. Usable from any thread; holds no buffers.
  */
 public final class HandlerNames {
+    /** The per-address connection limit of a {@code WebSocketServerInitializer}, first, until it admits: {@value}. */
+    public static final String CONNECTION_LIMIT = "connections-per-address";
+    /** The server's bound on what an HTTP/1.1 peer makes it hold before the upgrade, until the upgrade: {@value}. */
+    public static final String HTTP_BACKPRESSURE = "http-backpressure";
     /** The server's HTTP/1.1 upgrade handler, until the upgrade: {@value}. */
     public static final String UPGRADE = "ws-upgrade";
     /** The client's handshake handler, until the handshake ends: {@value}. */

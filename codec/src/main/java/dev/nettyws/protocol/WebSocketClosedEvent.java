@@ -1,5 +1,6 @@
 package dev.nettyws.protocol;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.frame.CloseStatus;
 
 /**
@@ -65,7 +66,8 @@ public final class WebSocketClosedEvent {
 
     @Override
     public String toString() {
-        return "WebSocketClosedEvent(" + statusCode + ' ' + CloseStatus.name(statusCode) + ", \"" + reason + "\", "
-            + (remote ? "remote" : "local") + (clean ? ", clean" : ", not clean") + ')';
+        return "WebSocketClosedEvent(" + statusCode + ' ' + CloseStatus.name(statusCode) + ", \""
+            + PeerText.forLog(reason) + "\", " + (remote ? "remote" : "local") + (clean ? ", clean" : ", not clean")
+            + ')';
     }
 }

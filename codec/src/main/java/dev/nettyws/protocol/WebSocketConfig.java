@@ -2,6 +2,7 @@ package dev.nettyws.protocol;
 
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import java.util.Objects;
 
@@ -27,10 +28,15 @@ public abstract class WebSocketConfig {
      * Takes the checked values of a builder.
      *
      * @param builder a builder whose {@link Builder#checkWebSocket(Role)} has passed
+     * @param highWaterMark the write buffer high water mark of this end's channels, for the outbound limit
+     * @throws IllegalArgumentException if the connection's outbound limit was set below what the message limit needs
      */
-    protected WebSocketConfig(Builder<?, ?> builder) {
+    protected WebSocketConfig(Builder<?, ?> builder, int highWaterMark) {
         this.frames = builder.frames;
-        this.connection = builder.connection;
+        // Room to send back a message of the limit: compressed, it may grow to the DEFLATE bound.
+        long payload = builder.compression == null ? frames.maxMessageLength()
+            : PerMessageDeflateConfig.maxCompressedLength(frames.maxMessageLength());
+        this.connection = builder.connection.fitTo(payload + ConnectionConfig.MAX_FRAME_HEADER_LENGTH, highWaterMark);
         this.aggregate = builder.aggregate;
         this.maxAggregatedMessageLength = builder.aggregationLimitSet ? builder.maxAggregatedMessageLength
             : builder.frames.maxMessageLength();
@@ -43,7 +49,12 @@ public abstract class WebSocketConfig {
         return frames;
     }
 
-    /** Close handshake, idle, keepalive and slow-peer settings of each connection. */
+    /**
+     * Close handshake, idle, keepalive and slow-peer settings of each connection, with the outbound limit
+     * {@linkplain ConnectionConfig#fitTo fitted} to the message limit: unless set, at least the largest message as it
+     * goes out (the frame limit, or its DEFLATE bound with compression, plus a 14-byte header) plus the high water
+     * mark plus 1 KiB for control frames, so that a message of the limit can always be sent back.
+     */
     public final ConnectionConfig connection() {
         return connection;
     }
@@ -164,6 +175,14 @@ public abstract class WebSocketConfig {
             }
             frames(frames.toBuilder().maxLength(max).build());
             return maxAggregatedMessageLength(max);
+        }
+
+        /**
+         * Sets the frame configuration's {@link FrameConfig#memoryBudget() memory budget}: what all connections
+         * sharing it may buffer on their peers' behalf. Give every endpoint of a server the same one.
+         */
+        public B memoryBudget(MemoryBudget budget) {
+            return frames(frames.toBuilder().memoryBudget(budget).build());
         }
 
         /** See {@link WebSocketConfig#compression()}; null switches compression off. */

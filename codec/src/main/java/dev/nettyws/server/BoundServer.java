@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A listening server socket and the event loop group behind it, for examples and tests: {@link #bind} starts one,
  * {@link #close()} stops it, ending every open WebSocket connection with 1001 (going away) first. One group serves
  * both accepting and connection I/O (accepting is cheap; a second group would only add threads); pass 0 threads for
- * Netty's default of twice the cores.
+ * Netty's default of twice the cores. Failed accepts (out of file descriptors) pause accepting briefly and are logged
+ * without a storm ({@link AcceptErrorHandler}); the server accepts again as soon as descriptors are free.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the group's own event loops, and more than
  * once. Holds no buffers.
@@ -61,6 +62,7 @@ public final class BoundServer implements AutoCloseable {
             ChannelFuture bind = new ServerBootstrap()
                 .group(group)
                 .channel(resolved.serverChannelClass())
+                .handler(new AcceptErrorHandler())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

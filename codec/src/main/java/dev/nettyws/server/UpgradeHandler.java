@@ -8,6 +8,7 @@ import static dev.nettyws.internal.HeaderNames.SEC_WEBSOCKET_EXTENSIONS;
 import static dev.nettyws.internal.HeaderNames.SEC_WEBSOCKET_PROTOCOL;
 import static dev.nettyws.internal.HeaderNames.UPGRADE;
 
+import dev.nettyws.PeerText;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeInterceptor;
 import dev.nettyws.handshake.HandshakeRejection;
@@ -27,7 +28,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecoder;
 import io.netty.handler.codec.http.HttpContentEncoder;
@@ -38,12 +38,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpObjectEncoder;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -54,6 +52,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -73,10 +72,15 @@ import java.util.concurrent.TimeUnit;
  * until the event is out, so the application sees the event before any frame.
  *
  * <p>Why it watches responses: an upgrade pipelined behind an unanswered request could not get its 101 in order
- * (refused with 400 once the earlier responses are written), and the
- * {@link dev.nettyws.handshake.ServerHandshakeConfig#handshakeTimeout() handshake timeout} (408) runs from the
- * accept and whenever no response is outstanding, so neither a slow sender nor an idle keep-alive connection holds
- * a connection. Requests the HTTP decoder could not parse are answered here on any path (431, 414, 400).
+ * (refused with 400 once the earlier responses are written), and the timer below depends on them. Requests the HTTP
+ * decoder could not parse are answered here on any path (431, 414, 400).
+ *
+ * <p>Why one timer runs from the accept until the upgrade, whatever the client does: while no request is under way
+ * and no response owed, {@link dev.nettyws.handshake.ServerHandshakeConfig#handshakeTimeout()} bounds the wait for
+ * the next request head (408, then close); from the head of a request for another path until its body has arrived
+ * and every response owed is written, {@link dev.nettyws.handshake.ServerHandshakeConfig#httpExchangeTimeout()}
+ * (close without an answer, one may be under way); after a refusal, the handshake timeout again for the answer to be
+ * written. So no client holds a connection by sending, or reading, slowly.
  *
  * <p>One instance per channel, not sharable; every method runs on the channel's event loop, and so do the
  * {@link HandshakeInterceptor} and the {@link WebSocketInitializer}. Messages passed through belong to the next
@@ -107,8 +111,7 @@ public class UpgradeHandler extends ChannelDuplexHandler {
     private ScheduledFuture<?> timeout;
     /** Requests passed to the application whose final response has not been written yet. */
     private int pendingResponses;
-    /** Whether the response being written is informational (1xx), which does not end an exchange. */
-    private boolean informationalResponse;
+    private final FinalResponses responses = new FinalResponses();
     /** A refusal waiting for the responses to earlier, pipelined requests. */
     private HandshakeRejection deferredRejection;
     /** Inbound messages held during the switch, until the event has been fired; null outside it. */
@@ -151,7 +154,7 @@ public class UpgradeHandler extends ChannelDuplexHandler {
     private void onAccept(ChannelHandlerContext ctx) {
         if (!accepted) {
             accepted = true;
-            startTimeout(ctx);
+            startTimeout(ctx, config.handshake().handshakeTimeout());
         }
     }
 
@@ -182,7 +185,7 @@ public class UpgradeHandler extends ChannelDuplexHandler {
                     state = State.IDLE;
                     ctx.fireChannelRead(msg);
                     if (pendingResponses == 0 && state == State.IDLE) {
-                        startTimeout(ctx);
+                        startTimeout(ctx, config.handshake().handshakeTimeout());
                     }
                 } else {
                     ctx.fireChannelRead(msg);
@@ -230,7 +233,7 @@ public class UpgradeHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (pendingResponses > 0 && endsResponse(msg)) {
+        if (responses.ends(msg) && pendingResponses > 0) {
             ctx.write(msg, promise);
             if (--pendingResponses == 0) {
                 onResponsesWritten(ctx);
@@ -240,37 +243,24 @@ public class UpgradeHandler extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
-    /** Whether an outbound message completes a final (not 1xx) response. */
-    private boolean endsResponse(Object msg) {
-        if (msg instanceof HttpResponse) {
-            informationalResponse = ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL;
-        }
-        if (msg instanceof LastHttpContent || msg instanceof HttpChunkedInput) {
-            boolean ends = !informationalResponse;
-            informationalResponse = false;
-            return ends;
-        }
-        return false;
-    }
-
     private void onResponsesWritten(ChannelHandlerContext ctx) {
         if (deferredRejection != null) {
             HandshakeRejection rejection = deferredRejection;
             deferredRejection = null;
             sendRejection(ctx, rejection);
         } else if (state == State.IDLE) {
-            startTimeout(ctx);
+            startTimeout(ctx, config.handshake().handshakeTimeout());
         }
     }
 
     private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
-        cancelTimeout();
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             refuse(ctx, request, decoderFailure(result.cause()));
             return;
         }
         if (!config.handshake().matchesPath(request.uri())) {
+            startTimeout(ctx, config.handshake().httpExchangeTimeout());
             pendingResponses++;
             if (!(request instanceof LastHttpContent)) {
                 state = State.PASS_THROUGH;
@@ -314,17 +304,21 @@ public class UpgradeHandler extends ChannelDuplexHandler {
 
     private void refuse(ChannelHandlerContext ctx, Object request, HandshakeRejection rejection) {
         state = State.REFUSED;
-        cancelTimeout();
         ReferenceCountUtil.release(request);
         if (pendingResponses > 0) {
+            // The exchange timer keeps running: the earlier responses must be written in time.
             deferredRejection = rejection;
         } else {
             sendRejection(ctx, rejection);
         }
     }
 
-    /** Writes the error response (through the HTTP encoder) and closes the connection once it is written. */
-    private static void sendRejection(ChannelHandlerContext ctx, HandshakeRejection rejection) {
+    /**
+     * Writes the error response (through the HTTP encoder) and closes the connection once it is written, or when the
+     * handshake timeout runs out first (a client that does not read its answer).
+     */
+    private void sendRejection(ChannelHandlerContext ctx, HandshakeRejection rejection) {
+        startTimeout(ctx, config.handshake().handshakeTimeout());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(),
             Unpooled.copiedBuffer(rejection.reason(), CharsetUtil.UTF_8));
         HttpHeaders headers = response.headers();
@@ -344,7 +338,8 @@ public class UpgradeHandler extends ChannelDuplexHandler {
             String last = WebSocketPipeline.install(pipeline, ctx.name(), config, decision.extensions, event);
             initializer.initialize(pipeline, last, event);
         } catch (Throwable t) {
-            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(), t);
+            LOGGER.warn("{} WebSocket initializer failed; refusing the handshake", ctx.channel(),
+                PeerText.forLog(t));
             response.release();
             refuse(ctx, request, HandshakeRejection.of(HttpResponseStatus.INTERNAL_SERVER_ERROR,
                 "handshake failed"));
@@ -352,6 +347,7 @@ public class UpgradeHandler extends ChannelDuplexHandler {
         }
 
         state = State.SWITCHED;
+        cancelTimeout();
         held = new ArrayList<>(2);
         try {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
@@ -416,11 +412,10 @@ public class UpgradeHandler extends ChannelDuplexHandler {
         }
     }
 
-    private void startTimeout(ChannelHandlerContext ctx) {
-        if (timeout == null) {
-            timeout = ctx.executor().schedule(() -> onTimeout(ctx), config.handshake().handshakeTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
-        }
+    /** (Re)starts the one timer of this handler. */
+    private void startTimeout(ChannelHandlerContext ctx, Duration delay) {
+        cancelTimeout();
+        timeout = ctx.executor().schedule(() -> onTimeout(ctx), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelTimeout() {
@@ -432,11 +427,19 @@ public class UpgradeHandler extends ChannelDuplexHandler {
 
     private void onTimeout(ChannelHandlerContext ctx) {
         timeout = null;
-        if (state != State.IDLE || pendingResponses > 0 || !ctx.channel().isActive()) {
+        if (!ctx.channel().isActive() || state == State.SWITCHED) {
             return;
         }
+        if (state == State.IDLE && pendingResponses == 0) {
+            state = State.REFUSED;
+            sendRejection(ctx, HandshakeRejection.of(HttpResponseStatus.REQUEST_TIMEOUT, "handshake timed out"));
+            return;
+        }
+        // A request still arriving, a response still owed, or an answer the client does not read: no response can
+        // be put in between, so the connection just ends.
+        LOGGER.debug("{} HTTP exchange timed out ({}); closing", ctx.channel(), state);
         state = State.REFUSED;
-        sendRejection(ctx, HandshakeRejection.of(HttpResponseStatus.REQUEST_TIMEOUT, "handshake timed out"));
+        ctx.close();
     }
 
     private void releaseHeld() {

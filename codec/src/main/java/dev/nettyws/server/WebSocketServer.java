@@ -17,11 +17,14 @@ import java.util.function.Supplier;
 /**
  * One call that adds a WebSocket endpoint to an HTTP server pipeline.
  *
- * <p>{@link #install} puts an {@link UpgradeHandler} named {@value HandlerNames#UPGRADE} right after the pipeline's
- * {@link HttpServerCodec} (or after the later of an {@link HttpRequestDecoder} and {@link HttpResponseEncoder}).
- * Requests for other paths pass through it untouched to the handlers after it, so one port serves the
- * application's HTTP pages and the WebSocket endpoint. A valid opening handshake for the configured path (RFC 6455
- * §4.2) is answered {@code 101}, the HTTP handlers in front are removed, and the pipeline becomes, from the head:
+ * <p>{@link #install} puts an {@link HttpBackpressureHandler} named {@value HandlerNames#HTTP_BACKPRESSURE} (unless
+ * one of that name is there already) and an {@link UpgradeHandler} named {@value HandlerNames#UPGRADE} right after the
+ * pipeline's {@link HttpServerCodec} (or after the later of an {@link HttpRequestDecoder} and
+ * {@link HttpResponseEncoder}). Requests for other paths pass through them untouched to the handlers after them, so
+ * one port serves the application's HTTP pages and the WebSocket endpoint; the backpressure handler keeps a client
+ * that pipelines requests and does not read the answers from making the server queue without bound, however the HTTP
+ * handlers write. A valid opening handshake for the configured path (RFC 6455 §4.2) is answered {@code 101}, the HTTP
+ * handlers in front are removed, and the pipeline becomes, from the head:
  *
  * <pre>
  *   ws-write-limit  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  ws-keepalive
@@ -44,9 +47,10 @@ public final class WebSocketServer {
     }
 
     /**
-     * Installs a WebSocket endpoint into a pipeline that already holds Netty's HTTP server codec, and applies the
-     * configuration's write buffer water marks to the channel. Requests the endpoint does not take (other paths)
-     * continue to the handlers after the codec; add those before or after this call.
+     * Installs a WebSocket endpoint into a pipeline that already holds Netty's HTTP server codec, with an
+     * {@link HttpBackpressureHandler} in front of it unless the pipeline has one, and applies the configuration's
+     * write buffer water marks to the channel. Requests the endpoint does not take (other paths) continue to the
+     * handlers after the codec; add those before or after this call.
      *
      * @param pipeline a pipeline with an {@link HttpServerCodec}, or an {@link HttpRequestDecoder} and an
      *     {@link HttpResponseEncoder}
@@ -61,10 +65,30 @@ public final class WebSocketServer {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
-        pipeline.addAfter(httpCodecName(pipeline), HandlerNames.UPGRADE, new UpgradeHandler(config,
+        String before = HandlerNames.HTTP_BACKPRESSURE;
+        if (pipeline.context(before) == null) {
+            pipeline.addAfter(httpCodecName(pipeline), before, httpBackpressure(config));
+        }
+        pipeline.addAfter(before, HandlerNames.UPGRADE, new UpgradeHandler(config,
             (p, afterName, handshake) -> p.addAfter(afterName, HandlerNames.APPLICATION,
                 Objects.requireNonNull(application.get(), "the application supplier returned null"))));
         pipeline.channel().config().setWriteBufferWaterMark(config.writeBufferWaterMark());
+    }
+
+    /**
+     * A new {@link HttpBackpressureHandler} with the configuration's limits: {@link
+     * WebSocketServerConfig#maxPipelinedRequests()}, and the outbound limits of its connection configuration
+     * ({@link dev.nettyws.protocol.ConnectionConfig#maxPendingWriteBytes()} and
+     * {@link dev.nettyws.protocol.ConnectionConfig#writeStallTimeout()}) applied from the first byte. For pipelines
+     * that place the {@link UpgradeHandler}s themselves: add it once per channel, right after the HTTP codec, named
+     * {@value HandlerNames#HTTP_BACKPRESSURE}.
+     *
+     * @param config the configuration whose limits apply
+     * @return a handler for one channel
+     */
+    public static HttpBackpressureHandler httpBackpressure(WebSocketServerConfig config) {
+        return new HttpBackpressureHandler(config.maxPipelinedRequests(), config.connection().maxPendingWriteBytes(),
+            config.connection().writeStallTimeout());
     }
 
     /** The name of the HTTP server codec, or of the later of the request decoder and response encoder. */

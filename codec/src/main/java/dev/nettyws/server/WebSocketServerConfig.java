@@ -27,8 +27,9 @@ import java.util.Objects;
  * while the channel is unwritable, and resume on {@code channelWritabilityChanged}; or drop or coalesce messages for
  * that peer (a broadcast to a slow subscriber). Whatever the application does, nettyws fails a
  * connection with 1008 when its peer stops reading ({@link ConnectionConfig#writeStallTimeout()}, 30 s) or more than
- * {@link ConnectionConfig#maxPendingWriteBytes()} (16 MiB) pile up; raise the latter above the largest message the
- * application writes.
+ * {@link ConnectionConfig#maxPendingWriteBytes()} pile up (16 MiB, raised by {@link #build()} to what a message of
+ * the limit needs, see {@link #connection()}); raise it above the largest message the application writes if that is
+ * larger than what it receives.
  *
  * <p>Immutable and safe to share between channels and threads.
  */
@@ -40,6 +41,10 @@ public final class WebSocketServerConfig extends WebSocketConfig {
     /** Default {@link #writeBufferWaterMark()}: unwritable above 64 KiB queued, writable again below 32 KiB. */
     public static final WriteBufferWaterMark DEFAULT_WRITE_BUFFER_WATER_MARK =
         new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    /** Default {@link #maxPipelinedRequests()}: 16. */
+    public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 16;
+    /** Default {@link #maxConnectionsPerAddress()}: 256. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
     /**
      * Endpoint {@code "/"} ({@link ServerHandshakeConfig#DEFAULT}), {@link FrameConfig#SERVER_DEFAULT} (1 MiB
@@ -52,15 +57,19 @@ public final class WebSocketServerConfig extends WebSocketConfig {
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
     private final WriteBufferWaterMark writeBufferWaterMark;
+    private final int maxPipelinedRequests;
+    private final int maxConnectionsPerAddress;
     /** Made once from {@link #compression()} for every connection's handshake. */
     private final ServerExtensionNegotiator extensionNegotiator;
 
     private WebSocketServerConfig(Builder builder) {
-        super(builder);
+        super(builder, builder.writeBufferWaterMark.high());
         this.handshake = builder.handshake;
         this.maxInitialLineLength = builder.maxInitialLineLength;
         this.maxHeaderSize = builder.maxHeaderSize;
         this.writeBufferWaterMark = builder.writeBufferWaterMark;
+        this.maxPipelinedRequests = builder.maxPipelinedRequests;
+        this.maxConnectionsPerAddress = builder.maxConnectionsPerAddress;
         this.extensionNegotiator = compression() == null ? ServerExtensionNegotiator.NONE
             : new PerMessageDeflateServerNegotiator(compression(), frames());
     }
@@ -100,11 +109,33 @@ public final class WebSocketServerConfig extends WebSocketConfig {
         return extensionNegotiator;
     }
 
+    /**
+     * How many HTTP requests of one connection may await their response at once before the upgrade (RFC 9112
+     * §9.3.2 pipelining); beyond it, and while the channel is unwritable, the connection stops reading until
+     * responses have been written and sent ({@link HttpBackpressureHandler}). Browsers do not pipeline; a handler that
+     * answers at once never has more than one outstanding. Default {@value #DEFAULT_MAX_PIPELINED_REQUESTS}.
+     */
+    public int maxPipelinedRequests() {
+        return maxPipelinedRequests;
+    }
+
+    /**
+     * How many connections one client address may hold open at once on a server built by
+     * {@link WebSocketServerInitializer} ({@link ConnectionsPerAddressLimit}: an IPv4 address, or the /64 prefix of an
+     * IPv6 address); a further connection is closed at once. 0 for no limit. Default
+     * {@value #DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}: room for a NAT gateway or proxy in front of many users, while one
+     * address cannot take a server's file descriptors.
+     */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
     @Override
     public String toString() {
         return "WebSocketServerConfig(handshake=" + handshake + ", " + webSocketToString() + ", maxInitialLineLength="
             + maxInitialLineLength + ", maxHeaderSize=" + maxHeaderSize + ", writeBufferWaterMark="
-            + writeBufferWaterMark + ')';
+            + writeBufferWaterMark + ", maxPipelinedRequests=" + maxPipelinedRequests + ", maxConnectionsPerAddress="
+            + maxConnectionsPerAddress + ')';
     }
 
     /** Builds a {@link WebSocketServerConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -113,6 +144,8 @@ public final class WebSocketServerConfig extends WebSocketConfig {
         private int maxInitialLineLength = DEFAULT_MAX_INITIAL_LINE_LENGTH;
         private int maxHeaderSize = DEFAULT_MAX_HEADER_SIZE;
         private WriteBufferWaterMark writeBufferWaterMark = DEFAULT_WRITE_BUFFER_WATER_MARK;
+        private int maxPipelinedRequests = DEFAULT_MAX_PIPELINED_REQUESTS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
         private Builder() {
             super(FrameConfig.SERVER_DEFAULT, true);
@@ -124,6 +157,8 @@ public final class WebSocketServerConfig extends WebSocketConfig {
             this.maxInitialLineLength = config.maxInitialLineLength;
             this.maxHeaderSize = config.maxHeaderSize;
             this.writeBufferWaterMark = config.writeBufferWaterMark;
+            this.maxPipelinedRequests = config.maxPipelinedRequests;
+            this.maxConnectionsPerAddress = config.maxConnectionsPerAddress;
         }
 
         @Override
@@ -165,11 +200,25 @@ public final class WebSocketServerConfig extends WebSocketConfig {
             return this;
         }
 
+        /** See {@link WebSocketServerConfig#maxPipelinedRequests()}; at least 1. */
+        public Builder maxPipelinedRequests(int maxPipelinedRequests) {
+            this.maxPipelinedRequests = maxPipelinedRequests;
+            return this;
+        }
+
+        /** See {@link WebSocketServerConfig#maxConnectionsPerAddress()}; 0 for no limit. */
+        public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+            this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
         /**
          * Checks the values and builds the configuration.
          *
-         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, or
-         *     the aggregation limit is negative or exceeds the frame configuration's message limit
+         * @throws IllegalArgumentException if the frame role is not the server's, an HTTP limit is not positive, the
+         *     connections per address are negative, the aggregation limit is negative or exceeds the frame
+         *     configuration's message limit, or the connection's {@link ConnectionConfig#maxPendingWriteBytes()} was
+         *     set below what the message limit needs
          */
         @Override
         public WebSocketServerConfig build() {
@@ -179,6 +228,13 @@ public final class WebSocketServerConfig extends WebSocketConfig {
             }
             if (maxHeaderSize <= 0) {
                 throw new IllegalArgumentException("maxHeaderSize must be > 0: " + maxHeaderSize);
+            }
+            if (maxPipelinedRequests <= 0) {
+                throw new IllegalArgumentException("maxPipelinedRequests must be > 0: " + maxPipelinedRequests);
+            }
+            if (maxConnectionsPerAddress < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be >= 0: "
+                    + maxConnectionsPerAddress);
             }
             return new WebSocketServerConfig(this);
         }

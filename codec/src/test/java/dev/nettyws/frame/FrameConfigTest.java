@@ -40,7 +40,11 @@ class FrameConfigTest {
         assertEquals(300, changed.maxMessageLength());
         assertEquals(200, config.maxMessageLength());
         assertEquals("FrameConfig(role=CLIENT, maxFramePayloadLength=100, maxMessageLength=200,"
-            + " maxFragmentsPerMessage=131072, allowedRsvBits=0x40, validateUtf8=false)", config.toString());
+            + " maxFragmentsPerMessage=131072, allowedRsvBits=0x40, validateUtf8=false, memoryBudget="
+            + MemoryBudget.jvmDefault().limit() + ')', config.toString());
+        MemoryBudget budget = MemoryBudget.of(1 << 20);
+        assertSame(budget, config.toBuilder().memoryBudget(budget).build().toBuilder().build().memoryBudget());
+        assertSame(MemoryBudget.jvmDefault(), config.memoryBudget());
         assertEquals(7, config.toBuilder().maxFragmentsPerMessage(7).build().toBuilder().build()
             .maxFragmentsPerMessage());
     }

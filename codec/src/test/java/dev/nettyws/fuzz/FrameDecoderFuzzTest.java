@@ -9,6 +9,7 @@ import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.internal.Connection;
 import dev.nettyws.internal.ConnectionHandler;
@@ -42,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  *       violation's code (1002, 1007 or 1009), and the application is told that code;</li>
  *   <li>once a close frame was sent, the close timer ends the connection;</li>
  *   <li>the application is told exactly once how the connection ended;</li>
- *   <li>nothing leaks: every buffer from the channel's allocator is released, the input included.</li>
+ *   <li>nothing leaks: every buffer from the channel's allocator is released, the input included, and every byte
+ *       reserved from the memory budget (no free allowance here, so every frame reserves) is returned.</li>
  * </ul>
  *
  * <p>{@code mvn verify} fuzzes this for a bounded time ({@code JAZZER_FUZZ=1}, see the codec pom); a plain test
@@ -76,6 +78,8 @@ class FrameDecoderFuzzTest {
     }
 
     static Outcome run(int options, byte[] wire, int readSize) {
+        // Every byte counted (no free allowance), and room for all: reservations must balance, whatever the input.
+        MemoryBudget budget = MemoryBudget.of(1 << 20, 0);
         Role role = (options & 1) != 0 ? Role.CLIENT : Role.SERVER;
         FrameConfig frames = FrameConfig.builder()
             .role(role)
@@ -85,6 +89,7 @@ class FrameDecoderFuzzTest {
             .allowedRsvBits((options & 2) != 0 ? Frame.RSV1 : 0)
             .validateUtf8((options & 8) == 0)
             .maskingKeySource(() -> 0x12345678)
+            .memoryBudget(budget)
             .build();
         ConnectionConfig connection = ConnectionConfig.builder()
             .idleTimeout(Duration.ZERO)
@@ -99,7 +104,7 @@ class FrameDecoderFuzzTest {
         channel.freezeTime();
         channel.pipeline().addLast(new FrameEncoder(frames), decoder, new ConnectionHandler(role, connection));
         if ((options & 4) != 0) {
-            channel.pipeline().addLast(new MessageAggregator(MAX_AGGREGATED));
+            channel.pipeline().addLast(new MessageAggregator(MAX_AGGREGATED, budget));
         }
         channel.pipeline().addLast(recorder);
 
@@ -152,6 +157,7 @@ class FrameDecoderFuzzTest {
         for (ByteBuf input : inputs) {
             assertEquals(0, input.refCnt(), "an input buffer was not released");
         }
+        assertEquals(0, budget.used(), "memory budget reservations left after the channel closed");
         assertEquals(0, alloc.metric().usedHeapMemory(), "heap buffers leaked");
         assertEquals(0, alloc.metric().usedDirectMemory(), "direct buffers leaked");
 

@@ -24,11 +24,14 @@ class ServerHandshakeConfigTest {
         assertFalse(config.matchPrefix());
         assertEquals(List.of(), config.subprotocols());
         assertFalse(config.requireSubprotocol());
-        assertTrue(config.originPolicy().allows("https://anywhere.example"));
+        assertTrue(config.originPolicy().allows("http://localhost:8080", "http://localhost:8080"), "same origin");
+        assertFalse(config.originPolicy().allows("https://anywhere.example", "http://localhost:8080"));
         assertTrue(config.allowMissingOrigin());
+        assertEquals(List.of(), config.allowedHosts());
         assertSame(HandshakeInterceptor.ACCEPT_ALL, config.interceptor());
         assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
         assertEquals(Duration.ofSeconds(10), ServerHandshakeConfig.DEFAULT.handshakeTimeout());
+        assertEquals(Duration.ofSeconds(30), config.httpExchangeTimeout());
     }
 
     @Test
@@ -37,7 +40,8 @@ class ServerHandshakeConfigTest {
         HandshakeInterceptor interceptor = (request, channel) -> null;
         ServerHandshakeConfig config = ServerHandshakeConfig.builder().path("/chat").matchPrefix(true)
             .subprotocols("v2", "v1").requireSubprotocol(true).originPolicy(origins).allowMissingOrigin(false)
-            .interceptor(interceptor).handshakeTimeout(Duration.ofSeconds(3)).build();
+            .interceptor(interceptor).handshakeTimeout(Duration.ofSeconds(3))
+            .httpExchangeTimeout(Duration.ofSeconds(4)).allowedHosts("chat.example.com", ".example.org").build();
         ServerHandshakeConfig copy = config.toBuilder().build();
         assertNotSame(config, copy);
         assertEquals("/chat", copy.path());
@@ -48,6 +52,8 @@ class ServerHandshakeConfigTest {
         assertFalse(copy.allowMissingOrigin());
         assertSame(interceptor, copy.interceptor());
         assertEquals(Duration.ofSeconds(3), copy.handshakeTimeout());
+        assertEquals(Duration.ofSeconds(4), copy.httpExchangeTimeout());
+        assertEquals(List.of("chat.example.com", ".example.org"), copy.allowedHosts());
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.Role;
@@ -48,7 +49,7 @@ class MessageAggregatorTest {
         ch.config().setAllocator(alloc);
         ch.pipeline().addLast(new ProtocolTestSupport.FrameObjects(Role.SERVER),
             new ConnectionHandler(Role.SERVER, NO_IDLE),
-            new MessageAggregator(maxMessageLength),
+            new MessageAggregator(maxMessageLength, MemoryBudget.jvmDefault()),
             events);
         return ch;
     }
@@ -161,7 +162,7 @@ class MessageAggregatorTest {
         RecordingAllocator alloc = new RecordingAllocator(false);
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new MessageAggregator(2_000_000));
+        ch.pipeline().addLast(new MessageAggregator(2_000_000, MemoryBudget.jvmDefault()));
         int fragments = 1_000_000;
         byte[] one = {'x'};
         ch.pipeline().fireChannelRead(new BinaryFrame(false, 0, Unpooled.wrappedBuffer(one)));
@@ -279,7 +280,7 @@ class MessageAggregatorTest {
 
     @Test
     void negativeLimitIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new MessageAggregator(-1));
+        assertThrows(IllegalArgumentException.class, () -> new MessageAggregator(-1, MemoryBudget.jvmDefault()));
         assertEquals(1 << 20, new MessageAggregator().maxMessageLength());
     }
 }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.internal.Connection;
@@ -55,7 +56,8 @@ class ViolationAfterCloseTest {
     void section5_5_1_violationAfterTheAggregatorsCloseSendsNoSecondCloseFrame() {
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = wire(Role.SERVER, NO_IDLE, events);
-        ch.pipeline().addBefore(ch.pipeline().context(events).name(), "aggregator", new MessageAggregator(4));
+        ch.pipeline().addBefore(ch.pipeline().context(events).name(), "aggregator",
+            new MessageAggregator(4, MemoryBudget.jvmDefault()));
         int key = 0x01020304;
         ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.text("too long").mask(key).bytes(),
             FrameBytes.frame(0x3).mask(key).bytes()));

@@ -83,7 +83,8 @@ class NegotiationTest {
 
     @Test
     void missingOriginIsAcceptedByDefault() {
-        RawHttpResponse response = handshake(config().originPolicy(origin -> false), HandshakeRequest.to("/chat"));
+        RawHttpResponse response = handshake(config().originPolicy((origin, self) -> false),
+            HandshakeRequest.to("/chat"));
         assertEquals(101, response.status(), "the policy is not asked without an Origin");
     }
 
@@ -203,7 +204,7 @@ class NegotiationTest {
         handshake(config().interceptor(counting), HandshakeRequest.to("/chat").remove("Sec-WebSocket-Key"));
         assertEquals(0, calls.get());
         server.channel.finishAndReleaseAll();
-        handshake(config().interceptor(counting).originPolicy(origin -> false), HandshakeRequest.to("/chat")
+        handshake(config().interceptor(counting).originPolicy((origin, self) -> false), HandshakeRequest.to("/chat")
             .add("Origin", "https://x.example"));
         assertEquals(0, calls.get());
     }

@@ -328,7 +328,7 @@ class PipelineSwitchTest {
     }
 
     private static void copyHandshakeHeaders(HttpRequest request) {
-        request.headers().add("Host", "server.example.com").add("Upgrade", "websocket").add("Connection", "Upgrade")
+        request.headers().add("Host", "localhost").add("Upgrade", "websocket").add("Connection", "Upgrade")
             .add("Sec-WebSocket-Key", HandshakeRequest.KEY).add("Sec-WebSocket-Version", "13");
     }
 

@@ -161,12 +161,15 @@ final class TestServer {
     }
 
     /**
-     * The application's HTTP handler: answers each request with 200 and "page " + its URI, at once or, when
-     * {@link #hold} is set, on {@link #answerHeld()}; passes everything else on.
+     * The application's HTTP handler: answers each request with 200 and "page " + its URI, once its body has
+     * arrived (or on its head, with {@link #answerOnHead}) or, when {@link #hold} is set, on {@link #answerHeld()};
+     * passes everything else on.
      */
     static final class Pages extends ChannelInboundHandlerAdapter {
         final List<String> requests = new ArrayList<>();
         boolean hold;
+        /** Answers on the request head, before its body, as a page handler ignoring bodies does. */
+        boolean answerOnHead;
         private final List<String> held = new ArrayList<>();
         private ChannelHandlerContext ctx;
         private String uri;
@@ -196,6 +199,11 @@ final class TestServer {
             if (msg instanceof HttpRequest) {
                 uri = ((HttpRequest) msg).uri();
                 requests.add(((HttpRequest) msg).method() + " " + uri);
+                if (answerOnHead) {
+                    ReferenceCountUtil.release(msg);
+                    ctx.writeAndFlush(page(uri));
+                    return;
+                }
             }
             if (!(msg instanceof HttpRequest) && !(msg instanceof HttpContent)) {
                 ctx.fireChannelRead(msg);
@@ -203,7 +211,7 @@ final class TestServer {
             }
             boolean last = msg instanceof LastHttpContent;
             ReferenceCountUtil.release(msg);
-            if (last) {
+            if (last && !answerOnHead) {
                 if (hold) {
                     held.add(uri);
                 } else {

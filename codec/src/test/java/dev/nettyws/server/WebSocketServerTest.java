@@ -113,9 +113,10 @@ class WebSocketServerTest {
     }
 
     @Test
-    void installPutsTheUpgradeHandlerRightAfterTheHttpServerCodec() {
+    void installPutsTheBackpressureHandlerAndTheUpgradeHandlerRightAfterTheHttpServerCodec() {
         installIntoHttpPipeline(ECHO);
-        assertEquals(List.of("codec", HandlerNames.UPGRADE, "pages"), names());
+        assertEquals(List.of("codec", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE, "pages"),
+            names());
         assertEquals(ECHO.writeBufferWaterMark(), channel.config().getWriteBufferWaterMark());
     }
 
@@ -124,7 +125,8 @@ class WebSocketServerTest {
         channel = new EmbeddedChannel();
         channel.pipeline().addLast("encoder", new HttpResponseEncoder()).addLast("decoder", new HttpRequestDecoder());
         WebSocketServer.install(channel.pipeline(), ECHO, Recorder::new);
-        assertEquals(List.of("encoder", "decoder", HandlerNames.UPGRADE), names());
+        assertEquals(List.of("encoder", "decoder", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE),
+            names());
     }
 
     @Test
@@ -156,7 +158,8 @@ class WebSocketServerTest {
         channel.writeInbound(HandshakeRequest.plainGet("/index.html").toBuf());
         HttpRequest request = assertInstanceOf(HttpRequest.class, pages.requests.get(0));
         assertEquals("/index.html", request.uri());
-        assertEquals(List.of("codec", HandlerNames.UPGRADE, "pages"), names(), "nothing upgraded");
+        assertEquals(List.of("codec", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE, "pages"),
+            names(), "nothing upgraded");
         assertNull(channel.readOutbound(), "the endpoint answered nothing itself");
     }
 
@@ -231,8 +234,9 @@ class WebSocketServerTest {
     @Test
     void initializerBuildsCodecEndpointAndFallback() {
         channel = new EmbeddedChannel(new WebSocketServerInitializer(ECHO, Recorder::new));
-        assertEquals(List.of(HandlerNames.HTTP_CODEC, HandlerNames.UPGRADE,
-            HandlerNames.NOT_FOUND), names());
+        // The per-address limit admitted the channel and left.
+        assertEquals(List.of(HandlerNames.HTTP_CODEC, HandlerNames.HTTP_BACKPRESSURE,
+            HandlerNames.UPGRADE, HandlerNames.NOT_FOUND), names());
         upgrade();
         assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
             HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.AGGREGATOR, HandlerNames.APPLICATION,

@@ -33,7 +33,7 @@ public final class HandshakeRequest {
     /** A valid upgrade request for {@code target}. */
     public static HandshakeRequest to(String target) {
         return new HandshakeRequest(target)
-            .add("Host", "server.example.com")
+            .add("Host", "localhost")
             .add("Upgrade", "websocket")
             .add("Connection", "Upgrade")
             .add("Sec-WebSocket-Key", KEY)
@@ -42,7 +42,7 @@ public final class HandshakeRequest {
 
     /** A plain keep-alive GET of {@code target}, with only a Host header. */
     public static HandshakeRequest plainGet(String target) {
-        return new HandshakeRequest(target).add("Host", "server.example.com");
+        return new HandshakeRequest(target).add("Host", "localhost");
     }
 
     /** Sets the method. */

@@ -1,12 +1,17 @@
 package dev.nettyws.example;
 
+import dev.nettyws.PeerText;
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +32,19 @@ import org.slf4j.LoggerFactory;
  * <p><b>Events.</b> Logs one line when the connection opens ({@link HandshakeCompletedEvent}) and one when it closes
  * ({@link WebSocketClosedEvent}, with the close code), and tells the {@link ConnectionListener}.
  *
+ * <p><b>Errors.</b> The connection handler in front deals with the codec's failures (it closes with 1011 and logs
+ * what the pipeline cannot handle), so what reaches this handler is a transport error while the connection was open
+ * (Netty closes the channel and the close line reports 1006: logged at debug level only) or an error of this
+ * handler or its listener: logged once, with its stack trace, and the connection closed with 1011 (internal error).
+ * Nothing is passed on to the end of the pipeline, where Netty would log it again and leave the connection open.
+ *
  * <p>One instance per channel; called on the channel's event loop only.
  */
 public class EchoHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(EchoHandler.class);
 
     private final ConnectionListener listener;
+    private boolean failed;
 
     /** Creates a handler that only logs connection events. */
     public EchoHandler() {
@@ -80,15 +92,40 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (isTransportError(cause)) {
+            LOG.debug("{} transport error: {}", ctx.channel().id(), cause.toString());
+            return;
+        }
+        if (failed) {
+            LOG.debug("{} another error: {}", ctx.channel().id(), cause.toString());
+            return;
+        }
+        failed = true;
+        LOG.warn("{} closing with 1011 after an error", ctx.channel().id(), cause);
+        WebSocketSession.of(ctx.channel()).close(CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON);
+    }
+
+    private static boolean isTransportError(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompletedEvent) {
             HandshakeCompletedEvent handshake = (HandshakeCompletedEvent) evt;
-            LOG.info("open {} {} from {}", ctx.channel().id(), handshake.path(), ctx.channel().remoteAddress());
+            LOG.info("open {} {} from {}", ctx.channel().id(), PeerText.forLog(handshake.path()),
+                ctx.channel().remoteAddress());
             listener.opened(ctx.channel(), handshake);
         } else if (evt instanceof WebSocketClosedEvent) {
             WebSocketClosedEvent closed = (WebSocketClosedEvent) evt;
             LOG.info("close {} code={} reason=\"{}\" by={} clean={}", ctx.channel().id(), closed.statusCode(),
-                closed.reason(), closed.remote() ? "peer" : "server", closed.clean());
+                PeerText.forLog(closed.reason()), closed.remote() ? "peer" : "server", closed.clean());
             listener.closed(ctx.channel(), closed);
         }
         ctx.fireUserEventTriggered(evt);

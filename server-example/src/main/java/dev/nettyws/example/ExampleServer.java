@@ -25,8 +25,12 @@ import java.util.Objects;
 public final class ExampleServer implements AutoCloseable {
     /** The path of the echo service. */
     public static final String ECHO_PATH = "/echo";
-    /** The default largest frame and message of {@code /echo}: 16 MiB. */
-    public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 << 20;
+    /**
+     * The default largest frame and message of {@code /echo}: 1 MiB, sized for a service on the internet, where the
+     * limit multiplies with the number of connections (the server-wide memory budget bounds the sum; see
+     * {@link dev.nettyws.frame.MemoryBudget}). Conformance runs raise it with {@code --max-message-bytes}.
+     */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
     private final BoundServer server;
     private final boolean tls;
@@ -50,9 +54,11 @@ public final class ExampleServer implements AutoCloseable {
     /**
      * The configuration of {@code /echo}: frames, messages and aggregated messages up to {@code maxMessageBytes}
      * (a bigger one is closed with 1009), fragmented messages aggregated so that they are echoed as one message,
-     * room for two such messages in the outbound queue (an echo is written before {@link EchoHandler} stops reading),
-     * permessage-deflate (RFC 7692, {@link PerMessageDeflateConfig#DEFAULT}) for clients that offer it when
-     * {@code deflate} is set (inflated messages are held to the same limit), the defaults otherwise.
+     * room for two such messages in the outbound queue (the builder's rule leaves room for one message written while
+     * the channel is writable; {@link EchoHandler} echoes everything one read decodes before it stops reading, which
+     * may be a message of the limit and more), permessage-deflate (RFC 7692, {@link PerMessageDeflateConfig#DEFAULT})
+     * for clients that offer it when {@code deflate} is set (inflated messages are held to the same limit), the
+     * defaults otherwise.
      *
      * @param maxMessageBytes the frame, message and aggregation limit, in bytes
      * @param deflate whether permessage-deflate is negotiated
@@ -111,10 +117,29 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ConnectionListener listener)
             throws InterruptedException {
+        return start(transport, address, echo, chat, sslContext, ServerAccess.DEFAULT, listener);
+    }
+
+    /**
+     * Starts the server with every setting, and who may reach it.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param chat the settings of {@code /chat}
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatSettings chat, SslContext sslContext, ServerAccess access,
+                                      ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
         ChatRooms rooms = new ChatRooms(chat);
-        ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, echo, chat.serverConfig(),
-            rooms, listener);
+        ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),
+            access.applyTo(chat.serverConfig()), rooms, listener);
         return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);
     }
 
@@ -141,6 +166,11 @@ public final class ExampleServer implements AutoCloseable {
     /** The URL of the chat page: {@code http://} or, with TLS, {@code https://}. */
     public URI pageUri() {
         return URI.create((tls ? "https://" : "http://") + authority() + '/');
+    }
+
+    /** How many accepted connections are open now. */
+    public int openConnections() {
+        return server.connections().size();
     }
 
     /** The chat rooms. */

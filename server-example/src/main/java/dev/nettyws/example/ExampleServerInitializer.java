@@ -4,7 +4,9 @@ import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.handshake.WebSocketInitializer;
 import dev.nettyws.protocol.HandlerNames;
+import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.UpgradeHandler;
+import dev.nettyws.server.WebSocketServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -17,10 +19,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The pipeline of an example server connection: TLS (when configured), the HTTP codec, the {@code /echo} and
- * {@code /chat} endpoints one after the other, and the {@link PageHandler} for everything else.
+ * The pipeline of an example server connection: the per-address connection limit (which leaves once it admitted the
+ * connection), TLS (when configured), the HTTP codec, the HTTP phase's backpressure (with the chat's outbound limits;
+ * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, and the
+ * {@link PageHandler} for everything else.
  * <pre>
- *   [tls]  http-codec  ws-upgrade-echo  ws-upgrade-chat  pages
+ *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat  pages
  * </pre>
  * Each endpoint's {@link UpgradeHandler} passes requests for other paths on. The one that upgrades installs the
  * WebSocket handlers; its initializer removes the other endpoint and the page handler (they have no more work, and
@@ -43,6 +47,7 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final WebSocketServerConfig chat;
     private final WebSocketInitializer echoInitializer;
     private final WebSocketInitializer chatInitializer;
+    private final ConnectionsPerAddressLimit limit;
 
     ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
                              ChatRooms rooms, ConnectionListener listener) {
@@ -51,6 +56,8 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         this.chat = chat;
         this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
         this.chatInitializer = removingOthers(CHAT_UPGRADE_NAME, chat, () -> new ChatHandler(rooms, listener));
+        this.limit = chat.maxConnectionsPerAddress() == 0 ? null
+            : new ConnectionsPerAddressLimit(chat.maxConnectionsPerAddress());
     }
 
     private static WebSocketInitializer removingOthers(String self, WebSocketServerConfig config,
@@ -68,11 +75,15 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        if (limit != null) {
+            pipeline.addLast(HandlerNames.CONNECTION_LIMIT, limit);
+        }
         if (sslContext != null) {
             pipeline.addLast(TLS_NAME, sslContext.newHandler(ch.alloc()));
         }
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        pipeline.addLast(HandlerNames.HTTP_BACKPRESSURE, WebSocketServer.httpBackpressure(chat));
         pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeHandler(echo, echoInitializer));
         pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeHandler(chat, chatInitializer));
         pipeline.addLast(PAGES_NAME, new PageHandler());

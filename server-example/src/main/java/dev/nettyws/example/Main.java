@@ -2,11 +2,15 @@ package dev.nettyws.example;
 
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.client.ClientCommand;
+import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.NetUtil;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +52,13 @@ public final class Main implements Callable<Integer> {
         description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     private int port;
 
-    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|nio",
+    @Option(names = "--transport", defaultValue = "auto", paramLabel = "auto|epoll|io_uring|nio",
         description = "Socket transport; auto is epoll when available, else nio (default: ${DEFAULT-VALUE}).")
     private Transport transport;
 
     @Option(names = "--max-message-bytes", defaultValue = "" + ExampleServer.DEFAULT_MAX_MESSAGE_BYTES,
         paramLabel = "N", description = "Largest /echo frame and message in bytes; a bigger one is closed with "
-            + "1009 (default: ${DEFAULT-VALUE}, 16 MiB).")
+            + "1009 (default: ${DEFAULT-VALUE}, 1 MiB; conformance runs raise it).")
     private int maxMessageBytes;
 
     @Option(names = "--no-deflate", description = "Do not negotiate permessage-deflate (RFC 7692) on /echo and /chat.")
@@ -65,8 +69,8 @@ public final class Main implements Callable<Integer> {
     private int history;
 
     @Option(names = "--max-text-bytes", defaultValue = "4096", paramLabel = "N",
-        description = "Longest chat message text in UTF-8 bytes; a longer one gets an error (default: "
-            + "${DEFAULT-VALUE}).")
+        description = "Longest chat message text in bytes as sent (UTF-8 with JSON escapes); a longer one gets an "
+            + "error (default: ${DEFAULT-VALUE}).")
     private int maxTextBytes;
 
     @Option(names = "--rate", defaultValue = "5", paramLabel = "N",
@@ -78,6 +82,23 @@ public final class Main implements Callable<Integer> {
         description = "Close a chat connection silent both ways this long with 1001; keepalive pings go out at half "
             + "of it; 0 for never (default: ${DEFAULT-VALUE}).")
     private int idleTimeoutSeconds;
+
+    @Option(names = "--allowed-origins", split = ",", paramLabel = "ORIGIN",
+        description = "Origins of other sites whose pages may open /chat and /echo, e.g. https://chat.example.com "
+            + "(comma-separated); * for any. The server's own pages are always allowed (default: none).")
+    private List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--allowed-hosts", split = ",", paramLabel = "HOST",
+        description = "Host names the WebSocket endpoints answer to besides IP addresses and localhost, e.g. "
+            + "chat.example.com or .example.com for a domain (comma-separated); * for any. --host is included when it "
+            + "is a name (default: none).")
+    private List<String> allowedHosts = new ArrayList<>();
+
+    @Option(names = "--max-connections-per-address", defaultValue = ""
+        + WebSocketServerConfig.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, paramLabel = "N",
+        description = "Connections one client address (IPv6: one /64) may hold open; further ones are closed at once; "
+            + "0 for no limit (default: ${DEFAULT-VALUE}).")
+    private int maxConnectionsPerAddress;
 
     @Option(names = "--tls", description = "Serve https and wss; without --cert/--key with a self-signed "
         + "certificate for localhost made at start.")
@@ -112,6 +133,7 @@ public final class Main implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--max-message-bytes must be >= 0: " + maxMessageBytes);
         }
         ChatSettings chat = chatSettings();
+        ServerAccess access = serverAccess();
         if ((cert == null) != (key == null)) {
             throw new ParameterException(spec.commandLine(), "--cert and --key go together");
         }
@@ -119,7 +141,8 @@ public final class Main implements Callable<Integer> {
         try {
             SslContext sslContext = sslContext();
             server = ExampleServer.start(transport, new InetSocketAddress(host, port),
-                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), chat, sslContext, ConnectionListener.NONE);
+                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), chat, sslContext, access,
+                ConnectionListener.NONE);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -137,6 +160,10 @@ public final class Main implements Callable<Integer> {
             bound.getAddress().getHostAddress(), bound.getPort(), server.transport().displayName(),
             tls ? " and TLS" : "", server.pageUri(), server.chatUri(), server.echoUri(), maxMessageBytes,
             noDeflate ? "off" : "on");
+        LOG.info("WebSocket pages from the same origin{}; hosts: IP addresses, localhost{}; {} connections per address",
+            access.allowedOrigins().isEmpty() ? "" : " and " + access.allowedOrigins(),
+            access.allowedHosts().isEmpty() ? "" : ", " + access.allowedHosts(),
+            access.maxConnectionsPerAddress() == 0 ? "no limit of" : "at most " + access.maxConnectionsPerAddress());
         server.awaitClose();
         return 0;
     }
@@ -156,6 +183,19 @@ public final class Main implements Callable<Integer> {
             return ChatSettings.DEFAULT.withHistory(history).withMaxTextBytes(maxTextBytes)
                 .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds)).withDeflate(!noDeflate)
                 .withRate(rate, 2 * rate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private ServerAccess serverAccess() {
+        List<String> hosts = new ArrayList<>(allowedHosts);
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host) && !hosts.contains(host)) {
+            // Bound by name: the name reaches the server, so it is one of its hosts.
+            hosts.add(host);
+        }
+        try {
+            return new ServerAccess(allowedOrigins, hosts, maxConnectionsPerAddress);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

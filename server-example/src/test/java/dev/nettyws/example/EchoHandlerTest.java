@@ -1,5 +1,6 @@
 package dev.nettyws.example;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.BinaryFrame;
+import dev.nettyws.frame.CloseFrame;
+import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.protocol.ConnectionConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +94,32 @@ class EchoHandlerTest {
         channel.flushOutbound();
         Frame echoed = channel.readOutbound();
         echoed.release();
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void anErrorClosesWith1011OnceAndGoesNoFurther() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        channel.pipeline().fireExceptionCaught(new IllegalStateException("a bug"));
+        channel.pipeline().fireExceptionCaught(new IllegalStateException("the same bug again"));
+        CloseFrame close = channel.readOutbound();
+        try {
+            assertEquals(CloseStatus.INTERNAL_ERROR, close.statusCode());
+            assertEquals(ConnectionConfig.INTERNAL_ERROR_REASON, close.reasonText());
+        } finally {
+            close.release();
+        }
+        assertNull(channel.readOutbound(), "one close frame");
+        assertDoesNotThrow(channel::checkException, "nothing reaches the end of the pipeline");
+        assertFalse(channel.finishAndReleaseAll());
+    }
+
+    @Test
+    void transportErrorsAreNotPassedOnNorAnswered() {
+        EmbeddedChannel channel = new EmbeddedChannel(new EchoHandler());
+        channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
+        assertNull(channel.readOutbound());
+        assertDoesNotThrow(channel::checkException);
         assertFalse(channel.finishAndReleaseAll());
     }
 }

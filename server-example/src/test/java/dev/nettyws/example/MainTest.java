@@ -25,7 +25,7 @@ class MainTest {
         assertEquals("127.0.0.1", option(commandLine, "--host"));
         assertEquals(8080, (int) option(commandLine, "--port"));
         assertEquals(Transport.AUTO, option(commandLine, "--transport"));
-        assertEquals(16 << 20, (int) option(commandLine, "--max-message-bytes"));
+        assertEquals(1 << 20, (int) option(commandLine, "--max-message-bytes"));
     }
 
     @Test
@@ -47,6 +47,8 @@ class MainTest {
         assertEquals(Transport.NIO, option(commandLine, "--transport"));
         assertEquals(0, (int) option(commandLine, "--port"));
         assertEquals("0.0.0.0", option(commandLine, "--host"));
+        commandLine.parseArgs("--transport", "io_uring");
+        assertEquals(Transport.IO_URING, option(commandLine, "--transport"));
     }
 
     @Test
@@ -89,9 +91,26 @@ class MainTest {
     }
 
     @Test
+    void accessOptionsAndTheirDefaults() {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.parseArgs();
+        assertEquals(List.of(), option(commandLine, "--allowed-origins"));
+        assertEquals(List.of(), option(commandLine, "--allowed-hosts"));
+        assertEquals(256, (int) option(commandLine, "--max-connections-per-address"));
+        commandLine = Main.commandLine();
+        commandLine.parseArgs("--allowed-origins", "https://a.example,https://b.example", "--allowed-hosts",
+            "chat.example.com", "--allowed-hosts", ".example.org", "--max-connections-per-address", "0");
+        assertEquals(List.of("https://a.example", "https://b.example"), option(commandLine, "--allowed-origins"));
+        assertEquals(List.of("chat.example.com", ".example.org"), option(commandLine, "--allowed-hosts"));
+        assertEquals(0, (int) option(commandLine, "--max-connections-per-address"));
+    }
+
+    @Test
     void badChatOptionsExitWith2() {
         List<String[]> bad = List.of(new String[] {"--history", "-1"}, new String[] {"--max-text-bytes", "0"},
-            new String[] {"--idle-timeout", "-5"}, new String[] {"--cert", "cert.pem"});
+            new String[] {"--idle-timeout", "-5"}, new String[] {"--cert", "cert.pem"},
+            new String[] {"--allowed-origins", "chat.example.com"}, new String[] {"--allowed-hosts", "bad host"},
+            new String[] {"--max-connections-per-address", "-1"});
         for (String[] args : bad) {
             CommandLine commandLine = Main.commandLine();
             StringWriter err = new StringWriter();
@@ -107,7 +126,8 @@ class MainTest {
         commandLine.setOut(new PrintWriter(out, true));
         assertEquals(0, commandLine.execute("--help"));
         List<String> options = List.of("--host", "--port", "--transport", "--tls", "--cert", "--key",
-            "--max-message-bytes", "--max-text-bytes", "--history", "--idle-timeout", "--help", "client");
+            "--max-message-bytes", "--max-text-bytes", "--history", "--idle-timeout", "--allowed-origins",
+            "--allowed-hosts", "--max-connections-per-address", "--help", "client");
         for (String option : options) {
             assertTrue(out.toString().contains(option), option + " in\n" + out);
         }

@@ -36,7 +36,11 @@ public final class UpgradeRequest {
         return set("Sec-WebSocket-Protocol", String.join(", ", subprotocols));
     }
 
-    /** Sets the {@code Origin} header, as a browser does. */
+    /**
+     * Sets the {@code Origin} header, as a browser does. With the default origin policy (same origin) and the
+     * default {@code Host} ({@code localhost}), {@code "http://localhost"} is the server's own origin; another one is
+     * refused with 403.
+     */
     public UpgradeRequest origin(String origin) {
         return set("Origin", origin);
     }

@@ -98,7 +98,7 @@ public final class WebSocketServerTester extends WebSocketTester {
 
     /**
      * Sends {@code request} and returns the server's response, whatever it is: for tests of refused handshakes
-     * (400, 403, 404, 426 ...).
+     * (400, 403, 404, 421, 426 ...).
      *
      * @throws AssertionError if no complete response was written
      */

@@ -80,6 +80,21 @@ class WebSocketServerTesterTest {
     }
 
     @Test
+    void defaultRequestPassesTheDefaultOriginAndHostChecksAndOthersAreRefused() {
+        try (WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new)) {
+            ws.handshake(UpgradeRequest.to("/echo").origin("http://localhost"));
+            ws.sendText("same origin");
+            assertEquals("same origin", ws.readText());
+        }
+        try (WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new)) {
+            assertEquals(403, ws.request(UpgradeRequest.to("/echo").origin("https://evil.example")).status());
+        }
+        try (WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new)) {
+            assertEquals(421, ws.request(UpgradeRequest.to("/echo").set("Host", "evil.example")).status());
+        }
+    }
+
+    @Test
     void refusedHandshakesAreReturnedForInspection() {
         try (WebSocketServerTester ws = WebSocketServerTester.create(CONFIG, Echo::new)) {
             HttpMessage response = ws.request(UpgradeRequest.to("/echo").set("Sec-WebSocket-Version", "8"));

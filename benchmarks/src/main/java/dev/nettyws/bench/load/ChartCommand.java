@@ -1,16 +1,10 @@
 package dev.nettyws.bench.load;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -23,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /**
  * Renders the CSV written by {@link LoadCommand} as one PNG with three bar charts side by side: messages per
  * second, messages per server-CPU-second, and p99 latency, one group of bars per workload (kind and size), one bar
- * per server. When a workload was run more than once for a server, the last row counts.
+ * per server, for one transport ({@code --transport}; the first in the file by default). Repeated runs count by
+ * their median ({@link LoadResults}).
  *
  * <p>Runs headless on the main thread; reads and writes files only.
  */
@@ -38,6 +33,9 @@ public final class ChartCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "", description = "a line prepended to every chart title")
     private String title;
 
+    @Option(names = "--transport", description = "the transport whose rows to chart (default: the first in the file)")
+    private String transport;
+
     /**
      * Renders a chart.
      *
@@ -50,27 +48,13 @@ public final class ChartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> header = Arrays.asList(lines.get(0).split(","));
-        Map<String, Map<String, String[]>> byServer = new LinkedHashMap<>();
-        Set<String> workloads = new LinkedHashSet<>();
-        for (String line : lines.subList(1, lines.size())) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] row = line.split(",");
-            String workload = row[header.indexOf("kind")] + " " + size(Integer.parseInt(row[header.indexOf("size")]));
-            workloads.add(workload);
-            byServer.computeIfAbsent(row[header.indexOf("server")], k -> new LinkedHashMap<>()).put(workload, row);
-        }
-        List<String> categories = new ArrayList<>(workloads);
-        String prefix = title.isEmpty() ? "" : title + ": ";
+        LoadResults results = LoadResults.read(csv);
+        String shown = transport != null ? transport : results.transports().get(0);
+        String prefix = (title.isEmpty() ? "" : title + ", ") + shown + ": ";
         List<CategoryChart> charts = List.of(
-            chart(prefix + "messages/s (higher is better)", "msgs/s", "msgs_per_s", header, byServer, categories),
-            chart(prefix + "messages per server CPU second", "msgs / CPU s", "msgs_per_server_cpu_s", header, byServer,
-                categories),
-            chart(prefix + "round trip p99 (lower is better)", "microseconds", "p99_us", header, byServer,
-                categories));
+            chart(prefix + "messages/s (higher is better)", "msgs/s", "msgs_per_s", results, shown),
+            chart(prefix + "messages per server CPU second", "msgs / CPU s", "msgs_per_server_cpu_s", results, shown),
+            chart(prefix + "round trip p99 (lower is better)", "microseconds", "p99_us", results, shown));
         if (png.getParent() != null) {
             Files.createDirectories(png.getParent());
         }
@@ -80,25 +64,21 @@ public final class ChartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static CategoryChart chart(String title, String yTitle, String column, List<String> header,
-                                       Map<String, Map<String, String[]>> byServer, List<String> categories) {
+    private static CategoryChart chart(String title, String yTitle, String column, LoadResults results,
+                                       String transport) {
         CategoryChart chart = new CategoryChartBuilder().width(560).height(420).title(title)
             .xAxisTitle("workload").yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
-        int index = header.indexOf(column);
-        for (Map.Entry<String, Map<String, String[]>> server : byServer.entrySet()) {
+        List<String> categories = results.workloads();
+        for (String server : results.servers(transport)) {
             List<Double> values = new ArrayList<>();
             for (String category : categories) {
-                String[] row = server.getValue().get(category);
-                values.add(row == null ? 0.0 : Double.parseDouble(row[index]));
+                double value = results.value(transport, category, server, column);
+                values.add(Double.isNaN(value) ? 0.0 : value);
             }
-            chart.addSeries(server.getKey(), categories, values);
+            chart.addSeries(server.equals("netty") ? "websocketx" : server, categories, values);
         }
         return chart;
-    }
-
-    private static String size(int bytes) {
-        return bytes >= 1024 && bytes % 1024 == 0 ? bytes / 1024 + " KiB" : bytes + " B";
     }
 }

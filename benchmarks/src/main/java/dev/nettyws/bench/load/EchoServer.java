@@ -1,5 +1,6 @@
 package dev.nettyws.bench.load;
 
+import dev.nettyws.bench.profile.ServerProfiler;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.server.BoundServer;
@@ -21,7 +22,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine;
@@ -30,7 +36,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The echo servers the load tool launches, each in a JVM of its own so that its CPU time can be read from
- * {@code /proc/<pid>/stat}. All three use the same transport ({@link Transport#AUTO}: epoll on Linux), the same
+ * {@code /proc/<pid>/stat}. All four use the same transport ({@code --transport}: epoll, io_uring or NIO), the same
  * bootstrap ({@link BoundServer}) and one event loop thread, and flush once per read batch.
  *
  * <ul>
@@ -41,21 +47,29 @@ import picocli.CommandLine.Option;
  *       frames of up to 1 MiB, UTF-8 validation on (its default); the handler writes every data frame back.</li>
  *   <li>{@code raw}: 4-byte length prefix over TCP ({@code LengthFieldBasedFrameDecoder} and
  *       {@code LengthFieldPrepender}), every message written back: what a protocol with no WebSocket work costs.</li>
+ *   <li>{@code bytes}: no codec at all; the echo handler writes back every buffer it reads as it is: the ceiling,
+ *       what the transport and one handler cost.</li>
  * </ul>
  *
- * <p>Prints {@code LISTENING <port>} on stdout once bound, then serves until its standard input closes (the load
- * tool holds it open) or the process is killed. Handlers run on the server's single event loop.
+ * <p>Prints {@code LISTENING <port> <transport>} on stdout once bound, then serves until its standard input closes
+ * (the load tool holds it open) or the process is killed. Lines on standard input are commands: {@code profile-start}
+ * starts CPU sampling ({@link ServerProfiler}), {@code profile-stop PREFIX} writes the profile and prints
+ * {@code PROFILED PREFIX}. Handlers run on the server's single event loop.
  */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
-    description = "An echo server for the load tool: ours, netty (websocketx) or raw (length-prefixed TCP).")
+    description = "An echo server for the load tool: ours, netty (websocketx), raw (length-prefixed TCP) or bytes.")
 public final class EchoServer implements Callable<Integer> {
     /** The WebSocket path every server serves. */
     public static final String PATH = "/echo";
     /** The largest frame (and message) the servers accept. */
     public static final int MAX_MESSAGE = 1 << 20;
 
-    @Option(names = "--kind", required = true, description = "ours, netty or raw")
+    @Option(names = "--kind", required = true, description = "ours, netty, raw or bytes")
     private ServerKind kind;
+
+    @Option(names = "--transport", defaultValue = "auto", description = "auto, epoll, io_uring or nio "
+        + "(default ${DEFAULT-VALUE})")
+    private Transport transport;
 
     @Option(names = "--port", defaultValue = "0", description = "port on 127.0.0.1; 0 picks a free one")
     private int port;
@@ -74,15 +88,32 @@ public final class EchoServer implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BoundServer server = BoundServer.bind(Transport.AUTO, threads, new InetSocketAddress("127.0.0.1", port),
+        try (BoundServer server = BoundServer.bind(transport, threads, new InetSocketAddress("127.0.0.1", port),
             childHandler(kind))) {
             System.out.println("LISTENING " + server.localAddress().getPort() + " " + server.transport().displayName());
             System.out.flush();
-            while (System.in.read() >= 0) {
-                // Serve until the launcher closes our standard input.
-            }
+            serveCommands();
         }
         return 0;
+    }
+
+    /** Reads commands until the launcher closes our standard input. */
+    private static void serveCommands() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        ServerProfiler profiler = null;
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("profile-start")) {
+                profiler = ServerProfiler.load();
+                System.out.println("PROFILING " + profiler.start());
+            } else if (line.startsWith("profile-stop ") && profiler != null) {
+                String prefix = line.substring("profile-stop ".length());
+                profiler.stop(Path.of(prefix));
+                System.out.println("PROFILED " + prefix);
+            } else {
+                System.out.println("unknown command: " + line);
+            }
+            System.out.flush();
+        }
     }
 
     /**
@@ -114,28 +145,37 @@ public final class EchoServer implements Callable<Integer> {
                             new WebSocketServerProtocolHandler(protocol), Echo.NETTY);
                     }
                 };
-            default:
+            case RAW:
                 return new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_MESSAGE + 4, 0, 4, 0, 4),
-                            new LengthFieldPrepender(4), Echo.RAW);
+                            new LengthFieldPrepender(4), Echo.ALL);
                     }
                 };
+            case BYTES:
+                return new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(Echo.ALL);
+                    }
+                };
+            default:
+                throw new IllegalArgumentException("unknown server " + kind);
         }
     }
 
     /**
-     * Writes back every message its server echoes (data frames, or every length-prefixed message for raw TCP) and
-     * releases the rest; flushes after each read batch. One handler for all three servers, so they differ only in
-     * their codecs.
+     * Writes back every message its server echoes (data frames, every length-prefixed message for raw TCP, every
+     * buffer read for bytes) and releases the rest; flushes after each read batch. One handler for all four
+     * servers, so they differ only in their codecs.
      */
     @ChannelHandler.Sharable
     static final class Echo extends ChannelInboundHandlerAdapter {
         static final Echo OURS = new Echo(msg -> msg instanceof Frame && !((Frame) msg).isControl());
         static final Echo NETTY = new Echo(msg -> msg instanceof TextWebSocketFrame
             || msg instanceof BinaryWebSocketFrame);
-        static final Echo RAW = new Echo(msg -> true);
+        static final Echo ALL = new Echo(msg -> true);
 
         private final Predicate<Object> echoed;
 

@@ -3,6 +3,7 @@ package dev.nettyws.bench.load;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,12 +37,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The end-to-end load tool: launches an {@link EchoServer} (ours, Netty's websocketx, or raw TCP) in a child JVM,
- * opens {@code C} connections to it with our {@link WebSocketClient} (or a plain Netty client for raw TCP), keeps
+ * The end-to-end load tool: launches an {@link EchoServer} (ours, Netty's websocketx, length-prefixed raw TCP or the
+ * unframed byte echo) on a chosen transport in a child JVM, opens {@code C} connections to it with our
+ * {@link WebSocketClient} (or a plain Netty client for TCP; the client always runs on {@link Transport#AUTO}), keeps
  * {@code W} messages of {@code S} bytes in flight on each, and after a warm-up measures for a fixed time: messages
  * per second, MB/s (payload bytes echoed), round-trip latency p50/p99/p99.9 (HdrHistogram), and the server's CPU
- * time from {@code /proc/<pid>/stat}, so that servers are compared per server-CPU-second too. Prints progress every
- * second, appends one CSV row per run.
+ * time from {@code /proc/<pid>/stat} (the whole process, and its event loop thread alone, without the JIT compiler and
+ * GC threads), so that servers are compared per server-CPU-second too. Prints progress every
+ * second, appends one CSV row per run. With {@code --profile PREFIX} the server samples its CPU during the measured
+ * window and writes {@code PREFIX.html} and {@code PREFIX.collapsed} ({@code scripts/bench-profile.sh}).
  *
  * <p>Pinning: {@code --server-cpus} runs the server under {@code taskset -c}; run this tool itself under
  * {@code taskset} on other cores (see {@code scripts/bench-load.sh}).
@@ -48,13 +53,22 @@ import picocli.CommandLine.Option;
  * <p>Threads: the main thread drives the run and prints; connections run on the client's event loops.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-    description = "Echo load against ours, netty (websocketx) or raw TCP; latency, throughput, server CPU.")
+    description = "Echo load against ours, netty (websocketx), raw or bytes (TCP); latency, throughput, server CPU.")
 public final class LoadCommand implements Callable<Integer> {
-    private static final String CSV_HEADER = "server,kind,size,connections,in_flight,seconds,messages,msgs_per_s,"
-        + "mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s";
+    private static final String CSV_HEADER = "server,transport,kind,size,connections,in_flight,seconds,messages,"
+        + "msgs_per_s,mb_per_s,p50_us,p99_us,p999_us,server_cpu_s,msgs_per_server_cpu_s,client_cpu_s,loop_cpu_s,"
+        + "msgs_per_loop_cpu_s";
 
-    @Option(names = "--server", required = true, description = "ours, netty or raw")
+    @Option(names = "--server", required = true, description = "ours, netty, raw or bytes")
     private ServerKind server;
+
+    @Option(names = "--transport", defaultValue = "auto", description = "the server's transport: auto, epoll, "
+        + "io_uring or nio (default ${DEFAULT-VALUE})")
+    private Transport transport;
+
+    @Option(names = "--profile", description = "sample the server's CPU during the measured window and write "
+        + "PREFIX.html (flame graph) and PREFIX.collapsed")
+    private Path profile;
 
     @Option(names = "--connections", defaultValue = "100", description = "connections (default ${DEFAULT-VALUE})")
     private int connections;
@@ -107,7 +121,7 @@ public final class LoadCommand implements Callable<Integer> {
         ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(size).writeBytes(
             "x".repeat(size).getBytes(StandardCharsets.US_ASCII)));
         LoadStats stats = new LoadStats();
-        try (ServerProcess process = ServerProcess.start(server, serverCpus, serverHeap)) {
+        try (ServerProcess process = ServerProcess.start(server, transport, serverCpus, serverHeap)) {
             out.printf(Locale.ROOT, "server %s (pid %d, %s, cpus %s) on port %d; %d connections x %d in flight, "
                     + "%d B %s%n", server.label(), process.pid(), process.transport(),
                 serverCpus == null ? "any" : serverCpus, process.port(), connections, inFlight, size, kind);
@@ -135,19 +149,24 @@ public final class LoadCommand implements Callable<Integer> {
                 .frames(FrameConfig.CLIENT_DEFAULT.toBuilder().maxFramePayloadLength(EchoServer.MAX_MESSAGE)
                     .maxMessageLength(EchoServer.MAX_MESSAGE).build())
                 .aggregate(false)
+                // A loaded machine can take more than the default 10 s to answer 100 handshakes.
+                .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build())
                 .build();
             WebSocketClient client = new WebSocketClient(config);
             URI uri = URI.create("ws://127.0.0.1:" + port + EchoServer.PATH);
             for (int i = 0; i < connections; i++) {
-                pending.add(client.connect(uri, new LoadConnection(true, text, payload, inFlight, stats)));
+                pending.add(client.connect(uri, new LoadConnection(server, text, payload, inFlight, stats)));
             }
         } else {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(Transport.AUTO.channelClass())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(EchoServer.MAX_MESSAGE + 4, 0, 4, 0, 4),
-                            new LengthFieldPrepender(4), new LoadConnection(false, text, payload, inFlight, stats));
+                        if (server == ServerKind.RAW) {
+                            ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(EchoServer.MAX_MESSAGE + 4, 0, 4,
+                                0, 4), new LengthFieldPrepender(4));
+                        }
+                        ch.pipeline().addLast(new LoadConnection(server, text, payload, inFlight, stats));
                     }
                 });
             for (int i = 0; i < connections; i++) {
@@ -179,6 +198,7 @@ public final class LoadCommand implements Callable<Integer> {
         long messages;
         Histogram latencies;
         double serverCpuSeconds;
+        double loopCpuSeconds;
         double clientCpuSeconds;
     }
 
@@ -189,9 +209,13 @@ public final class LoadCommand implements Callable<Integer> {
             previous = tick(out, stats, start, s, previous, "warm-up");
         }
         stats.interval();
+        if (profile != null) {
+            out.println("profiling the server on " + process.startProfile());
+        }
         Result result = new Result();
         long messagesBefore = stats.messages();
         double serverCpuBefore = process.cpuSeconds();
+        double loopCpuBefore = process.loopCpuSeconds();
         long clientCpuBefore = clientCpuNanos();
         long measureStart = System.nanoTime();
         result.latencies = new Histogram(3);
@@ -204,7 +228,12 @@ public final class LoadCommand implements Callable<Integer> {
         result.seconds = (System.nanoTime() - measureStart) / 1e9;
         result.messages = stats.messages() - messagesBefore;
         result.serverCpuSeconds = process.cpuSeconds() - serverCpuBefore;
+        result.loopCpuSeconds = process.loopCpuSeconds() - loopCpuBefore;
         result.clientCpuSeconds = (clientCpuNanos() - clientCpuBefore) / 1e9;
+        if (profile != null) {
+            process.stopProfile(profile);
+            out.println("wrote " + profile + ".html and .collapsed");
+        }
         return result;
     }
 
@@ -240,15 +269,18 @@ public final class LoadCommand implements Callable<Integer> {
         double p99 = r.latencies.getValueAtPercentile(99) / 1e3;
         double p999 = r.latencies.getValueAtPercentile(99.9) / 1e3;
         double perCpu = r.serverCpuSeconds > 0 ? r.messages / r.serverCpuSeconds : Double.NaN;
-        out.printf(Locale.ROOT, "%n%s %s %d B: %,.0f msgs/s, %.1f MB/s, latency p50 %.0f us, p99 %.0f us, "
-                + "p99.9 %.0f us; server CPU %.2f s = %,.0f msgs per server-CPU-second; client CPU %.2f s%n",
-            server.label(), kind, size, msgsPerSecond, mbPerSecond, p50, p99, p999, r.serverCpuSeconds, perCpu,
-            r.clientCpuSeconds);
+        double perLoopCpu = r.loopCpuSeconds > 0 ? r.messages / r.loopCpuSeconds : Double.NaN;
+        out.printf(Locale.ROOT, "%n%s (%s) %s %d B: %,.0f msgs/s, %.1f MB/s, latency p50 %.0f us, p99 %.0f us, "
+                + "p99.9 %.0f us; server CPU %.2f s = %,.0f msgs per server-CPU-second (event loop %.2f s = %,.0f"
+                + " msgs per loop-CPU-second); client CPU %.2f s%n",
+            server.label(), transport.displayName(), kind, size, msgsPerSecond, mbPerSecond, p50, p99, p999,
+            r.serverCpuSeconds, perCpu, r.loopCpuSeconds, perLoopCpu, r.clientCpuSeconds);
         if (csv != null) {
-            String row = String.join(",", Arrays.asList(server.label(), kind, Integer.toString(size),
-                Integer.toString(connections), Integer.toString(inFlight), fmt(r.seconds), Long.toString(r.messages),
-                fmt(msgsPerSecond), fmt(mbPerSecond), fmt(p50), fmt(p99), fmt(p999), fmt(r.serverCpuSeconds),
-                fmt(perCpu), fmt(r.clientCpuSeconds))) + "\n";
+            String row = String.join(",", Arrays.asList(server.label(), transport.displayName(), kind,
+                Integer.toString(size), Integer.toString(connections), Integer.toString(inFlight), fmt(r.seconds),
+                Long.toString(r.messages), fmt(msgsPerSecond), fmt(mbPerSecond), fmt(p50), fmt(p99), fmt(p999),
+                fmt(r.serverCpuSeconds), fmt(perCpu), fmt(r.clientCpuSeconds), fmt(r.loopCpuSeconds),
+                fmt(perLoopCpu))) + "\n";
             if (csv.getParent() != null) {
                 Files.createDirectories(csv.getParent());
             }

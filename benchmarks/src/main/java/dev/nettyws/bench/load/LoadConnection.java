@@ -15,15 +15,17 @@ import io.netty.util.ReferenceCountUtil;
  * connection, so the send times are kept in a ring and no timestamp travels in the payload (a text payload must
  * stay valid UTF-8).
  *
- * <p>WebSocket connections start sending on {@link HandshakeCompletedEvent}; raw TCP connections on
+ * <p>WebSocket connections start sending on {@link HandshakeCompletedEvent}; TCP connections on
  * {@code channelActive}. Every message wraps a retained duplicate of one shared payload buffer; our client's
- * encoder masks it into a new buffer (RFC 6455 §5.3), the raw pipeline prepends a length. Writes are flushed once
- * per read batch.
+ * encoder masks it into a new buffer (RFC 6455 §5.3), the raw pipeline prepends a length, and the unframed byte
+ * echo ({@link ServerKind#BYTES}) gets the bare payload: there the echo arrives as a byte stream cut anywhere, and
+ * every {@code size} bytes received count as one message. Writes are flushed once per read batch.
  *
  * <p>One instance per channel; called on the channel's event loop. Releases every message it reads.
  */
 final class LoadConnection extends ChannelInboundHandlerAdapter {
     private final boolean webSocket;
+    private final boolean unframed;
     private final boolean text;
     private final ByteBuf payload;
     private final int inFlight;
@@ -31,9 +33,12 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
     private final long[] sendTimes;
     private int head;
     private int tail;
+    /** Unframed: bytes of the current message received so far. */
+    private int partial;
 
-    LoadConnection(boolean webSocket, boolean text, ByteBuf payload, int inFlight, LoadStats stats) {
-        this.webSocket = webSocket;
+    LoadConnection(ServerKind server, boolean text, ByteBuf payload, int inFlight, LoadStats stats) {
+        this.webSocket = server.isWebSocket();
+        this.unframed = server == ServerKind.BYTES;
         this.text = text;
         this.payload = payload;
         this.inFlight = inFlight;
@@ -75,18 +80,37 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (unframed) {
+            readUnframed(ctx, (ByteBuf) msg);
+            return;
+        }
         try {
             boolean echo = msg instanceof ByteBuf || msg instanceof Frame && !((Frame) msg).isControl();
             if (!echo) {
                 return;
             }
-            long sent = sendTimes[head];
-            head = (head + 1) % inFlight;
-            stats.received(System.nanoTime() - sent);
+            received();
         } finally {
             ReferenceCountUtil.release(msg);
         }
         send(ctx);
+    }
+
+    private void readUnframed(ChannelHandlerContext ctx, ByteBuf bytes) {
+        int size = payload.readableBytes();
+        partial += bytes.readableBytes();
+        bytes.release();
+        while (partial >= size) {
+            partial -= size;
+            received();
+            send(ctx);
+        }
+    }
+
+    private void received() {
+        long sent = sendTimes[head];
+        head = (head + 1) % inFlight;
+        stats.received(System.nanoTime() - sent);
     }
 
     @Override

@@ -6,12 +6,17 @@ public enum ServerKind {
     OURS,
     /** Netty's websocketx: {@code WebSocketServerProtocolHandler} on {@code /echo}. */
     NETTY,
-    /** Length-prefixed messages over plain TCP on Netty: the ceiling, no WebSocket work at all. */
-    RAW;
+    /** Length-prefixed messages over plain TCP on Netty: no WebSocket work, but a codec of its own. */
+    RAW,
+    /**
+     * Unframed bytes over plain TCP on Netty: one handler writes back whatever it reads and flushes on read-complete.
+     * The ceiling: what the transport alone costs.
+     */
+    BYTES;
 
     /** Whether clients speak WebSocket to it. */
     public boolean isWebSocket() {
-        return this != RAW;
+        return this == OURS || this == NETTY;
     }
 
     /** Lower-case name for tables and charts. */

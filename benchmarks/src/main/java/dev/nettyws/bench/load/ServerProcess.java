@@ -1,7 +1,9 @@
 package dev.nettyws.bench.load;
 
 import dev.nettyws.bench.ChildJvm;
+import dev.nettyws.transport.Transport;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * An {@link EchoServer} in a child JVM ({@link ChildJvm}), optionally pinned to CPUs with {@code taskset}: its port,
@@ -25,14 +27,16 @@ final class ServerProcess implements AutoCloseable {
      * Starts a server and waits until it listens.
      *
      * @param kind which server
+     * @param transport the server's transport
      * @param cpus a {@code taskset -c} CPU list, or null not to pin
      * @param heap the child's {@code -Xmx}/{@code -Xms}, such as {@code 512m}
      * @return the running server
      * @throws IOException if it cannot be started or does not report its port
      */
-    static ServerProcess start(ServerKind kind, String cpus, String heap) throws IOException {
+    static ServerProcess start(ServerKind kind, Transport transport, String cpus, String heap) throws IOException {
         ChildJvm child = ChildJvm.start(ChildJvm.java(cpus, heap, "-cp", System.getProperty("java.class.path"),
-            EchoServer.class.getName(), "--kind=" + kind.label()), "LISTENING ", 60);
+            EchoServer.class.getName(), "--kind=" + kind.label(), "--transport=" + transport.name()), "LISTENING ",
+            60);
         String[] parts = child.readyLine().split(" ");
         return new ServerProcess(child, Integer.parseInt(parts[1]), parts.length > 2 ? parts[2] : "?");
     }
@@ -42,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
-    /** The transport the server resolved ({@code epoll} or {@code nio}). */
+    /** The transport the server resolved ({@code epoll}, {@code io_uring} or {@code nio}). */
     String transport() {
         return transport;
     }
@@ -55,6 +59,35 @@ final class ServerProcess implements AutoCloseable {
     /** CPU seconds the server has used so far ({@link ChildJvm#cpuSeconds()}). */
     double cpuSeconds() throws IOException {
         return child.cpuSeconds();
+    }
+
+    /**
+     * CPU seconds the server's event loop has used so far: its {@code nettyws-*} threads (and io_uring's kernel
+     * workers, {@code iou-*}, which do I/O for it), without the JIT compiler and GC threads.
+     */
+    double loopCpuSeconds() throws IOException {
+        return child.threadCpuSeconds("nettyws-", "iou-");
+    }
+
+    /**
+     * Starts CPU sampling in the server.
+     *
+     * @return the profiler's event ({@code cpu} or {@code itimer})
+     */
+    String startProfile() throws IOException, InterruptedException {
+        child.send("profile-start");
+        return child.await("PROFILING ", 30).substring("PROFILING ".length());
+    }
+
+    /**
+     * Stops CPU sampling and waits until the server wrote {@code prefix.html} and {@code prefix.collapsed}.
+     *
+     * @param prefix the output path without extension
+     */
+    void stopProfile(Path prefix) throws IOException, InterruptedException {
+        String path = prefix.toAbsolutePath().toString();
+        child.send("profile-stop " + path);
+        child.await("PROFILED " + path, 60);
     }
 
     @Override

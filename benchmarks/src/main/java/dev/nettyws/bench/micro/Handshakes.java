@@ -1,5 +1,6 @@
 package dev.nettyws.bench.micro;
 
+import dev.nettyws.handshake.OriginPolicy;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.UpgradeHandler;
@@ -14,14 +15,16 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The server's opening handshake (RFC 6455 §4.2) for both implementations: a fresh connection receives one valid
  * upgrade request for {@value #PATH} and answers {@code 101 Switching Protocols}.
  *
  * <ul>
- *   <li>Ours: {@code HttpServerCodec - UpgradeHandler - sink}, default {@link ServerHandshakeConfig} for the path
- *       (handshake timeout armed, as in production), an initializer that adds nothing. The switch installs what
+ *   <li>Ours: {@code HttpServerCodec - UpgradeHandler - sink}, the default {@link ServerHandshakeConfig} for the
+ *       path with the request's host and origin allowed (so the host and origin checks run and pass, and the
+ *       handshake timeout is armed, as in production), an initializer that adds nothing. The switch installs what
  *       Netty's does: the frame codec and the connection protocol (ping/pong, close); the aggregator, keepalive and
  *       write limits, which Netty's pipeline does not have, are left out.</li>
  *   <li>Netty: {@code HttpServerCodec - HttpObjectAggregator - WebSocketServerProtocolHandler - sink}, the
@@ -51,7 +54,8 @@ public final class Handshakes {
         + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
     private static final WebSocketServerConfig OUR_CONFIG = WebSocketServerConfig.builder()
-        .handshake(ServerHandshakeConfig.builder().path(PATH).build())
+        .handshake(ServerHandshakeConfig.builder().path(PATH).allowedHosts("server.example.com")
+            .originPolicy(OriginPolicy.allowList(List.of("http://example.com"))).build())
         .aggregate(false)
         .connection(ConnectionConfig.builder().idleTimeout(Duration.ZERO).writeStallTimeout(Duration.ZERO)
             .maxPendingWriteBytes(0).build())

@@ -20,7 +20,9 @@ import java.util.Map;
  * by each (JMH's {@code -prof gc} metric {@code gc.alloc.rate.norm}; "n/a" when the run had no GC profiler).
  *
  * <p>A pair is the {@code ours} and {@code netty} methods of one benchmark class with the same parameters; the
- * {@code size} parameter gets its own column, the others are appended to the benchmark name.
+ * {@code size} parameter gets its own column, the others are appended to the benchmark name. Below the table, the
+ * micro benchmark targets of issue 17 and where this run stands against them: decoding at most 24 B/op from 16 B to
+ * 16 KiB, masked encoding at least 1.0x Netty at 16 and 128 B.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.nettyws.bench.micro.MicroTable result.json [table.md]}. Runs on the
  * main thread; reads and writes files only.
@@ -117,7 +119,38 @@ public final class MicroTable {
                 .append(" | ").append(bytes(row.netty.bytesPerOp))
                 .append(" |\n");
         }
+        targets(out, rows.values());
         return out.toString();
+    }
+
+    /** The micro targets of issue 17, for the rows this run has. */
+    private static void targets(StringBuilder out, Iterable<Row> rows) {
+        double decodeWorst = Double.NaN;
+        double nettyDecode = Double.NaN;
+        List<String> masked = new ArrayList<>();
+        for (Row row : rows) {
+            boolean small = !row.size.isEmpty() && Integer.parseInt(row.size) <= 16384;
+            if (row.benchmark.startsWith("Decode") && small && !Double.isNaN(row.ours.bytesPerOp)) {
+                decodeWorst = Double.isNaN(decodeWorst) ? row.ours.bytesPerOp : Math.max(decodeWorst,
+                    row.ours.bytesPerOp);
+                nettyDecode = Double.isNaN(nettyDecode) ? row.netty.bytesPerOp : Math.max(nettyDecode,
+                    row.netty.bytesPerOp);
+            }
+            if (row.benchmark.equals("Encode masked=true") && (row.size.equals("16") || row.size.equals("128"))) {
+                masked.add(size(row.size) + " " + ratio(row.ours.opsPerSecond, row.netty.opsPerSecond));
+            }
+        }
+        out.append("\nTargets (issue 17):\n");
+        if (!Double.isNaN(decodeWorst)) {
+            out.append(String.format(Locale.ROOT, "- decode 16 B - 16 KiB: at most %.0f B/op (target <= 24; Netty"
+                + " %.0f): %s%n", decodeWorst, nettyDecode, decodeWorst <= 24.5 ? "met" : "missed"));
+        }
+        if (!masked.isEmpty()) {
+            boolean met = masked.stream().allMatch(m -> Double.parseDouble(m.substring(m.lastIndexOf(' ') + 1,
+                m.length() - 1)) >= 1.0);
+            out.append("- masked encode vs Netty: ").append(String.join(", ", masked)).append(" (target >= 1.00x): ")
+                .append(met ? "met" : "missed").append('\n');
+        }
     }
 
     /** The GC profiler's normalised allocation rate; its name had a leading "·" before JMH 1.37. */

@@ -22,8 +22,8 @@ import java.net.InetSocketAddress;
  * The baseline of the scale benchmark: a one-room broadcast server on Netty's built-in websocketx, written the way
  * its documentation suggests (a {@link ChannelGroup} of handshaken channels; every text message is written to the
  * group, which duplicates the frame for each member and lets each member's encoder encode it). Started as a child
- * process by {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.NettyBroadcastServer PORT}.
- * Prints {@code listening PORT} once bound.
+ * process by {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.NettyBroadcastServer PORT
+ * [TRANSPORT]}. Prints {@code listening PORT} once bound.
  */
 public final class NettyBroadcastServer {
     private NettyBroadcastServer() {
@@ -32,7 +32,7 @@ public final class NettyBroadcastServer {
     /** Runs the server until the process is killed. */
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
-        Transport transport = Transport.AUTO.resolve();
+        Transport transport = (args.length > 1 ? Transport.valueOf(args[1]) : Transport.AUTO).resolve();
         EventLoopGroup group = transport.newEventLoopGroup(0, "netty-broadcast");
         ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
         Broadcast broadcast = new Broadcast(members);

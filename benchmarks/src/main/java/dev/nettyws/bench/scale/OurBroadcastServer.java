@@ -1,7 +1,7 @@
 package dev.nettyws.bench.scale;
 
-import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.group.WebSocketGroup;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
@@ -10,19 +10,17 @@ import dev.nettyws.transport.Transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 
 /**
- * The same one-room broadcast server as {@link NettyBroadcastServer}, on our codec: a {@link ChannelGroup} of
- * upgraded channels, every text message written to all of them, but encoded once ({@link FrameEncoder#encode}) and
- * written as the same bytes to every member, which is what the codec lets an application do. With the defaults of
- * {@link WebSocketServerConfig} (idle timeout, limits). So the scale benchmark compares the codecs with the same
- * application on top; the chat server adds its own state per member. Started as a child process by
- * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT}. Prints
- * {@code listening PORT} once bound.
+ * The same one-room broadcast server as {@link NettyBroadcastServer}, on our codec: the upgraded channels in a
+ * {@link WebSocketGroup}, every text message published to all of them: encoded once, the same bytes written to every
+ * member, each member flushed once per run of messages on its event loop, which is what the codec gives an
+ * application. With the defaults of {@link WebSocketServerConfig} (idle timeout, limits), except the per-address
+ * connection limit (the receivers come from four addresses). So the scale benchmark compares the codecs with the
+ * same application on top; the chat server adds its own state per member. Started as a child process by
+ * {@link ScaleCommand}: {@code java -cp benchmarks.jar dev.nettyws.bench.scale.OurBroadcastServer PORT [TRANSPORT]}.
+ * Prints {@code listening PORT} once bound.
  */
 public final class OurBroadcastServer {
     private OurBroadcastServer() {
@@ -31,21 +29,25 @@ public final class OurBroadcastServer {
     /** Runs the server until the process is killed. */
     public static void main(String[] args) throws InterruptedException {
         int port = Integer.parseInt(args[0]);
-        ChannelGroup members = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-        Broadcast broadcast = new Broadcast(members);
-        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").build();
-        BoundServer server = BoundServer.bind(Transport.AUTO, 0, new InetSocketAddress("127.0.0.1", port),
+        Broadcast broadcast = new Broadcast(new WebSocketGroup());
+        // The receivers come from four loopback addresses, thousands each: no per-address connection limit.
+        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/chat").maxConnectionsPerAddress(0)
+            .build();
+        Transport transport = args.length > 1 ? Transport.valueOf(args[1]) : Transport.AUTO;
+        BoundServer server = BoundServer.bind(transport, 0, new InetSocketAddress("127.0.0.1", port),
             new WebSocketServerInitializer(config, () -> broadcast));
         System.out.println("listening " + port + " transport " + server.transport().displayName());
         server.closeFuture().sync();
     }
 
-    /** Adds upgraded channels to the group and writes every text message, encoded once, to all of them. */
+    /** Adds upgraded channels to the group and publishes every text message to all of them. */
     @ChannelHandler.Sharable
     private static final class Broadcast extends SimpleChannelInboundHandler<TextFrame> {
-        private final ChannelGroup members;
+        private final WebSocketGroup members;
 
-        Broadcast(ChannelGroup members) {
+        Broadcast(WebSocketGroup members) {
+            // The message is handed to the group, which releases it.
+            super(false);
             this.members = members;
         }
 
@@ -59,8 +61,7 @@ public final class OurBroadcastServer {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, TextFrame msg) {
-            // The group writes a retained duplicate of the same bytes to each member, then releases them.
-            members.writeAndFlush(FrameEncoder.encode(ctx.alloc(), new TextFrame(msg.text())));
+            members.publish(msg);
         }
     }
 }

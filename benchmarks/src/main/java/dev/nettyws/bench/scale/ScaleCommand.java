@@ -1,9 +1,11 @@
 package dev.nettyws.bench.scale;
 
 import dev.nettyws.bench.ChildJvm;
+import dev.nettyws.bench.ClassHistogram;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +42,15 @@ import picocli.CommandLine.Option;
 
 /**
  * The scale benchmark: starts a server as a child JVM (our chat server, or a broadcast server on Netty's websocketx),
- * opens N WebSocket connections to one room and holds them idle, measures the server's live heap and RSS per idle
- * connection, then has one more connection send numbered messages and times how long each takes to reach all N,
- * checking that none is lost or reordered. Prints a table and appends CSV rows. See {@code scripts/bench-scale.sh}.
+ * opens N WebSocket connections to one room and holds them idle, measures the server's live heap per idle connection
+ * after a full GC, broken down by class (what the connections added, per connection: {@link ClassHistogram}), and
+ * its RSS, then has one more connection send numbered messages and times how long each takes to reach all N,
+ * checking that none is lost or reordered. Prints a table, appends CSV rows and writes the class breakdown as
+ * Markdown. See {@code scripts/bench-scale.sh}.
+ *
+ * <p>The server runs with a small fixed heap, touched up front ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}),
+ * and a cap on direct memory, so that its RSS does not follow how far the heap happened to grow: the growth of RSS
+ * per connection is what the connections cost outside the Java heap (direct buffers, native transport state).
  *
  * <p>One JVM holds every client connection on one event loop thread; sources rotate over 127.0.0.x addresses so
  * that more than one address's ephemeral ports are available. The process file limit bounds N: each connection is a
@@ -57,7 +66,7 @@ public final class ScaleCommand implements Callable<Integer> {
             + "broadcast application of netty), netty (websocketx broadcast).")
     List<String> servers;
 
-    @Option(names = "--connections", defaultValue = "50000", description = "Idle connections to hold.")
+    @Option(names = "--connections", defaultValue = "10000", description = "Idle connections to hold.")
     int connections;
 
     @Option(names = "--messages", defaultValue = "10", description = "Numbered messages to fan out.")
@@ -68,6 +77,11 @@ public final class ScaleCommand implements Callable<Integer> {
             + "CPU second (0: none).")
     int burst;
 
+    @Option(names = "--handshakes", defaultValue = "256",
+        description = "Handshakes in flight while connecting (fewer on a loaded machine, where a server answers 408"
+            + " to a request it could not read within its timeout).")
+    int handshakes;
+
     @Option(names = "--sources", defaultValue = "4", description = "Source addresses 127.0.0.2 ... to connect from.")
     int sources;
 
@@ -75,15 +89,31 @@ public final class ScaleCommand implements Callable<Integer> {
         description = "The chat server's jar.")
     Path chatJar;
 
-    @Option(names = "--server-heap", defaultValue = "8g", description = "-Xmx of the server JVM.")
+    @Option(names = "--server-heap", defaultValue = "256m", description = "-Xms and -Xmx of the server JVM.")
     String serverHeap;
+
+    @Option(names = "--server-direct", defaultValue = "256m",
+        description = "-XX:MaxDirectMemorySize of the server JVM.")
+    String serverDirect;
+
+    @Option(names = "--transport", defaultValue = "auto",
+        description = "The servers' transport: auto, epoll, io_uring or nio (the client runs on auto).")
+    Transport transport;
+
+    @Option(names = "--classes", defaultValue = "benchmarks/results/scale-classes.md",
+        description = "Markdown file for the classes holding the most heap per connection.")
+    Path classes;
+
+    @Option(names = "--top-classes", defaultValue = "30",
+        description = "Classes listed per server (and half as many packages).")
+    int topClasses;
 
     @Option(names = "--csv", defaultValue = "benchmarks/results/scale.csv", description = "CSV file to append to.")
     Path csv;
 
     /** Runs the command line. */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ScaleCommand()).execute(args));
+        System.exit(new CommandLine(new ScaleCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
@@ -97,45 +127,52 @@ public final class ScaleCommand implements Callable<Integer> {
                 + " CAP_SYS_RESOURCE); measuring %d connections instead of %d%n", limit, n, connections);
         }
         List<String[]> rows = new ArrayList<>();
+        StringBuilder breakdown = new StringBuilder();
         for (String server : servers) {
-            String[] row = measure(server, n);
+            String[] row = measure(server, n, breakdown);
             rows.add(row);
             // Each server's row as soon as it is measured: a later failure does not lose it.
             writeCsv(Collections.singletonList(row));
         }
+        Files.writeString(classes, breakdown.toString(), StandardCharsets.UTF_8);
         System.out.println();
-        String format = "%-13s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
-        System.out.printf(format, "server", "connections", "heap B/conn", "RSS B/conn", "fan-out p50 ms",
+        System.out.print(breakdown);
+        System.out.println("wrote " + classes);
+        String format = "%-13s %-9s %11s %11s %11s %14s %14s %13s %15s %6s %9s%n";
+        System.out.printf(format, "server", "transport", "connections", "heap B/conn", "RSS B/conn", "fan-out p50 ms",
             "fan-out max ms", "deliveries/s", "per server CPU s", "lost", "reordered");
         for (String[] row : rows) {
-            System.out.printf(format, (Object[]) Arrays.copyOfRange(row, 1, 11));
+            System.out.printf(format, (Object[]) Arrays.copyOfRange(row, 1, 12));
         }
         return 0;
     }
 
-    private String[] measure(String server, int n) throws Exception {
+    private String[] measure(String server, int n, StringBuilder breakdown) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + serverHeap, "-XX:+UseParallelGC"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xms" + serverHeap, "-Xmx" + serverHeap,
+            "-XX:MaxDirectMemorySize=" + serverDirect, "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"));
         URI uri;
         String ready;
         if (server.equals("nettyws")) {
-            // No rate limit for the sender: the burst is the point.
-            command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port), "--rate",
-                Integer.toString(Math.max(1000, burst + messages))));
+            // No rate limit for the sender: the burst is the point. The receivers come from four loopback
+            // addresses, thousands each: no per-address connection limit.
+            command.addAll(List.of("-jar", chatJar.toString(), "--port", Integer.toString(port), "--transport",
+                transport.name(), "--rate", Integer.toString(Math.max(1000, burst + messages)),
+                "--max-connections-per-address", "0"));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else if (server.equals("nettyws-bare")) {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                OurBroadcastServer.class.getName(), Integer.toString(port)));
+                OurBroadcastServer.class.getName(), Integer.toString(port), transport.name()));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else if (server.equals("netty")) {
             command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                NettyBroadcastServer.class.getName(), Integer.toString(port)));
+                NettyBroadcastServer.class.getName(), Integer.toString(port), transport.name()));
             uri = URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u");
             ready = "listening";
         } else {
@@ -144,7 +181,8 @@ public final class ScaleCommand implements Callable<Integer> {
         System.out.printf("== %s: %s%n", server, String.join(" ", command));
         try (ChildJvm process = ChildJvm.start(command, ready, 60)) {
             Thread.sleep(1000);
-            long heap0 = process.liveHeapBytes();
+            ClassHistogram idle = process.classHistogram();
+            long heap0 = idle.totalBytes();
             long rss0 = process.rssBytes();
             System.out.printf("idle server: live heap %,d B, RSS %,d B%n", heap0, rss0);
             Receivers receivers = new Receivers(n + 1);
@@ -152,9 +190,11 @@ public final class ScaleCommand implements Callable<Integer> {
             try {
                 List<Channel> channels = connectAll(group, uri, n + 1, receivers);
                 awaitQuiet(receivers, 3);
-                long heap = process.liveHeapBytes();
+                ClassHistogram loaded = process.classHistogram();
+                long heap = loaded.totalBytes();
                 long rss = process.rssBytes();
                 double heapPer = (double) (heap - heap0) / n;
+                describe(breakdown, server, n, loaded.minus(idle));
                 double rssPer = (double) (rss - rss0) / n;
                 System.out.printf("%,d idle connections: live heap %,d B (%.0f B per connection), RSS %,d B"
                     + " (%.0f B per connection)%n", n + 1, heap, heapPer, rss, rssPer);
@@ -173,13 +213,15 @@ public final class ScaleCommand implements Callable<Integer> {
                 long lost = expected - receivers.delivered();
                 Arrays.sort(fanOut);
                 closeAll(channels);
-                return new String[] {Instant.now().toString(), server, Integer.toString(n + 1),
+                return new String[] {Instant.now().toString(), server, transport.displayName(),
+                    Integer.toString(n + 1),
                     String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
                     String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
                     String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length - 1] / 1e6),
                     String.format(Locale.ROOT, "%.0f", burstRates[0]),
                     String.format(Locale.ROOT, "%.0f", burstRates[1]),
-                    Long.toString(lost), Long.toString(receivers.outOfOrder())};
+                    Long.toString(lost), Long.toString(receivers.outOfOrder()), serverHeap,
+                    Long.toString(rss0), Long.toString(rss)};
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
@@ -241,13 +283,15 @@ public final class ScaleCommand implements Callable<Integer> {
         return new double[] {deliveries / seconds, deliveries / cpu};
     }
 
-    /** Opens {@code count} connections, at most 256 handshakes at a time; fails if any fails. */
+    /** Opens {@code count} connections, at most {@link #handshakes} handshakes at a time; fails if any fails. */
     private List<Channel> connectAll(EventLoopGroup group, URI base, int count, Receivers receivers)
         throws InterruptedException {
-        Semaphore inFlight = new Semaphore(256);
+        Semaphore inFlight = new Semaphore(handshakes);
         AtomicInteger failed = new AtomicInteger();
         List<Channel> channels = new ArrayList<>(count);
-        WebSocketClientConfig config = WebSocketClientConfig.DEFAULT;
+        // A loaded machine can take more than the default 10 s to answer a handshake among many.
+        WebSocketClientConfig config = WebSocketClientConfig.builder()
+            .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build()).build();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
@@ -291,8 +335,8 @@ public final class ScaleCommand implements Callable<Integer> {
                     + " connections");
             }
         }
-        inFlight.acquire(256);
-        inFlight.release(256);
+        inFlight.acquire(handshakes);
+        inFlight.release(handshakes);
         if (failed.get() > 0) {
             throw new IllegalStateException(failed.get() + " of " + count + " handshakes failed");
         }
@@ -315,15 +359,33 @@ public final class ScaleCommand implements Callable<Integer> {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8,
             StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
             if (header) {
-                out.println("time,server,connections,heap_bytes_per_connection,rss_bytes_per_connection,"
+                out.println("time,server,transport,connections,heap_bytes_per_connection,rss_bytes_per_connection,"
                     + "fanout_p50_ms,fanout_max_ms,burst_deliveries_per_s,burst_deliveries_per_server_cpu_s,lost,"
-                    + "reordered");
+                    + "reordered,server_heap,rss_idle_bytes,rss_bytes");
             }
             for (String[] row : rows) {
                 out.println(String.join(",", row));
             }
         }
         System.out.println("appended to " + csv);
+    }
+
+    /** Appends the classes that grew the most with {@code n} connections, per connection, as a Markdown table. */
+    private void describe(StringBuilder out, String server, int n, ClassHistogram added) {
+        out.append(String.format(Locale.ROOT, "%s, %,d idle connections: %,.0f B of live heap per connection; the"
+            + " classes holding most of it:%n%n| class | bytes per connection | instances per connection |%n"
+            + "|---|---:|---:|%n", server, n, (double) added.totalBytes() / n));
+        for (ClassHistogram.Entry entry : added.top(topClasses)) {
+            out.append(String.format(Locale.ROOT, "| `%s` | %.0f | %.2f |%n", entry.className(),
+                (double) entry.bytes() / n, (double) entry.instances() / n));
+        }
+        out.append(String.format(Locale.ROOT, "%nThe same by package:%n%n| package | bytes per connection |%n"
+            + "|---|---:|%n"));
+        for (ClassHistogram.Entry entry : added.byPackage().top(topClasses / 2)) {
+            out.append(String.format(Locale.ROOT, "| `%s` | %.0f |%n", entry.className(),
+                (double) entry.bytes() / n));
+        }
+        out.append('\n');
     }
 
     /** The soft limit of open files of this process, or -1 when unknown. */

@@ -34,6 +34,15 @@ public final class PerMessageDeflateConfig {
      */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 64;
 
+    /**
+     * The most bytes {@code length} bytes may take compressed: zlib's worst case for any settings ({@code deflateBound}
+     * without a wrapper: an eighth plus a sixty-fourth more), plus room for block headers and flushes. A peer's frame
+     * limits are widened to it on a connection with permessage-deflate, and outbound limits are sized with it.
+     */
+    public static long maxCompressedLength(long length) {
+        return length + (length >> 3) + (length >> 6) + 64;
+    }
+
     /** Full windows, context takeover on both sides, level 6, messages from 64 bytes on compressed. */
     public static final PerMessageDeflateConfig DEFAULT = builder().build();
 

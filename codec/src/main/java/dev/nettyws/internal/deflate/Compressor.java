@@ -53,6 +53,13 @@ abstract class Compressor {
         return windowBits == PerMessageDeflateConfig.MAX_WINDOW_BITS ? new Jdk(level) : new Jz(level, windowBits);
     }
 
+    /** The zlib state a compressor for {@code windowBits} (8 to 15) holds, see {@link ZlibMemory#deflater}. */
+    static long memory(int windowBits) {
+        return windowBits == PerMessageDeflateConfig.MAX_WINDOW_BITS
+            ? ZlibMemory.deflater(windowBits, ZlibMemory.JDK_MEM_LEVEL)
+            : ZlibMemory.deflater(Math.max(9, windowBits), Jz.memLevel(windowBits));
+    }
+
     /**
      * The calling thread's compressor for these settings, for messages compressed without context takeover: such
      * a message is compressed in one call and the stream reset after it, so a connection needs no compressor of its

@@ -25,7 +25,8 @@ import java.util.Objects;
  *   <li>{@code server_no_context_takeover} if the client asked for it or {@link PerMessageDeflateConfig} says
  *       so;</li>
  *   <li>{@code client_no_context_takeover} if the client offered it (it promised to reset anyway; confirming lets the
- *       server inflate with a shared inflater) or the configuration asks for it;</li>
+ *       server inflate with a shared inflater), the configuration asks for it, or the frame configuration's
+ *       {@link dev.nettyws.frame.MemoryBudget} has no room left for another inflater kept between messages;</li>
  *   <li>{@code server_max_window_bits}: the smaller of the offered value and the configured one when offered,
  *       else the configured one when below 15;</li>
  *   <li>{@code client_max_window_bits}: only when the client offered it (§7.1.2.2), with the smaller of the offered
@@ -96,9 +97,13 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
                 clientBits = bits;
             }
         }
+        // A client that keeps its context needs an inflater of ours for the connection's life: without room for one
+        // in the memory budget, the client is asked to reset after each message (§7.1.1.2 allows it unasked).
+        boolean clientNoContextTakeover = offered.clientNoContextTakeover() || config.clientNoContextTakeover()
+            || !frames.memoryBudget().hasRoomForContext(PerMessageInflater.CONTEXT_BYTES);
         return new PerMessageDeflateParameters(
-            offered.serverNoContextTakeover() || config.serverNoContextTakeover(),
-            offered.clientNoContextTakeover() || config.clientNoContextTakeover(), serverBits, clientBits);
+            offered.serverNoContextTakeover() || config.serverNoContextTakeover(), clientNoContextTakeover,
+            serverBits, clientBits);
     }
 
     /** One agreement, on either end; installs the handlers for its parameters. */
@@ -161,22 +166,20 @@ public final class PerMessageDeflateServerNegotiator implements ServerExtensionN
         pipeline.replace(decoderName, decoderName, new FrameDecoder(wire));
         Role peer = role == Role.SERVER ? Role.CLIENT : Role.SERVER;
         pipeline.addAfter(decoderName, HandlerNames.INFLATER, new PerMessageInflater(frames.maxMessageLength(),
-            frames.validateUtf8(), parameters.noContextTakeover(peer)));
+            frames.validateUtf8(), parameters.noContextTakeover(peer), frames.memoryBudget()));
         // Our own configuration may ask for less than what was agreed (a smaller window, no context takeover).
         int windowBits = Math.min(parameters.windowBits(role), role == Role.SERVER ? config.serverMaxWindowBits()
             : config.clientMaxWindowBits());
         boolean noContextTakeover = parameters.noContextTakeover(role) || (role == Role.SERVER
             ? config.serverNoContextTakeover() : config.clientNoContextTakeover());
         pipeline.addAfter(HandlerNames.INFLATER, HandlerNames.DEFLATER, new PerMessageDeflater(
-            config.compressionLevel(), windowBits, noContextTakeover, config.compressionThreshold()));
+            config.compressionLevel(), windowBits, noContextTakeover, config.compressionThreshold(),
+            frames.memoryBudget()));
         return HandlerNames.DEFLATER;
     }
 
-    /**
-     * The most bytes {@code length} bytes may take compressed: zlib's worst case for any settings ({@code deflateBound}
-     * without a wrapper: an eighth plus a sixty-fourth more), plus room for block headers and flushes.
-     */
+    /** {@link PerMessageDeflateConfig#maxCompressedLength}, capped to what a frame limit can say. */
     static int wireBound(int length) {
-        return (int) Math.min(Integer.MAX_VALUE, length + (long) (length >> 3) + (length >> 6) + 64);
+        return (int) Math.min(Integer.MAX_VALUE, PerMessageDeflateConfig.maxCompressedLength(length));
     }
 }

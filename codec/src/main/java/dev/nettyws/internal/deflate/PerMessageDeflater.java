@@ -3,6 +3,7 @@ package dev.nettyws.internal.deflate;
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Opcode;
 import dev.nettyws.frame.TextFrame;
 import io.netty.buffer.ByteBuf;
@@ -28,9 +29,13 @@ import io.netty.util.ReferenceCountUtil;
  * </ul>
  *
  * <p><b>Memory.</b> With context takeover the connection keeps its own compressor, created with the first
- * compressed message (a connection that never sends one pays nothing). Without it, unfragmented messages use a
- * compressor shared by all connections of the event loop thread, and a fragmented message borrows one of its own
- * only until its last fragment.
+ * compressed message (a connection that never sends one pays nothing) and ended when the handler is removed (the
+ * channel closed). Without it, unfragmented messages use a compressor shared by all connections of the event loop
+ * thread, and a fragmented message borrows one of its own only until its last fragment. A compressor of its own is
+ * a compression context of the {@link MemoryBudget} ({@link Compressor#memory}: 262 KiB for a 15-bit window); when
+ * the budget has no room for one, the connection degrades instead of failing: an unfragmented message is compressed
+ * with the shared compressor, as without context takeover (a sender may always start afresh: the peer's inflater
+ * only needs back-references to stay within its window), and a fragmented one goes out uncompressed.
  *
  * <p><b>Buffers.</b> Each written frame is released once compressed; the compressed frame goes to the encoder,
  * which releases it. One instance per channel, called on its event loop.
@@ -40,6 +45,7 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
     private final int windowBits;
     private final boolean noContextTakeover;
     private final int threshold;
+    private final MemoryBudget budget;
 
     /** This connection's compressor: for context takeover, or for the fragmented message being sent. */
     private Compressor own;
@@ -53,12 +59,15 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
      * @param windowBits the window negotiated for this side, 8 to 15
      * @param noContextTakeover whether this side resets its context after each message (negotiated)
      * @param threshold unfragmented messages shorter than this are sent uncompressed
+     * @param budget the connection's memory budget, which its own compressor is reserved from
      */
-    public PerMessageDeflater(int level, int windowBits, boolean noContextTakeover, int threshold) {
+    public PerMessageDeflater(int level, int windowBits, boolean noContextTakeover, int threshold,
+                              MemoryBudget budget) {
         this.level = level;
         this.windowBits = windowBits;
         this.noContextTakeover = noContextTakeover;
         this.threshold = threshold;
+        this.budget = budget;
     }
 
     @Override
@@ -93,8 +102,7 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
             if (frame.isFinal()) {
                 compressingFragments = false;
                 if (noContextTakeover) {
-                    own.end();
-                    own = null;
+                    endOwn();
                 }
             }
             return new ContinuationFrame(frame.isFinal(), 0, out);
@@ -103,16 +111,20 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
             return frame;
         }
         if (!frame.isFinal()) {
+            if (ownCompressor() == null) {
+                // No room for a stream across fragments: this message goes out uncompressed (§6 allows it).
+                return frame;
+            }
             compressingFragments = true;
-            ByteBuf out = ownCompressor().compress(ctx.alloc(), payload, false);
+            ByteBuf out = own.compress(ctx.alloc(), payload, false);
             return dataFrame(frame.opcode(), false, out);
         }
         int length = payload.readableBytes();
         if (length < threshold) {
             return frame;
         }
-        if (!noContextTakeover) {
-            return dataFrame(frame.opcode(), true, ownCompressor().compress(ctx.alloc(), payload, true));
+        if (!noContextTakeover && ownCompressor() != null) {
+            return dataFrame(frame.opcode(), true, own.compress(ctx.alloc(), payload, true));
         }
         Compressor shared = Compressor.shared(level, windowBits);
         ByteBuf out;
@@ -128,11 +140,21 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
         return dataFrame(frame.opcode(), true, out);
     }
 
+    /** This connection's compressor, created and reserved if needed; null when the budget has no room for one. */
     private Compressor ownCompressor() {
         if (own == null) {
+            if (!budget.tryReserveContext(Compressor.memory(windowBits))) {
+                return null;
+            }
             own = Compressor.create(level, windowBits);
         }
         return own;
+    }
+
+    private void endOwn() {
+        own.end();
+        own = null;
+        budget.releaseContext(Compressor.memory(windowBits));
     }
 
     private static Frame dataFrame(Opcode opcode, boolean fin, ByteBuf payload) {
@@ -148,8 +170,7 @@ public class PerMessageDeflater extends ChannelOutboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (own != null) {
-            own.end();
-            own = null;
+            endOwn();
         }
     }
 }

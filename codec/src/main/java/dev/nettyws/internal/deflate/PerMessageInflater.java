@@ -1,9 +1,12 @@
 package dev.nettyws.internal.deflate;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.FrameDecoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Opcode;
 import dev.nettyws.frame.ProtocolViolationException;
 import dev.nettyws.frame.TextFrame;
@@ -36,14 +39,31 @@ import java.util.zip.Inflater;
  * the {@link ProtocolViolationException} is fired for the handlers behind, and every later frame released unread.
  *
  * <p><b>Memory.</b> With the peer's context takeover the connection keeps an inflater, created at the first
- * compressed message. Without it, unfragmented messages use an inflater shared by the event loop thread, and a
- * fragmented one gets its own until its last frame.
+ * compressed message; its zlib state (39 KiB, {@link ZlibMemory#inflater}) is counted as a compression context of
+ * the {@link MemoryBudget} from the moment this handler is added, since the peer may use it at any time (the server
+ * negotiator asks for {@code client_no_context_takeover} instead when the budget has no room for it). Without it,
+ * unfragmented messages use an inflater shared by the event loop thread, and a fragmented one gets its own until its
+ * last frame, reserved as a context too: when the budget cannot cover it, the connection is failed with 1013. Each
+ * inflated frame's output reserves its capacity beyond the free allowance while it grows (1013 when the budget is
+ * short), until it has been passed on. The inflater is ended, and its reservation returned, with the message (no
+ * context takeover), on failure, and when the handler is removed (the channel closed).
  *
  * <p><b>Buffers.</b> Each compressed frame is released once inflated; the inflated frames belong to the next handler.
  * One instance per channel, called on its event loop.
  */
 public class PerMessageInflater extends ChannelInboundHandlerAdapter {
     private static final byte[] TAIL = {0, 0, (byte) 0xff, (byte) 0xff};
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    /** Why inflating stopped short of the input's end. */
+    private enum Shortfall {
+        /** None: all input was inflated. */
+        NONE,
+        /** The message grew beyond its limit. */
+        TOO_BIG,
+        /** The memory budget cannot cover the output's growth. */
+        OVER_BUDGET
+    }
 
     private static final FastThreadLocal<Inflater> SHARED = new FastThreadLocal<>() {
         @Override
@@ -57,9 +77,17 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         }
     };
 
+    /** The zlib state of an inflater of our own, as reserved from the budget. */
+    static final long CONTEXT_BYTES = ZlibMemory.inflater(PerMessageDeflateConfig.MAX_WINDOW_BITS);
+
     private final int maxMessageLength;
     private final boolean validateUtf8;
     private final boolean noContextTakeover;
+    private final MemoryBudget budget;
+    /** The output of the frame being inflated, until it has been passed on. */
+    private final MemoryBudget.Reservation output;
+    /** Whether {@link #CONTEXT_BYTES} are reserved: for the peer's context takeover, or a fragmented message. */
+    private boolean contextReserved;
 
     private Inflater own;
     /** The inflater of the message being read, or null between compressed messages. */
@@ -70,6 +98,8 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
     /** The length so far of the uncompressed message being read. */
     private long plainLength;
     private boolean failed;
+    /** Why the last {@link #inflate} returned null. */
+    private Shortfall shortfall = Shortfall.NONE;
 
     /**
      * Creates an inflater.
@@ -77,11 +107,24 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
      * @param maxMessageLength the largest inflated message, summed over its frames
      * @param validateUtf8 whether inflated text is checked to be UTF-8
      * @param noContextTakeover whether the peer resets its compression context after each message (negotiated)
+     * @param budget the connection's memory budget ({@link dev.nettyws.frame.FrameConfig#memoryBudget()})
      */
-    public PerMessageInflater(int maxMessageLength, boolean validateUtf8, boolean noContextTakeover) {
+    public PerMessageInflater(int maxMessageLength, boolean validateUtf8, boolean noContextTakeover,
+                              MemoryBudget budget) {
         this.maxMessageLength = maxMessageLength;
         this.validateUtf8 = validateUtf8;
         this.noContextTakeover = noContextTakeover;
+        this.budget = budget;
+        this.output = budget.newReservation();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (!noContextTakeover && !contextReserved) {
+            // The peer keeps its context, so we must keep ours from its first compressed message to the end.
+            budget.reserveContext(CONTEXT_BYTES);
+            contextReserved = true;
+        }
     }
 
     @Override
@@ -105,7 +148,11 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
                 passUncompressed(ctx, frame, 0);
                 return;
             }
-            startMessage(frame);
+            if (!startMessage(frame)) {
+                frame.release();
+                fail(ctx, CloseStatus.TRY_AGAIN_LATER, FrameDecoder.BUDGET_EXHAUSTED);
+                return;
+            }
         }
         ByteBuf inflated;
         try {
@@ -118,8 +165,12 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         Opcode opcode = frame.opcode();
         boolean fin = frame.isFinal();
         frame.release();
-        if (inflated == null) {
+        if (shortfall == Shortfall.TOO_BIG) {
             fail(ctx, CloseStatus.MESSAGE_TOO_BIG, "inflated message exceeds " + maxMessageLength);
+            return;
+        }
+        if (shortfall == Shortfall.OVER_BUDGET) {
+            fail(ctx, CloseStatus.TRY_AGAIN_LATER, FrameDecoder.BUDGET_EXHAUSTED);
             return;
         }
         if (messageIsText && validateUtf8) {
@@ -133,8 +184,14 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         if (fin) {
             endMessage();
         }
-        ctx.fireChannelRead(opcode == Opcode.TEXT ? new TextFrame(fin, 0, inflated)
-            : opcode == Opcode.BINARY ? new BinaryFrame(fin, 0, inflated) : new ContinuationFrame(fin, 0, inflated));
+        try {
+            ctx.fireChannelRead(opcode == Opcode.TEXT ? new TextFrame(fin, 0, inflated)
+                : opcode == Opcode.BINARY ? new BinaryFrame(fin, 0, inflated)
+                : new ContinuationFrame(fin, 0, inflated));
+        } finally {
+            // Passed on: an aggregator behind has reserved its own copy; the application owns the rest.
+            output.release();
+        }
     }
 
     /**
@@ -151,25 +208,33 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(frame);
     }
 
-    private void startMessage(Frame first) {
+    /** Chooses the inflater of a compressed message; false if it needs one of its own that the budget cannot cover. */
+    private boolean startMessage(Frame first) {
         messageIsText = first.opcode() == Opcode.TEXT;
         messageLength = 0;
         utf8State = Utf8Validator.ACCEPT;
         if (noContextTakeover && first.isFinal()) {
             current = SHARED.get();
-        } else {
-            if (own == null) {
-                own = new Inflater(true);
-            }
-            current = own;
+            return true;
         }
+        if (!contextReserved) {
+            // A fragmented message without context takeover: an inflater of its own until its last frame.
+            if (!budget.tryReserveContext(CONTEXT_BYTES)) {
+                return false;
+            }
+            contextReserved = true;
+        }
+        if (own == null) {
+            own = new Inflater(true);
+        }
+        current = own;
+        return true;
     }
 
     private void endMessage() {
         if (noContextTakeover) {
             if (current == own) {
-                own.end();
-                own = null;
+                releaseInflater();
             } else {
                 current.reset();
             }
@@ -182,46 +247,51 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
 
     /**
      * Inflates {@code in} (and the tail, for the last frame) into a buffer bounded by what is left of the message
-     * limit.
+     * limit, and reserved from the budget as it grows.
      *
-     * @return the inflated bytes, or null if they exceed the limit (nothing is kept then)
+     * @return the inflated bytes, or null with {@link #shortfall} saying why (nothing is kept then)
      */
     private ByteBuf inflate(ChannelHandlerContext ctx, ByteBuf in, boolean last) throws DataFormatException {
         long left = maxMessageLength - messageLength;
         // One byte more than allowed is how an excess shows.
         int cap = (int) Math.min(left + 1, Integer.MAX_VALUE - 8);
         int initial = (int) Math.min(cap, Math.max(256L, in.readableBytes() * 4L));
+        if (!output.resize(initial)) {
+            shortfall = Shortfall.OVER_BUDGET;
+            return null;
+        }
         ByteBuf out = ctx.alloc().buffer(initial, cap);
         try {
-            boolean within = inflateInto(in.nioBuffer(), out, cap) && (!last || inflateInto(ByteBuffer.wrap(TAIL),
-                out, cap));
-            if (!within) {
+            shortfall = inflateInto(in.nioBuffer(), out, cap);
+            if (shortfall == Shortfall.NONE && last) {
+                shortfall = inflateInto(ByteBuffer.wrap(TAIL), out, cap);
+            }
+            if (shortfall != Shortfall.NONE || !out.isReadable()) {
                 out.release();
-                return null;
+                output.release();
+                return shortfall == Shortfall.NONE ? Unpooled.EMPTY_BUFFER : null;
             }
             messageLength += out.readableBytes();
-            if (out.readableBytes() == 0) {
-                out.release();
-                return Unpooled.EMPTY_BUFFER;
-            }
             return out;
         } catch (DataFormatException | RuntimeException e) {
             out.release();
+            output.release();
             throw e;
         }
     }
 
-    /** Feeds {@code input} to the current inflater; false as soon as the output reaches {@code cap} bytes. */
-    private boolean inflateInto(ByteBuffer input, ByteBuf out, int cap) throws DataFormatException {
+    /** Feeds {@code input} to the current inflater, until all of it is inflated or the output may grow no more. */
+    private Shortfall inflateInto(ByteBuffer input, ByteBuf out, int cap) throws DataFormatException {
         Inflater inflater = current;
         inflater.setInput(input);
         try {
             while (!inflater.finished()) {
                 if (out.writerIndex() == cap) {
-                    return false;
+                    return Shortfall.TOO_BIG;
                 }
-                if (!out.isWritable()) {
-                    out.ensureWritable(Math.min(out.capacity(), cap - out.writerIndex()));
+                if (!out.isWritable() && !output.ensureCapacity(out, out.writerIndex()
+                        + Math.min(out.capacity(), cap - out.writerIndex()))) {
+                    return Shortfall.OVER_BUDGET;
                 }
                 ByteBuffer target = out.nioBuffer(out.writerIndex(), out.writableBytes());
                 int produced = inflater.inflate(target);
@@ -235,16 +305,15 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
                     }
                 }
             }
-            return out.writerIndex() < cap;
+            return out.writerIndex() < cap ? Shortfall.NONE : Shortfall.TOO_BIG;
         } finally {
             inflater.setInput(EMPTY);
         }
     }
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
     private void fail(ChannelHandlerContext ctx, int status, String reason) {
         failed = true;
+        output.release();
         if (current != null && current != own) {
             current.reset();
         }
@@ -253,10 +322,15 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         ctx.fireExceptionCaught(Connection.of(ctx.channel(), null).fail(ctx, status, reason));
     }
 
+    /** Ends the connection's own inflater, if any, and returns its context unless the peer's takeover keeps it. */
     private void releaseInflater() {
         if (own != null) {
             own.end();
             own = null;
+        }
+        if (contextReserved && noContextTakeover) {
+            contextReserved = false;
+            budget.releaseContext(CONTEXT_BYTES);
         }
     }
 
@@ -272,5 +346,10 @@ public class PerMessageInflater extends ChannelInboundHandlerAdapter {
         }
         current = null;
         releaseInflater();
+        output.release();
+        if (contextReserved) {
+            contextReserved = false;
+            budget.releaseContext(CONTEXT_BYTES);
+        }
     }
 }

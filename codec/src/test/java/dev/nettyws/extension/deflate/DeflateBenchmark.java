@@ -2,7 +2,9 @@ package dev.nettyws.extension.deflate;
 
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.deflate.DeflatePair;
 import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
 import dev.nettyws.internal.deflate.PerMessageDeflater;
 import dev.nettyws.internal.deflate.PerMessageInflater;
@@ -77,8 +79,10 @@ public final class DeflateBenchmark {
         double deflateSeconds = 0;
         double inflateSeconds = 0;
         for (int round = 0; round < 6; round++) {
-            EmbeddedChannel sender = new EmbeddedChannel(new PerMessageDeflater(level, 15, noContextTakeover, 0));
-            EmbeddedChannel receiver = new EmbeddedChannel(new PerMessageInflater(1 << 20, true, noContextTakeover));
+            EmbeddedChannel sender = new EmbeddedChannel(new PerMessageDeflater(level, 15, noContextTakeover, 0,
+                MemoryBudget.jvmDefault()));
+            EmbeddedChannel receiver = new EmbeddedChannel(new PerMessageInflater(1 << 20, true, noContextTakeover,
+                MemoryBudget.jvmDefault()));
             List<Frame> wire = new ArrayList<>(messages.size());
             long start = System.nanoTime();
             for (String message : messages) {
@@ -115,7 +119,8 @@ public final class DeflateBenchmark {
             long[] total = new long[2];
             for (int mode = 0; mode < 2; mode++) {
                 boolean reset = mode == 1;
-                EmbeddedChannel sender = new EmbeddedChannel(new PerMessageDeflater(6, 15, reset, 0));
+                EmbeddedChannel sender = new EmbeddedChannel(new PerMessageDeflater(6, 15, reset, 0,
+                    MemoryBudget.jvmDefault()));
                 for (String message : messages.subList(0, 2000)) {
                     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
                     byte[] cut = Arrays.copyOf(bytes, Math.min(n, bytes.length));

@@ -13,6 +13,7 @@ import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.deflate.DeflatePair;
 import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
 import dev.nettyws.internal.deflate.PerMessageDeflater;
 import dev.nettyws.internal.deflate.PerMessageInflater;

@@ -87,6 +87,33 @@ class FaultTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    void resetRightAfterTheCloseHandshakeIsACleanCloseWithoutAnException(Transport transport) throws Exception {
+        try (HostileServer server = start(transport)) {
+            // The server closes first; the client answers and resets (SO_LINGER 0) instead of waiting for the FIN.
+            RawWebSocket answering = RawWebSocket.open(server.address());
+            answering.send(FrameBytes.text(HostileServer.CLOSE_COMMAND));
+            assertEquals(4000, answering.readCloseCode());
+            answering.send(FrameBytes.close(4000, ""));
+            answering.reset();
+            WebSocketClosedEvent closed = server.awaitClosed();
+            assertEquals(4000, closed.statusCode(), closed.toString());
+            assertTrue(closed.clean(), closed.toString());
+            // The client closes first, reads the answer, and resets.
+            RawWebSocket closing = RawWebSocket.open(server.address());
+            closing.send(FrameBytes.close(1000, "bye"));
+            assertEquals(1000, closing.readCloseCode());
+            closing.reset();
+            closed = server.awaitClosed();
+            assertEquals(1000, closed.statusCode(), closed.toString());
+            assertTrue(closed.clean() && closed.remote(), closed.toString());
+            // Issue 21: a reset after a completed close handshake is not an error for the application.
+            server.assertNoExceptions();
+            server.awaitNoConnections();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
     void section7_1_1_closeThenHalfCloseGetsTheAnswerBeforeTheServerCloses(Transport transport) throws Exception {
         try (HostileServer server = start(transport)) {
             try (RawWebSocket ws = RawWebSocket.open(server.address())) {

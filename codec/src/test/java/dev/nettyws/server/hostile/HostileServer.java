@@ -9,11 +9,15 @@ import dev.nettyws.frame.TextFrame;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.transport.Transport;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.concurrent.BlockingQueue;
@@ -34,11 +38,32 @@ final class HostileServer implements AutoCloseable {
     static final long WAIT_SECONDS = 20;
 
     private final BoundServer server;
+    private final WebSocketServerInitializer initializer;
     private final BlockingQueue<WebSocketClosedEvent> closed = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Throwable> exceptions = new LinkedBlockingQueue<>();
 
     private HostileServer(Transport transport, WebSocketServerConfig config) throws InterruptedException {
-        WebSocketServerInitializer initializer = new WebSocketServerInitializer(config, () -> new Echo(closed));
-        server = BoundServer.bind(transport, 1, new InetSocketAddress("127.0.0.1", 0), initializer);
+        this(transport, config, null);
+    }
+
+    private HostileServer(Transport transport, WebSocketServerConfig config, ByteBufAllocator allocator)
+            throws InterruptedException {
+        initializer = new WebSocketServerInitializer(config,
+            () -> new Echo(closed, exceptions));
+        server = BoundServer.bind(transport, 1, new InetSocketAddress("127.0.0.1", 0),
+            allocator == null ? initializer : new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.config().setAllocator(allocator);
+                    ch.pipeline().addLast(initializer);
+                }
+            });
+    }
+
+    /** Starts a server as {@link #start(WebSocketServerConfig)} whose connections allocate from {@code allocator}. */
+    static HostileServer start(WebSocketServerConfig config, ByteBufAllocator allocator) throws InterruptedException {
+        return new HostileServer(Transport.AUTO, config.toBuilder()
+            .handshake(config.handshake().toBuilder().path(PATH).build()).build(), allocator);
     }
 
     /** Starts a server for {@link #PATH} with {@code config} (whose path is replaced), epoll when available. */
@@ -66,11 +91,24 @@ final class HostileServer implements AutoCloseable {
         return server;
     }
 
+    /** The server's per-address connection limit, or null when it has none. */
+    ConnectionsPerAddressLimit connectionLimit() {
+        return initializer.connectionLimit();
+    }
+
     /** Waits for the next connection's end, as the application was told. */
     WebSocketClosedEvent awaitClosed() throws InterruptedException {
         WebSocketClosedEvent event = closed.poll(WAIT_SECONDS, TimeUnit.SECONDS);
         assertNotNull(event, "the application was not told that a connection ended");
         return event;
+    }
+
+    /** Fails if an exception reached the application (an I/O error after a clean close is not one). */
+    void assertNoExceptions() throws InterruptedException {
+        Throwable caught = exceptions.poll(200, TimeUnit.MILLISECONDS);
+        if (caught != null) {
+            throw new AssertionError("the application was told about an exception", caught);
+        }
     }
 
     /** Waits until the server holds no connection (accepted channels leave the group when they close). */
@@ -96,12 +134,19 @@ final class HostileServer implements AutoCloseable {
         server.close();
     }
 
-    /** Echoes data messages; records the closed events. */
+    /** Echoes data messages; records the closed events and the exceptions that reach it. */
     private static final class Echo extends ChannelInboundHandlerAdapter {
         private final BlockingQueue<WebSocketClosedEvent> closed;
+        private final BlockingQueue<Throwable> exceptions;
 
-        Echo(BlockingQueue<WebSocketClosedEvent> closed) {
+        Echo(BlockingQueue<WebSocketClosedEvent> closed, BlockingQueue<Throwable> exceptions) {
             this.closed = closed;
+            this.exceptions = exceptions;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            exceptions.add(cause);
         }
 
         @Override

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -51,9 +52,22 @@ final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(socket);
     }
 
+    /** Connects from the local address {@code from} (any port) without sending anything. */
+    static RawWebSocket connectFrom(InetAddress from, InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(address, TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return new RawWebSocket(socket);
+    }
+
     /** Connects and completes the opening handshake to {@link HostileServer#PATH}. */
     static RawWebSocket open(InetSocketAddress address) throws IOException {
-        RawWebSocket ws = connect(address);
+        return handshake(connect(address));
+    }
+
+    /** Completes the opening handshake to {@link HostileServer#PATH} on a connected socket. */
+    static RawWebSocket handshake(RawWebSocket ws) throws IOException {
         ws.write(HandshakeRequest.to(HostileServer.PATH).bytes());
         String head = ws.readHead();
         assertTrue(head.startsWith("HTTP/1.1 101 "), head);
@@ -88,6 +102,11 @@ final class RawWebSocket implements AutoCloseable {
             // A server that closes with our bytes unread resets the connection; return what arrived before.
         }
         return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The bytes that can be read now without blocking. */
+    int available() throws IOException {
+        return in.available();
     }
 
     /** Reads one server frame (server frames are never masked). */

@@ -1,35 +1,50 @@
 package dev.nettyws.example.chat;
 
-import io.netty.channel.Channel;
+import java.util.Objects;
 
 /**
- * One connection in a room: its channel and nick. The room assigns the nick when the member joins (the one asked
- * for, or with a suffix when it is taken) on the room's executor; other threads read it through a volatile field.
+ * One member of a room: the nick it asked for, the nick its room assigned, and the subscriber its events go to. The
+ * room assigns the nick on its executor when the member joins; other threads read it through a volatile field.
  */
-final class ChatMember {
-    private final Channel channel;
+public final class ChatMember {
+    private final ChatSubscriber subscriber;
     private final String requestedNick;
     private volatile String nick;
+    /** The room's record of the nick, for freeing it; on the room's executor only. */
+    private RoomNicks.Assigned assignment;
 
-    ChatMember(Channel channel, String requestedNick) {
-        this.channel = channel;
-        this.requestedNick = requestedNick;
+    /**
+     * Creates a member ({@link ChatRooms#join} does).
+     *
+     * @param subscriber where its events go
+     * @param requestedNick the nick it asked for, valid by {@link ChatNames#checkNick}
+     */
+    ChatMember(ChatSubscriber subscriber, String requestedNick) {
+        this.subscriber = Objects.requireNonNull(subscriber, "subscriber");
+        this.requestedNick = Objects.requireNonNull(requestedNick, "requestedNick");
     }
 
-    Channel channel() {
-        return channel;
+    /** Where its events go. */
+    public ChatSubscriber subscriber() {
+        return subscriber;
     }
 
-    String requestedNick() {
+    /** The nick it asked for. */
+    public String requestedNick() {
         return requestedNick;
     }
 
-    /** The nick in the room, or null before the join ran. */
-    String nick() {
+    /** The nick in the room, or null before the join ran or after the member left. */
+    public String nick() {
         return nick;
     }
 
-    void nick(String assigned) {
-        this.nick = assigned;
+    RoomNicks.Assigned assignment() {
+        return assignment;
+    }
+
+    void assign(RoomNicks.Assigned assigned) {
+        this.assignment = assigned;
+        this.nick = assigned == null ? null : assigned.nick();
     }
 }

@@ -1,14 +1,19 @@
 package dev.nettyws.example.chat;
 
+import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.WebSocketServerConfig;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings of the chat service: history length, text size limit, rate limit and the connection limits that
- * protect the server from slow and idle clients. Immutable; start from {@link #DEFAULT} and change it with the
- * {@code with...} methods. Safe to share between threads.
+ * The settings of the chat service: history, text size limit, rate limit, room limits and the connection limits
+ * that protect the server from slow and idle clients. Immutable and validated when built; start from
+ * {@link #DEFAULT} and change it with {@link #toBuilder()} or the {@code with...} methods. Safe to share between
+ * threads.
+ *
+ * <p>Every byte limit counts bytes as they are sent: UTF-8 after JSON's escapes (a control character in a text
+ * costs 6 bytes, not 1).
  */
 public final class ChatSettings {
     /** The path of the chat endpoint. */
@@ -18,56 +23,80 @@ public final class ChatSettings {
     public static final int MAX_TEXT_BYTES_LIMIT = 1 << 20;
 
     /**
-     * Defaults: 100 messages of history, texts up to 4096 UTF-8 bytes, 5 messages per second with bursts of 10,
-     * 256 rooms, 5 min idle timeout with keepalive pings every 2.5 min, 1 MiB of queued outbound bytes and 10 s
-     * without write progress at most, permessage-deflate negotiated with clients that offer it, join and leave
-     * events and full presence lists in rooms of up to 1000 members.
+     * Defaults: 100 messages and at most 256 KiB of history per room, texts up to 4096 bytes, 5 messages per second
+     * with bursts of 10, 256 rooms of which one address may hold 16, 5 min idle timeout with keepalive pings every
+     * 2.5 min, 1 MiB of queued outbound bytes and 10 s without write progress at most, permessage-deflate
+     * negotiated with clients that offer it, join and leave events and full presence lists in rooms of up to 1000
+     * members.
      */
-    public static final ChatSettings DEFAULT = new ChatSettings(100, 4096, 5, 10, 256, Duration.ofMinutes(5),
-        1L << 20, Duration.ofSeconds(10), true, 1000);
+    public static final ChatSettings DEFAULT = new Builder().build();
 
     private final int history;
+    private final long historyBytes;
     private final int maxTextBytes;
     private final int messagesPerSecond;
     private final int burst;
     private final int maxRooms;
+    private final int maxRoomsPerAddress;
     private final Duration idleTimeout;
-    private final long maxPendingWriteBytes;
+    private final long requestedPendingWriteBytes;
     private final Duration writeStallTimeout;
     private final boolean deflate;
     private final int presenceLimit;
 
-    private ChatSettings(int history, int maxTextBytes, int messagesPerSecond, int burst, int maxRooms,
-                         Duration idleTimeout, long maxPendingWriteBytes, Duration writeStallTimeout,
-                         boolean deflate, int presenceLimit) {
-        if (history < 0) {
-            throw new IllegalArgumentException("history must be >= 0: " + history);
+    private ChatSettings(Builder b) {
+        if (b.history < 0 || b.historyBytes < 0) {
+            throw new IllegalArgumentException("history must be >= 0: " + b.history + " messages, "
+                + b.historyBytes + " bytes");
         }
-        if (maxTextBytes < 1 || maxTextBytes > MAX_TEXT_BYTES_LIMIT) {
-            throw new IllegalArgumentException("maxTextBytes must be 1-" + MAX_TEXT_BYTES_LIMIT + ": " + maxTextBytes);
+        if (b.maxTextBytes < 1 || b.maxTextBytes > MAX_TEXT_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxTextBytes must be 1-" + MAX_TEXT_BYTES_LIMIT + ": "
+                + b.maxTextBytes);
         }
-        if (messagesPerSecond < 1 || burst < 1) {
-            throw new IllegalArgumentException("rate and burst must be >= 1: " + messagesPerSecond + ", " + burst);
+        if (b.messagesPerSecond < 1 || b.burst < 1) {
+            throw new IllegalArgumentException("rate and burst must be >= 1: " + b.messagesPerSecond + ", " + b.burst);
         }
-        if (maxRooms < 1) {
-            throw new IllegalArgumentException("maxRooms must be >= 1: " + maxRooms);
+        if (b.maxRooms < 1 || b.maxRoomsPerAddress < 1) {
+            throw new IllegalArgumentException("maxRooms and maxRoomsPerAddress must be >= 1: " + b.maxRooms + ", "
+                + b.maxRoomsPerAddress);
         }
-        if (presenceLimit < 1) {
-            throw new IllegalArgumentException("presenceLimit must be >= 1: " + presenceLimit);
+        if (b.presenceLimit < 1) {
+            throw new IllegalArgumentException("presenceLimit must be >= 1: " + b.presenceLimit);
         }
-        if (idleTimeout.isNegative()) {
-            throw new IllegalArgumentException("idleTimeout must not be negative: " + idleTimeout);
+        if (b.idleTimeout.isNegative() || b.writeStallTimeout.isNegative()) {
+            throw new IllegalArgumentException("timeouts must not be negative: " + b.idleTimeout + ", "
+                + b.writeStallTimeout);
         }
-        this.history = history;
-        this.maxTextBytes = maxTextBytes;
-        this.messagesPerSecond = messagesPerSecond;
-        this.burst = burst;
-        this.maxRooms = maxRooms;
-        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
-        this.maxPendingWriteBytes = maxPendingWriteBytes;
-        this.deflate = deflate;
-        this.presenceLimit = presenceLimit;
-        this.writeStallTimeout = Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
+        this.history = b.history;
+        this.historyBytes = b.historyBytes;
+        this.maxTextBytes = b.maxTextBytes;
+        this.messagesPerSecond = b.messagesPerSecond;
+        this.burst = b.burst;
+        this.maxRooms = b.maxRooms;
+        this.maxRoomsPerAddress = b.maxRoomsPerAddress;
+        this.idleTimeout = b.idleTimeout;
+        this.requestedPendingWriteBytes = b.maxPendingWriteBytes;
+        this.writeStallTimeout = b.writeStallTimeout;
+        this.deflate = b.deflate;
+        this.presenceLimit = b.presenceLimit;
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.history = history;
+        b.historyBytes = historyBytes;
+        b.maxTextBytes = maxTextBytes;
+        b.messagesPerSecond = messagesPerSecond;
+        b.burst = burst;
+        b.maxRooms = maxRooms;
+        b.maxRoomsPerAddress = maxRoomsPerAddress;
+        b.idleTimeout = idleTimeout;
+        b.maxPendingWriteBytes = requestedPendingWriteBytes;
+        b.writeStallTimeout = writeStallTimeout;
+        b.deflate = deflate;
+        b.presenceLimit = presenceLimit;
+        return b;
     }
 
     /** How many messages of each room are kept and sent to a client that joins. */
@@ -75,15 +104,27 @@ public final class ChatSettings {
         return history;
     }
 
-    /** The largest text of a chat message in UTF-8 bytes; a longer one gets an error. */
+    /**
+     * How many bytes of message events each room keeps at most (JSON as sent); the oldest messages fall out first.
+     * Bounds the memory of every room's history, whatever its messages hold.
+     */
+    public long historyBytes() {
+        return historyBytes;
+    }
+
+    /**
+     * The largest text of a chat message, in bytes as every member is sent it: UTF-8 with JSON's escapes (4096
+     * bytes: 4096 ASCII letters, 1365 characters of most Asian scripts, 682 control characters). A longer one
+     * gets an error.
+     */
     public int maxTextBytes() {
         return maxTextBytes;
     }
 
     /**
      * The largest WebSocket message the endpoint accepts: room for a text of {@link #maxTextBytes()} with every
-     * character escaped in JSON ({@code \\uXXXX}, 6 bytes for 1), plus 1 KiB. Bigger ones close the connection with
-     * 1009; smaller ones with too long a text get an error.
+     * character escaped by the client ({@code \\uXXXX}, 6 bytes for 1), plus 1 KiB. Bigger ones close the
+     * connection with 1009; smaller ones with too long a text get an error.
      */
     public int maxFrameBytes() {
         return maxTextBytes * 6 + 1024;
@@ -104,14 +145,46 @@ public final class ChatSettings {
         return maxRooms;
     }
 
+    /**
+     * How many rooms one client address may hold (an IPv6 address counts by its /64 prefix): be in at once, and
+     * have created and not yet seen dropped. Beyond it a join to another room is refused with 1013, except that a
+     * new room first takes the place of the address's own least recently used empty room. So one address can
+     * neither keep every room in use nor push the other rooms' histories out.
+     */
+    public int maxRoomsPerAddress() {
+        return maxRoomsPerAddress;
+    }
+
     /** How long a connection may be silent both ways before it is closed with 1001; zero for never. */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** Outbound bytes queued for one client beyond which it is closed with 1008 (a slow consumer). */
+    /**
+     * Outbound bytes queued for one client beyond which it is closed with 1008 (a slow consumer): the value asked
+     * for, but never less than {@link #largestEventBytes()} plus the high write buffer water mark (64 KiB), so that
+     * no single event, however large its content, can trip it for a client that reads, nor less than the codec's
+     * rule for the message limit ({@link ConnectionConfig#minPendingWriteBytes}), which the endpoint's
+     * configuration would otherwise refuse.
+     */
     public long maxPendingWriteBytes() {
-        return maxPendingWriteBytes;
+        int highWaterMark = WebSocketServerConfig.DEFAULT_WRITE_BUFFER_WATER_MARK.high();
+        long largestFrame = (deflate ? PerMessageDeflateConfig.maxCompressedLength(maxFrameBytes()) : maxFrameBytes())
+            + ConnectionConfig.MAX_FRAME_HEADER_LENGTH;
+        return Math.max(requestedPendingWriteBytes, Math.max(largestEventBytes() + highWaterMark,
+            ConnectionConfig.minPendingWriteBytes(largestFrame, highWaterMark)));
+    }
+
+    /**
+     * The most bytes one event can take as sent: a message with the longest text, a piece of a history
+     * ({@link HistoryPieces}), or a presence list of {@link #presenceLimit()} of the longest nicks.
+     */
+    public long largestEventBytes() {
+        long message = (long) maxTextBytes + ChatJson.MESSAGE_ENVELOPE_BYTES;
+        long historyPiece = Math.max(HistoryPieces.MAX_PIECE_BYTES, message) + ChatJson.HISTORY_ENVELOPE_BYTES;
+        // A nick: 24 characters of up to 4 bytes, a suffix '#' and up to 10 digits, two quotes and a comma.
+        long presence = 64 + (long) presenceLimit * (ChatNames.MAX_NICK_LENGTH * 4 + 11 + 3);
+        return Math.max(message, Math.max(historyPiece, presence));
     }
 
     /** How long a client's queued bytes may stay unread before it is closed with 1008; zero for never. */
@@ -119,45 +192,9 @@ public final class ChatSettings {
         return writeStallTimeout;
     }
 
-    /** A copy with another history length. */
-    public ChatSettings withHistory(int history) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
-    }
-
-    /** A copy with another text limit. */
-    public ChatSettings withMaxTextBytes(int maxTextBytes) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
-    }
-
-    /** A copy with another rate limit. */
-    public ChatSettings withRate(int messagesPerSecond, int burst) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
-    }
-
-    /** A copy with another room limit. */
-    public ChatSettings withMaxRooms(int maxRooms) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
-    }
-
-    /** A copy with another idle timeout. */
-    public ChatSettings withIdleTimeout(Duration idleTimeout) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
-    }
-
     /** Whether {@value #PATH} negotiates permessage-deflate (RFC 7692) with clients that offer it. */
     public boolean deflate() {
         return deflate;
-    }
-
-    /** A copy that negotiates permessage-deflate or not. */
-    public ChatSettings withDeflate(boolean deflate) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
     }
 
     /**
@@ -170,16 +207,44 @@ public final class ChatSettings {
         return presenceLimit;
     }
 
+    /** A copy with another history length. */
+    public ChatSettings withHistory(int history) {
+        return toBuilder().history(history).build();
+    }
+
+    /** A copy with another text limit. */
+    public ChatSettings withMaxTextBytes(int maxTextBytes) {
+        return toBuilder().maxTextBytes(maxTextBytes).build();
+    }
+
+    /** A copy with another rate limit. */
+    public ChatSettings withRate(int messagesPerSecond, int burst) {
+        return toBuilder().rate(messagesPerSecond, burst).build();
+    }
+
+    /** A copy with another room limit. */
+    public ChatSettings withMaxRooms(int maxRooms) {
+        return toBuilder().maxRooms(maxRooms).build();
+    }
+
+    /** A copy with another idle timeout. */
+    public ChatSettings withIdleTimeout(Duration idleTimeout) {
+        return toBuilder().idleTimeout(idleTimeout).build();
+    }
+
+    /** A copy that negotiates permessage-deflate or not. */
+    public ChatSettings withDeflate(boolean deflate) {
+        return toBuilder().deflate(deflate).build();
+    }
+
     /** A copy with another {@link #presenceLimit()}. */
     public ChatSettings withPresenceLimit(int presenceLimit) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
+        return toBuilder().presenceLimit(presenceLimit).build();
     }
 
     /** A copy with other slow consumer limits. */
     public ChatSettings withSlowConsumerLimits(long maxPendingWriteBytes, Duration writeStallTimeout) {
-        return new ChatSettings(history, maxTextBytes, messagesPerSecond, burst, maxRooms, idleTimeout,
-            maxPendingWriteBytes, writeStallTimeout, deflate, presenceLimit);
+        return toBuilder().slowConsumerLimits(maxPendingWriteBytes, writeStallTimeout).build();
     }
 
     /**
@@ -189,7 +254,7 @@ public final class ChatSettings {
     public ConnectionConfig connectionConfig() {
         ConnectionConfig.Builder builder = ConnectionConfig.DEFAULT.toBuilder()
             .idleTimeout(idleTimeout)
-            .maxPendingWriteBytes(maxPendingWriteBytes)
+            .maxPendingWriteBytes(maxPendingWriteBytes())
             .writeStallTimeout(writeStallTimeout);
         if (!idleTimeout.isZero()) {
             builder.pingInterval(idleTimeout.dividedBy(2));
@@ -208,9 +273,100 @@ public final class ChatSettings {
 
     @Override
     public String toString() {
-        return "ChatSettings(history=" + history + ", maxTextBytes=" + maxTextBytes + ", rate=" + messagesPerSecond
-            + "/s, burst=" + burst + ", maxRooms=" + maxRooms + ", idleTimeout=" + idleTimeout
-            + ", maxPendingWriteBytes=" + maxPendingWriteBytes + ", writeStallTimeout=" + writeStallTimeout
+        return "ChatSettings(history=" + history + ", historyBytes=" + historyBytes + ", maxTextBytes="
+            + maxTextBytes + ", rate=" + messagesPerSecond + "/s, burst=" + burst + ", maxRooms=" + maxRooms
+            + ", maxRoomsPerAddress=" + maxRoomsPerAddress + ", idleTimeout=" + idleTimeout
+            + ", maxPendingWriteBytes=" + maxPendingWriteBytes() + ", writeStallTimeout=" + writeStallTimeout
             + ", deflate=" + deflate + ", presenceLimit=" + presenceLimit + ')';
+    }
+
+    /** Builds {@link ChatSettings}; starts from the defaults. Not thread-safe. */
+    public static final class Builder {
+        private int history = 100;
+        private long historyBytes = 256 * 1024;
+        private int maxTextBytes = 4096;
+        private int messagesPerSecond = 5;
+        private int burst = 10;
+        private int maxRooms = 256;
+        private int maxRoomsPerAddress = 16;
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private long maxPendingWriteBytes = 1L << 20;
+        private Duration writeStallTimeout = Duration.ofSeconds(10);
+        private boolean deflate = true;
+        private int presenceLimit = 1000;
+
+        private Builder() {
+        }
+
+        /** See {@link ChatSettings#history()}. */
+        public Builder history(int messages) {
+            this.history = messages;
+            return this;
+        }
+
+        /** See {@link ChatSettings#historyBytes()}. */
+        public Builder historyBytes(long bytes) {
+            this.historyBytes = bytes;
+            return this;
+        }
+
+        /** See {@link ChatSettings#maxTextBytes()}. */
+        public Builder maxTextBytes(int bytes) {
+            this.maxTextBytes = bytes;
+            return this;
+        }
+
+        /** See {@link ChatSettings#messagesPerSecond()} and {@link ChatSettings#burst()}. */
+        public Builder rate(int messagesPerSecond, int burst) {
+            this.messagesPerSecond = messagesPerSecond;
+            this.burst = burst;
+            return this;
+        }
+
+        /** See {@link ChatSettings#maxRooms()}. */
+        public Builder maxRooms(int rooms) {
+            this.maxRooms = rooms;
+            return this;
+        }
+
+        /** See {@link ChatSettings#maxRoomsPerAddress()}. */
+        public Builder maxRoomsPerAddress(int rooms) {
+            this.maxRoomsPerAddress = rooms;
+            return this;
+        }
+
+        /** See {@link ChatSettings#idleTimeout()}. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** See {@link ChatSettings#maxPendingWriteBytes()} and {@link ChatSettings#writeStallTimeout()}. */
+        public Builder slowConsumerLimits(long maxPendingWriteBytes, Duration writeStallTimeout) {
+            this.maxPendingWriteBytes = maxPendingWriteBytes;
+            this.writeStallTimeout = Objects.requireNonNull(writeStallTimeout, "writeStallTimeout");
+            return this;
+        }
+
+        /** See {@link ChatSettings#deflate()}. */
+        public Builder deflate(boolean on) {
+            this.deflate = on;
+            return this;
+        }
+
+        /** See {@link ChatSettings#presenceLimit()}. */
+        public Builder presenceLimit(int members) {
+            this.presenceLimit = members;
+            return this;
+        }
+
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public ChatSettings build() {
+            return new ChatSettings(this);
+        }
     }
 }

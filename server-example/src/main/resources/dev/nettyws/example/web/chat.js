@@ -1,12 +1,17 @@
 // The chat page: joins a room over a WebSocket to /chat, shows messages, presence and the connection status, and
-// reconnects with exponential backoff when the connection drops. Plain browser JavaScript, no libraries.
+// reconnects with exponential backoff when the connection drops, asking for the messages after the last one shown
+// (since=ID), so that a reconnect misses nothing and shows nothing twice. Plain browser JavaScript, no libraries.
 (function () {
   'use strict';
 
   const RECONNECT_MIN_MS = 500;
   const RECONNECT_MAX_MS = 30000;
-  // Close codes after which reconnecting would not help: bad nick or room, flooding, unsupported data.
+  // Close codes after which reconnecting would not help: bad nick or room, flooding, unsupported data; except a
+  // client that fell behind the room, which catches up by reconnecting.
   const FINAL_CODES = new Set([1003, 1008]);
+  const RETRY_REASONS = new Set(['too many bytes queued', 'write stalled']);
+  // Ids of the messages shown, to drop a repeat: the last ones only, in order of arrival.
+  const SHOWN_IDS_KEPT = 1000;
 
   const el = (id) => document.getElementById(id);
   const joinForm = el('join');
@@ -21,6 +26,10 @@
   let myNick = null;
   let attempts = 0;
   let reconnectTimer = null;
+  let lastId = null; // the id of the last message shown: the next connection asks for the messages after it
+  let replaceOnHistory = true; // the first history of a fresh join replaces what is shown
+  let askedSince = false; // this connection asked for the messages after lastId
+  const shownIds = new Set();
   const present = [];
 
   function setStatus(state, text) {
@@ -57,6 +66,20 @@
     append(li);
   }
 
+  function showMessageOnce(msg) {
+    if (msg.id !== undefined) {
+      if (shownIds.has(msg.id)) {
+        return;
+      }
+      shownIds.add(msg.id);
+      if (shownIds.size > SHOWN_IDS_KEPT) {
+        shownIds.delete(shownIds.values().next().value);
+      }
+      lastId = msg.id;
+    }
+    showMessage(msg);
+  }
+
   function showNotice(text, kind) {
     const li = document.createElement('li');
     li.className = kind || 'notice';
@@ -79,9 +102,18 @@
         el('room-title').textContent = '#' + event.room + ' as ' + event.nick;
         break;
       case 'history':
-        // Sent on every (re)connection: it replaces what is shown, so nothing appears twice.
-        messagesEl.replaceChildren();
-        event.messages.forEach(showMessage);
+        // In one or more pieces ("more": true on all but the last). After a reconnect it holds the messages after
+        // the last one shown ("complete": false when some of them are no longer kept).
+        if (replaceOnHistory) {
+          messagesEl.replaceChildren();
+          shownIds.clear();
+          replaceOnHistory = false;
+        }
+        if (askedSince && !event.complete) {
+          askedSince = false;
+          showNotice('some messages sent while you were away are no longer available', 'error');
+        }
+        event.messages.forEach(showMessageOnce);
         break;
       case 'presence':
         present.splice(0, present.length, ...event.nicks);
@@ -104,7 +136,7 @@
         break;
       }
       case 'message':
-        showMessage(event);
+        showMessageOnce(event);
         break;
       case 'error':
         showNotice('server: ' + event.reason, 'error');
@@ -119,8 +151,9 @@
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    askedSince = lastId !== null;
     const url = scheme + location.host + '/chat?room=' + encodeURIComponent(wanted.room) + '&nick='
-      + encodeURIComponent(wanted.nick);
+      + encodeURIComponent(wanted.nick) + (askedSince ? '&since=' + encodeURIComponent(lastId) : '');
     setStatus('connecting', attempts ? 'reconnecting (' + attempts + ')' : 'connecting');
     const ws = new WebSocket(url);
     socket = ws;
@@ -143,7 +176,7 @@
       socket = null;
       if (!wanted) {
         setStatus('offline', 'offline');
-      } else if (FINAL_CODES.has(e.code)) {
+      } else if (FINAL_CODES.has(e.code) && !RETRY_REASONS.has(e.reason)) {
         setStatus('error', 'refused: ' + (e.reason || e.code));
         showNotice('connection closed: ' + (e.reason || 'code ' + e.code), 'error');
         wanted = null;
@@ -162,6 +195,8 @@
     e.preventDefault();
     wanted = {nick: el('nick').value.trim(), room: el('room').value.trim() || 'lobby'};
     attempts = 0;
+    lastId = null;
+    replaceOnHistory = true;
     joinForm.hidden = true;
     el('chat').hidden = false;
     messagesEl.replaceChildren();

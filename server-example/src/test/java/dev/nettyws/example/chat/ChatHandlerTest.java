@@ -13,10 +13,15 @@ import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.testkit.UpgradeRequest;
 import dev.nettyws.testkit.WebSocketServerTester;
 import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,10 +64,15 @@ class ChatHandlerTest {
         }
     }
 
+    /** The chat service of one test, with the clock at {@link #NOW}. */
+    private static ChatRooms rooms(ChatSettings settings) {
+        return new ChatRooms(settings, new LocalRoomStore(settings), () -> NOW);
+    }
+
     /** A member connected to {@code /chat?QUERY}, after its handshake. */
     private WebSocketServerTester join(ChatRooms rooms, String query) {
         WebSocketServerTester ws = WebSocketServerTester.create(rooms.settings().serverConfig(),
-            () -> new ChatHandler(rooms, ConnectionListener.NONE, () -> NOW));
+            () -> new ChatHandler(rooms, ConnectionListener.NONE));
         members.add(ws);
         ws.handshake(UpgradeRequest.to(ChatSettings.PATH + '?' + query));
         return ws;
@@ -100,7 +110,7 @@ class ChatHandlerTest {
 
     @Test
     void joiningGetsWelcomeEmptyHistoryAndPresence() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "room=kitchen&nick=alice");
         List<JsonNode> events = events(alice, 3);
         alice.assertNothingWritten();
@@ -113,7 +123,7 @@ class ChatHandlerTest {
 
     @Test
     void othersHearOfAJoinAndTheJoinerSeesThemInPresence() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         WebSocketServerTester bob = join(rooms, "nick=bob");
@@ -126,7 +136,7 @@ class ChatHandlerTest {
 
     @Test
     void messageReachesEveryMemberOfItsRoomIncludingTheSenderAndNoOtherRoom() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "room=a&nick=alice");
         WebSocketServerTester bob = join(rooms, "room=a&nick=bob");
         WebSocketServerTester carol = join(rooms, "room=b&nick=carol");
@@ -148,7 +158,7 @@ class ChatHandlerTest {
 
     @Test
     void broadcastIsEncodedOnceAndSharedByEveryMember() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -171,7 +181,7 @@ class ChatHandlerTest {
 
     @Test
     void historyHoldsTheLastMessagesOfTheRoomInOrder() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withHistory(3).withRate(100, 100));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withHistory(3).withRate(100, 100));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         for (int i = 1; i <= 5; i++) {
             say(alice, "m" + i);
@@ -184,8 +194,89 @@ class ChatHandlerTest {
     }
 
     @Test
+    void everyMessageCarriesAnIdIncreasingWithinItsRoom() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(100, 100));
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        events(alice, 3);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            say(alice, "m" + i);
+            ids.add(event(alice).get("id").asText());
+        }
+        for (int i = 1; i < ids.size(); i++) {
+            assertTrue(ids.get(i - 1).compareTo(ids.get(i)) < 0, ids.get(i - 1) + " then " + ids.get(i));
+        }
+        JsonNode history = events(join(rooms, "nick=bob"), 2).get(1);
+        assertEquals(ids.get(39), history.get("messages").get(39).get("id").asText(), "the history has the ids");
+        assertTrue(history.get("complete").asBoolean(), "nothing fell out yet");
+        assertFalse(history.has("more"));
+    }
+
+    @Test
+    void joiningSinceAnIdGetsExactlyTheMessagesAfterItOrWhatIsLeftIncomplete() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withHistory(5).withRate(100, 100));
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        events(alice, 3);
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            say(alice, "m" + i);
+            ids.add(event(alice).get("id").asText());
+        }
+        // m1..m3 fell out; m4..m8 are kept.
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(ids.get(5), "true [m7, m8]");
+        expected.put(ids.get(2), "true [m4, m5, m6, m7, m8]");
+        expected.put(ids.get(7), "true []");
+        expected.put(ids.get(1), "false [m4, m5, m6, m7, m8]");
+        expected.put("zzzzzzzzzzzz-00000003", "false [m4, m5, m6, m7, m8]");
+        expected.put("not-an-id", "false [m4, m5, m6, m7, m8]");
+        for (Map.Entry<String, String> since : expected.entrySet()) {
+            JsonNode history = events(join(rooms, "nick=bob&since=" + since.getKey()), 2).get(1);
+            List<String> texts = new ArrayList<>();
+            history.get("messages").forEach(m -> texts.add(m.get("text").asText()));
+            assertEquals(since.getValue(), history.get("complete").asBoolean() + " " + texts, since.getKey());
+        }
+    }
+
+    @Test
+    void oneAddressMayBeInAtMostItsQuotaOfRoomsThenGets1013() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        int quota = ChatSettings.DEFAULT.maxRoomsPerAddress();
+        for (int i = 0; i < quota; i++) {
+            assertEquals("welcome", event(join(rooms, "room=r" + i + "&nick=x")).get("type").asText());
+        }
+        WebSocketServerTester refused = join(rooms, "room=r" + quota + "&nick=x");
+        assertEquals("too many rooms from your address", event(refused).get("reason").asText());
+        refused.assertClosed(CloseStatus.TRY_AGAIN_LATER, "too many rooms from your address");
+        assertEquals("welcome", event(join(rooms, "room=r0&nick=x")).get("type").asText(), "a room it is in");
+    }
+
+    @Test
+    void peerDataCannotForgeALogLine() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            WebSocketServerTester alice = join(rooms, "nick=alice&x=\u001b[2J\u0007");
+            events(alice, 3);
+            alice.sendClose(1000, "bye\n[main] INFO FORGED admin logged in");
+            alice.assertClosed(1000);
+        } finally {
+            System.setErr(err);
+        }
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.contains("open ") && l.contains("x=\\u001B[2J\\u0007\"")),
+            () -> String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("reason=\"bye\\n[main] INFO FORGED admin logged in\"")),
+            () -> String.join("\n", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("[main] INFO FORGED")), "no line of the peer's own");
+        assertTrue(lines.stream().noneMatch(l -> l.indexOf('\u001b') >= 0 || l.indexOf('\u0007') >= 0));
+    }
+
+    @Test
     void leaveIsBroadcastWhenAConnectionCloses() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -198,26 +289,44 @@ class ChatHandlerTest {
 
     @Test
     void duplicateNickGetsASuffixAndTheWelcomeSaysWhich() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         join(rooms, "nick=alice");
-        assertEquals("alice-2", event(join(rooms, "nick=alice")).get("nick").asText());
-        assertEquals("alice-3", event(join(rooms, "nick=alice")).get("nick").asText());
+        assertEquals("alice#2", event(join(rooms, "nick=alice")).get("nick").asText());
+        assertEquals("alice#3", event(join(rooms, "nick=alice")).get("nick").asText());
         String longNick = "x".repeat(ChatNames.MAX_NICK_LENGTH);
         join(rooms, "nick=" + longNick);
-        String assigned = event(join(rooms, "nick=" + longNick)).get("nick").asText();
-        assertEquals("x".repeat(ChatNames.MAX_NICK_LENGTH - 2) + "-2", assigned, "kept within the length limit");
+        assertEquals(longNick + "#2", event(join(rooms, "nick=" + longNick)).get("nick").asText(),
+            "the suffix comes on top of the longest nick, so it never makes two nicks one");
+    }
+
+    @Test
+    void nicksThatReadTheSameAreOneNickAndASuffixedNickCannotBeAskedFor() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        join(rooms, "nick=alice");
+        // Case, a Cyrillic a (U+0430), a digit one for an l, a fullwidth a: the same nick to a reader.
+        List<String> lookAlikes = List.of("Alice", "ALICE", "%D0%B0lice", "a1ice", "%EF%BD%81lice");
+        List<String> assigned = new ArrayList<>();
+        for (String nick : lookAlikes) {
+            assigned.add(event(join(rooms, "nick=" + nick)).get("nick").asText());
+        }
+        assertEquals(List.of("Alice#2", "ALICE#3", "\u0430lice#4", "a1ice#5", "\uff41lice#6"), assigned);
+        assertEquals("alice-2", event(join(rooms, "nick=alice-2")).get("nick").asText(),
+            "a name with a dash is a name of its own: server suffixes use '#'");
+        WebSocketServerTester forger = join(rooms, "nick=alice%232");
+        assertEquals("error", event(forger).get("type").asText());
+        forger.assertClosed(CloseStatus.POLICY_VIOLATION);
     }
 
     @Test
     void sameNickInAnotherRoomIsNotADuplicate() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         join(rooms, "room=a&nick=alice");
         assertEquals("alice", event(join(rooms, "room=b&nick=alice")).get("nick").asText());
     }
 
     @Test
     void missingOrInvalidNickOrRoomIsRefusedWithAnErrorAndClose1008() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT);
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         for (String query : List.of("room=a", "nick=", "nick=a%20b", "nick=%3Cscript%3E",
                 "nick=" + "n".repeat(ChatNames.MAX_NICK_LENGTH + 1), "nick=ok&room=bad%2Froom")) {
             WebSocketServerTester ws = join(rooms, query);
@@ -231,15 +340,27 @@ class ChatHandlerTest {
 
     @Test
     void badInputGetsAnErrorAndTheConnectionStaysOpen() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withMaxTextBytes(10));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withMaxTextBytes(10));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         List<String> inputs = List.of("not json", "[1,2]", "{\"text\":\"x\"}", "{\"type\":\"dance\"}",
             "{\"type\":\"message\"}", "{\"type\":\"message\",\"text\":\"   \"}",
-            "{\"type\":\"message\",\"text\":\"" + "\u00e9".repeat(6) + "\"}");
+            "{\"type\":\"message\",\"text\":\"" + "\u00e9".repeat(6) + "\"}",
+            // Strict JSON: nothing after the object, no key twice.
+            "{\"type\":\"message\",\"text\":\"a\"} trailing", "{\"type\":\"message\",\"text\":\"a\"}{}",
+            "{\"type\":\"message\",\"text\":\"a\",\"text\":\"b\"}",
+            // Blank in Unicode: ideographic space, zero-width space and joiner, BOM, Hangul filler, braille blank.
+            "{\"type\":\"message\",\"text\":\"\u3000\u200b\u200d\ufeff\u3164\u2800\u00a0\"}",
+            "{\"type\":\"message\",\"text\":\"\\u3000\\u200B\"}",
+            "{\"type\":\"message\",\"text\":\"a\\ud800\"}",
+            // Counted as sent: two letters and two control characters are 2 + 12 bytes with JSON's escapes.
+            "{\"type\":\"message\",\"text\":\"ab\\u0001\\u0001\"}");
         List<String> reasons = List.of("malformed JSON", "expected a JSON object", "missing \"type\"",
-            "unknown type \"dance\"", "missing \"text\"", "empty text", "text too long: 12 bytes, at most 10");
+            "unknown type \"dance\"", "missing \"text\"", "empty text", "text too long: 12 bytes, at most 10",
+            "malformed JSON", "malformed JSON", "malformed JSON", "empty text", "empty text",
+            "text is not valid Unicode", "text too long: 14 bytes, at most 10");
         for (int i = 0; i < inputs.size(); i++) {
+            alice.advanceTime(Duration.ofSeconds(1)); // a strike back: errors at this pace are no flood
             alice.sendText(inputs.get(i));
             JsonNode error = event(alice);
             alice.assertNothingWritten();
@@ -255,7 +376,7 @@ class ChatHandlerTest {
 
     @Test
     void messagesBeyondTheRateLimitAreDroppedWithAnError() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withRate(2, 3));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(2, 3));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         events(alice, 3);
         for (int i = 0; i < 4; i++) {
@@ -273,7 +394,7 @@ class ChatHandlerTest {
 
     @Test
     void clientThatKeepsFloodingIsClosedWith1008() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withRate(1, 1));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withRate(1, 1));
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester bob = join(rooms, "nick=bob");
         events(alice, 4);
@@ -295,9 +416,10 @@ class ChatHandlerTest {
 
     @Test
     void slowConsumerIsClosedWith1008AndNeverHoldsUpTheOthers() {
-        ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000)
+        ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000).withPresenceLimit(10)
             .withSlowConsumerLimits(100 * 1024, Duration.ofSeconds(10));
-        ChatRooms rooms = new ChatRooms(settings);
+        assertEquals(100 * 1024, settings.maxPendingWriteBytes(), "above the largest event and the water mark");
+        ChatRooms rooms = rooms(settings);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester slow = join(rooms, "nick=slow");
         WebSocketServerTester bob = join(rooms, "nick=bob");
@@ -324,7 +446,7 @@ class ChatHandlerTest {
     void consumerThatStopsReadingIsClosedAfterTheWriteStallTimeout() {
         ChatSettings settings = ChatSettings.DEFAULT.withRate(1000, 1000)
             .withSlowConsumerLimits(16L << 20, Duration.ofSeconds(2));
-        ChatRooms rooms = new ChatRooms(settings);
+        ChatRooms rooms = rooms(settings);
         WebSocketServerTester alice = join(rooms, "nick=alice");
         WebSocketServerTester slow = join(rooms, "nick=slow");
         slow.stopReading();
@@ -342,7 +464,7 @@ class ChatHandlerTest {
 
     @Test
     void newRoomBeyondTheLimitReplacesAnEmptyRoomOrIsRefusedWith1013() {
-        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT.withMaxRooms(2));
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withMaxRooms(2));
         WebSocketServerTester a = join(rooms, "room=a&nick=x");
         join(rooms, "room=b&nick=x");
         WebSocketServerTester c = join(rooms, "room=c&nick=x");

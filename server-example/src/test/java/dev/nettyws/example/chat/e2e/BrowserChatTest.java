@@ -5,38 +5,54 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
+import dev.nettyws.example.chat.ChatJson;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The chat page in a real browser: two headless Chromium sessions join a room through the page served by the
- * example server and see each other's messages and presence. Chromium and chromedriver are Debian's
- * ({@code apt-get install chromium chromium-driver}; {@code scripts/install-test-peers.sh} installs them): the driver
- * path is given explicitly, so Selenium Manager never runs and nothing is downloaded. A missing browser fails the
- * test. A screenshot of the second session is saved as {@code target/chat-e2e.png}.
+ * example server and see each other's messages and presence, under the page's Content-Security-Policy; and a page
+ * whose connection drops comes back asking for the messages after the last one it showed, and shows each once.
+ * Chromium and chromedriver are Debian's ({@code apt-get install chromium chromium-driver};
+ * {@code scripts/install-test-peers.sh} installs them): the driver path is given explicitly, so Selenium Manager
+ * never runs and nothing is downloaded. A missing browser fails the test. A screenshot of the second session is
+ * saved as {@code target/chat-e2e.png}.
  */
 class BrowserChatTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -72,6 +88,8 @@ class BrowserChatTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
             "--window-size=1000,800", "--user-data-dir=" + profile);
+        // The console, to see that the page's Content-Security-Policy refused nothing of its own.
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
             .usingAnyFreePort()
@@ -157,11 +175,111 @@ class BrowserChatTest {
                 assertTrue(negotiated.startsWith("permessage-deflate"), extensions::toString);
             }
 
+            assertPageRunsUnderItsContentSecurityPolicy(bob);
+
             Path screenshot = Path.of("target", "chat-e2e.png");
             Files.createDirectories(screenshot.getParent());
             byte[] png = ((ChromeDriver) bob).getScreenshotAs(OutputType.BYTES);
             Files.write(screenshot, png);
             assertTrue(png.length > 1000, "a screenshot of " + png.length + " bytes");
         }
+    }
+
+    /**
+     * The page's script, style sheet and WebSocket work under its policy (the chat above ran), nothing of its own was
+     * refused, and the policy is enforced: an inline script does not run.
+     */
+    private static void assertPageRunsUnderItsContentSecurityPolicy(WebDriver driver) {
+        JavascriptExecutor js = (JavascriptExecutor) driver;
+        assertEquals("flex", js.executeScript(
+            "return getComputedStyle(document.querySelector('header')).display"), "chat.css applied");
+        js.executeScript("const s = document.createElement('script');"
+            + " s.textContent = 'window.inlineRan = true'; document.body.appendChild(s);");
+        assertEquals(Boolean.FALSE, js.executeScript("return window.inlineRan === true"), "inline script refused");
+        List<String> refused = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getMessage().contains("Content Security Policy")) {
+                refused.add(entry.getMessage());
+            }
+        }
+        assertEquals(1, refused.size(), () -> "only the injected inline script is refused: " + refused);
+        assertTrue(refused.get(0).contains("inline script"), refused::toString);
+    }
+
+    @Test
+    void aPageThatLosesItsConnectionComesBackWithTheMessagesItMissedAndNoneTwice() throws Exception {
+        Map<String, Channel> pages = new ConcurrentHashMap<>();
+        List<String> pageTargets = new CopyOnWriteArrayList<>();
+        ConnectionListener listener = new ConnectionListener() {
+            @Override
+            public void opened(Channel channel, HandshakeCompletedEvent handshake) {
+                if ("alice".equals(handshake.queryParameter("nick"))) {
+                    pages.put("alice", channel);
+                    pageTargets.add(handshake.uri());
+                }
+            }
+        };
+        try (ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
+                ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), ChatSettings.DEFAULT, null,
+                listener)) {
+            WebDriver alice = browser();
+            join(alice, server.pageUri().toString(), "alice", "orchard");
+            BlockingQueue<String> carolSees = new LinkedBlockingQueue<>();
+            WebSocket carol = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
+                URI.create(server.chatUri() + "?room=orchard&nick=carol"), new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            carolSees.add(text.toString());
+                            text.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+            try {
+                String lastShown = null;
+                for (String text : List.of("one", "two")) {
+                    post(carol, text);
+                    lastShown = idOfMessage(carolSees, text);
+                }
+                await(() -> texts(alice, "#messages li.message .text").size() == 2, "alice sees one and two");
+
+                // The server drops alice's connection; two more messages come while she reconnects.
+                WebSocketSession.of(pages.get("alice")).close(1012, "service restart");
+                for (String text : List.of("three", "four")) {
+                    post(carol, text);
+                }
+                await(() -> pageTargets.size() == 2, "the page reconnected");
+                assertTrue(pageTargets.get(1).endsWith("&since=" + lastShown), pageTargets::toString);
+                await(() -> texts(alice, "#messages li.message .text").size() >= 4, "alice sees four messages");
+                post(carol, "five");
+                await(() -> texts(alice, "#messages li.message .text").contains("five"), "and the next one");
+                assertEquals(List.of("one", "two", "three", "four", "five"),
+                    texts(alice, "#messages li.message .text"), "each message once, in order");
+            } finally {
+                carol.abort();
+            }
+        }
+    }
+
+    private static void post(WebSocket socket, String text) throws Exception {
+        socket.sendText("{\"type\":\"message\",\"text\":\"" + text + "\"}", true).get(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the message event with {@code text} among what carol receives; returns its id. */
+    private static String idOfMessage(BlockingQueue<String> events, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String event = events.poll(1, TimeUnit.SECONDS);
+            if (event != null && event.startsWith("{\"type\":\"message\"")
+                    && text.equals(ChatJson.parse(event).get("text").asText())) {
+                return ChatJson.parse(event).get("id").asText();
+            }
+        }
+        throw new AssertionError("no message " + text + " within " + TIMEOUT);
     }
 }

@@ -42,6 +42,34 @@ abstract class ChatClient implements AutoCloseable {
             + URLEncoder.encode(nick, StandardCharsets.UTF_8));
     }
 
+    /** The URI to join {@code room} as {@code nick} with the messages after {@code since}. */
+    static URI uri(URI chat, String room, String nick, String since) {
+        return URI.create(uri(chat, room, nick) + "&since=" + URLEncoder.encode(since, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The history sent on joining, all its pieces: the next {@code history} events up to the one without
+     * {@code "more"}; returns the messages, and whether the history said it was complete.
+     */
+    History history() throws InterruptedException {
+        List<JsonNode> messages = new ArrayList<>();
+        JsonNode piece;
+        int pieces = 0;
+        do {
+            piece = next("history");
+            piece.get("messages").forEach(messages::add);
+            pieces++;
+        } while (piece.path("more").asBoolean());
+        return new History(messages, piece.get("complete").asBoolean(), pieces);
+    }
+
+    /** A history as received: its messages, whether complete, in how many pieces. */
+    record History(List<JsonNode> messages, boolean complete, int pieces) {
+        List<String> texts() {
+            return messages.stream().map(m -> m.get("text").asText()).toList();
+        }
+    }
+
     /** Sends a chat message. */
     void say(String text) throws Exception {
         sendRaw("{\"type\":\"message\",\"text\":" + ChatJson.toText(TextNode.valueOf(text)) + '}');

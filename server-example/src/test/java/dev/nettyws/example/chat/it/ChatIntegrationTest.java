@@ -191,10 +191,12 @@ class ChatIntegrationTest {
                     HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), file.getKey());
                 assertTrue(response.headers().firstValue("content-type").orElse("").startsWith(file.getValue()));
+                assertSecurityHeaders(response);
             }
             HttpResponse<String> missing = http.send(HttpRequest.newBuilder(base.resolve("nope")).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(404, missing.statusCode());
+            assertSecurityHeaders(missing);
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(base)
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
@@ -213,5 +215,17 @@ class ChatIntegrationTest {
             assertEquals("still echoing", echoed.get(10, TimeUnit.SECONDS));
             echo.abort();
         }
+    }
+
+    /** The page may run only its own script and style, connect only to its origin, and not be framed or sniffed. */
+    private static void assertSecurityHeaders(HttpResponse<String> response) {
+        String policy = response.headers().firstValue("content-security-policy").orElse("");
+        for (String directive : List.of("default-src 'none'", "script-src 'self'", "style-src 'self'",
+                "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'")) {
+            assertTrue(policy.contains(directive), directive + " in " + policy);
+        }
+        assertEquals("nosniff", response.headers().firstValue("x-content-type-options").orElse(""));
+        assertEquals("DENY", response.headers().firstValue("x-frame-options").orElse(""));
+        assertEquals("no-referrer", response.headers().firstValue("referrer-policy").orElse(""));
     }
 }

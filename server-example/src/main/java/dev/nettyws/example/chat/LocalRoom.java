@@ -1,0 +1,140 @@
+package dev.nettyws.example.chat;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A room that lives in this process: its members and their nicks ({@link RoomNicks}), its history with ids
+ * ({@link RoomHistory}) and the fan-out to its members ({@link RoomMembers}).
+ *
+ * <p><b>Threads and order.</b> Every change runs on one executor, the event loop of the member that opened the
+ * room: {@link #join}, {@link #leave} and {@link #post} run at once when called on it and are queued otherwise. So
+ * the room has one order of events, the same in its history and at every member: deliveries to a member from this
+ * one thread reach its executor in the order they were made. Sending never waits for a member: a delivery to
+ * another event loop is queued there, so one slow member cannot hold up the others; it only fills its own queue,
+ * which its transport bounds.
+ *
+ * <p>Holds no reference-counted buffer between calls (see {@link RoomMembers} for a broadcast's buffers).
+ */
+final class LocalRoom implements ChatRoom {
+    private final String name;
+    private final EventExecutor executor;
+    private final ChatSettings settings;
+    /** By nick, in the order they joined (the presence list). */
+    private final Map<String, ChatMember> members = new LinkedHashMap<>();
+    private final RoomNicks nicks = new RoomNicks();
+    private final RoomMembers fanout = new RoomMembers();
+    private final RoomHistory history;
+    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
+    private boolean running;
+
+    LocalRoom(String name, EventExecutor executor, ChatSettings settings) {
+        this.name = name;
+        this.executor = executor;
+        this.settings = settings;
+        this.history = new RoomHistory(settings.history(), settings.historyBytes());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void join(ChatMember member, String since) {
+        run(() -> {
+            member.assign(nicks.assign(member.requestedNick(), member));
+            String nick = member.nick();
+            members.put(nick, member);
+            fanout.add(member);
+            RoomHistory.Slice slice = history.after(since);
+            JoinedRoom joined = new JoinedRoom(name, nick, slice.messages(), slice.complete(),
+                ChatJson.presence(members.keySet(), settings.presenceLimit()));
+            ChatSubscriber subscriber = member.subscriber();
+            if (subscriber.executor().inEventLoop()) {
+                subscriber.joined(joined);
+            } else {
+                try {
+                    subscriber.executor().execute(() -> subscriber.joined(joined));
+                } catch (RejectedExecutionException e) {
+                    // The member's event loop is shutting down with its connection.
+                }
+            }
+            if (members.size() <= settings.presenceLimit()) {
+                fanout.broadcast(ChatJson.join(nick), member);
+            }
+        });
+    }
+
+    @Override
+    public void leave(ChatMember member) {
+        run(() -> {
+            if (!isIn(member)) {
+                return;
+            }
+            String nick = member.nick();
+            boolean announced = members.size() <= settings.presenceLimit();
+            members.remove(nick);
+            nicks.release(member.assignment());
+            member.assign(null);
+            fanout.remove(member);
+            if (announced) {
+                fanout.broadcast(ChatJson.leave(nick), null);
+            }
+        });
+    }
+
+    @Override
+    public void post(ChatMember member, String text, long timestamp) {
+        run(() -> {
+            if (!isIn(member)) {
+                return;
+            }
+            ChatEvent message = ChatJson.message(history.nextId(), name, member.nick(), text, timestamp);
+            history.add(message);
+            fanout.broadcast(message, null);
+        });
+    }
+
+    private boolean isIn(ChatMember member) {
+        String nick = member.nick();
+        return nick != null && members.get(nick) == member;
+    }
+
+    /** The nicks in the room; on the room's executor only (tests). */
+    List<String> nicks() {
+        return new ArrayList<>(members.keySet());
+    }
+
+    /**
+     * Runs a task on the room's executor, after the tasks before it. A task started while another runs (a write in
+     * a broadcast can close a slow member, whose leave comes back here) waits until that one is done.
+     */
+    private void run(Runnable task) {
+        if (!executor.inEventLoop()) {
+            try {
+                executor.execute(() -> run(task));
+            } catch (RejectedExecutionException e) {
+                // The room's event loop is shutting down with the server: no member is left to tell.
+            }
+            return;
+        }
+        pending.addLast(task);
+        if (running) {
+            return;
+        }
+        running = true;
+        try {
+            for (Runnable next; (next = pending.pollFirst()) != null; ) {
+                next.run();
+            }
+        } finally {
+            running = false;
+        }
+    }
+}

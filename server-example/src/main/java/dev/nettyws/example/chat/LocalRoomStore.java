@@ -1,0 +1,19 @@
+package dev.nettyws.example.chat;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Objects;
+
+/** Rooms that live in this process only ({@link LocalRoom}): the single-process chat server. Thread-safe. */
+public final class LocalRoomStore implements RoomStore {
+    private final ChatSettings settings;
+
+    /** Creates the store; its rooms keep history and announce presence as {@code settings} say. */
+    public LocalRoomStore(ChatSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public ChatRoom open(String name, EventExecutor executor) {
+        return new LocalRoom(name, executor, settings);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.nettyws.example.chat;
+
+import dev.nettyws.frame.CloseStatus;
+import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.TextFrame;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.WebSocketSession;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayDeque;
+
+/**
+ * A member's events on its WebSocket connection: each event is a text frame. Room events come as frames encoded
+ * once for every member ({@link #TEXT_FRAMES}, which pass permessage-deflate uncompressed); events for this member
+ * alone are written as {@link TextFrame}s, which the pipeline may compress.
+ *
+ * <p><b>Catching up.</b> On joining, the welcome, the history and the presence list go out as the channel drains:
+ * the history in pieces of bounded size ({@link HistoryPieces}), each written only while the channel is writable,
+ * the next on {@link #writabilityChanged()}. Room events that arrive meanwhile wait in a queue behind them, in
+ * order, and go out the same way. So however big the history, a client that reads never has more than one piece
+ * beyond the write buffer's high water mark queued, and the slow consumer limit
+ * ({@link ChatSettings#maxPendingWriteBytes()}) only ever counts what the client fails to read. The queue counts
+ * against that same limit: a client that cannot keep up with the room while it catches up is closed with 1008
+ * {@value ConnectionConfig#PENDING_LIMIT_REASON}.
+ *
+ * <p>Outside catching up, a room event is written at once, without a flush (the room flushes after a run), except
+ * that the run is flushed every high water mark's worth of bytes (64 KiB): a long run of broadcasts never piles up
+ * unflushed bytes that would count against a client that reads, and costs one system call per 64 KiB at most, also
+ * while the client's socket is full.
+ *
+ * <p>Every method runs on the channel's event loop. Queued frames are retained duplicates, released when written or
+ * on {@link #close()}.
+ */
+final class WebSocketSubscriber implements ChatSubscriber {
+    /** Room events as unmasked WebSocket text frames, encoded once for every member. */
+    static final EventEncoding TEXT_FRAMES = (alloc, event) -> FrameEncoder.encode(alloc,
+        new TextFrame(event.content()));
+
+    private final Channel channel;
+    private final long maxQueuedBytes;
+    /** Before {@link #joined} and while the history, presence or queue are not all written. */
+    private boolean catchingUp = true;
+    private HistoryPieces history;
+    private ChatEvent presence;
+    /** {@link ChatEvent}s for this member and encoded room events ({@link ByteBuf}), in order. */
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    /** Bytes of room events written since the last flush. */
+    private int unflushedBytes;
+    private final int flushBytes;
+    private boolean closed;
+
+    WebSocketSubscriber(Channel channel, ChatSettings settings) {
+        this.channel = channel;
+        this.maxQueuedBytes = settings.maxPendingWriteBytes();
+        this.flushBytes = channel.config().getWriteBufferHighWaterMark();
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return channel.alloc();
+    }
+
+    @Override
+    public EventEncoding encoding() {
+        return TEXT_FRAMES;
+    }
+
+    @Override
+    public void joined(JoinedRoom joined) {
+        if (closed) {
+            return;
+        }
+        write(joined.welcome());
+        history = new HistoryPieces(joined.history(), joined.complete());
+        presence = joined.presence();
+        catchUp();
+    }
+
+    @Override
+    public void send(ChatEvent event) {
+        if (closed) {
+            return;
+        }
+        if (catchingUp) {
+            enqueue(event, event.size());
+        } else {
+            write(event);
+            channel.flush();
+        }
+    }
+
+    @Override
+    public void deliver(ChatEvent event, ByteBuf encoded) {
+        if (closed) {
+            return;
+        }
+        if (catchingUp) {
+            enqueue(encoded.retainedDuplicate(), encoded.readableBytes());
+            return;
+        }
+        channel.write(encoded.retainedDuplicate());
+        unflushedBytes += encoded.readableBytes();
+        if (unflushedBytes >= flushBytes) {
+            flush();
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (!catchingUp && !closed) {
+            unflushedBytes = 0;
+            channel.flush();
+        }
+    }
+
+    /** The channel's writability changed: go on catching up if it can take more. */
+    void writabilityChanged() {
+        if (catchingUp && history != null && !closed && channel.isWritable()) {
+            catchUp();
+        }
+    }
+
+    /** Whether the welcome, history and presence are written and nothing waits (tests). */
+    boolean caughtUp() {
+        return !catchingUp;
+    }
+
+    /** Stops: nothing more is written, queued frames are released. */
+    void close() {
+        closed = true;
+        history = null;
+        for (Object item; (item = queue.poll()) != null; ) {
+            ReferenceCountUtil.release(item);
+        }
+        queuedBytes = 0;
+    }
+
+    /** Writes history pieces, the presence list and then what waits in the queue while the channel is writable. */
+    private void catchUp() {
+        while (catchingUp && !closed) {
+            if (!channel.isWritable()) {
+                channel.flush();
+                if (!channel.isWritable()) {
+                    // writabilityChanged() goes on once the client has read enough.
+                    return;
+                }
+            }
+            if (history.hasNext()) {
+                write(history.next());
+            } else if (presence != null) {
+                write(presence);
+                presence = null;
+            } else if (!queue.isEmpty()) {
+                Object item = queue.poll();
+                queuedBytes -= item instanceof ByteBuf ? ((ByteBuf) item).readableBytes() : ((ChatEvent) item).size();
+                if (item instanceof ByteBuf) {
+                    channel.write(item);
+                } else {
+                    write((ChatEvent) item);
+                }
+            } else {
+                catchingUp = false;
+                history = null;
+            }
+        }
+        channel.flush();
+    }
+
+    private void write(ChatEvent event) {
+        channel.write(new TextFrame(event.content()));
+    }
+
+    private void enqueue(Object item, long bytes) {
+        queue.add(item);
+        queuedBytes += bytes;
+        if (queuedBytes > maxQueuedBytes) {
+            close();
+            WebSocketSession.of(channel).close(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON);
+        }
+    }
+}
