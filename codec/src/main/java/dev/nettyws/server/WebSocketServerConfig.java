@@ -25,11 +25,11 @@ import java.util.Objects;
  * {@code channelWritabilityChanged} each time. Applications that can produce faster than a peer reads must respect
  * it: stop producing (or stop reading, {@code channel.config().setAutoRead(false)}, for a request/response service)
  * while the channel is unwritable, and resume on {@code channelWritabilityChanged}; or drop or coalesce messages for
- * that peer (a broadcast to a slow subscriber). Whatever the application does, nettyws fails a
- * connection with 1008 when its peer stops reading ({@link ConnectionConfig#writeStallTimeout()}, 30 s) or more than
- * {@link ConnectionConfig#maxPendingWriteBytes()} pile up (16 MiB, raised by {@link #build()} to what a message of
- * the limit needs, see {@link #connection()}); raise it above the largest message the application writes if that is
- * larger than what it receives.
+ * that peer (a broadcast to a slow subscriber). Whatever the application does, nettyws fails a connection with 1008
+ * when its peer stops reading ({@link ConnectionConfig#writeStallTimeout()}, 30 s) or more than
+ * {@link ConnectionConfig#maxPendingWriteBytes()} pile up (16 MiB, raised by {@link Builder#build()} to what a
+ * message of the limit needs, see {@link #connection()}); raise it above the largest message the application writes
+ * if that is larger than what it receives.
  *
  * <p>Immutable and safe to share between channels and threads.
  */
