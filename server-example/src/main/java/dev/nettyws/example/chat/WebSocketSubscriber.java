@@ -1,10 +1,10 @@
 package dev.nettyws.example.chat;
 
+import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -184,7 +184,8 @@ final class WebSocketSubscriber implements ChatSubscriber {
         queuedBytes += bytes;
         if (queuedBytes > maxQueuedBytes) {
             close();
-            WebSocketSession.of(channel).close(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON);
+            // A close frame written starts the close handshake; the connection handler closes TCP after it.
+            channel.writeAndFlush(new CloseFrame(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON));
         }
     }
 }
