@@ -8,7 +8,7 @@ import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.chat.ChatJson;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
 import java.io.File;
@@ -249,7 +249,7 @@ class BrowserChatTest {
                 await(() -> texts(alice, "#messages li.message .text").size() == 2, "alice sees one and two");
 
                 // The server drops alice's connection; two more messages come while she reconnects.
-                ConnectionHandler.close(pages.get("alice"), 1012, "service restart");
+                WebSocketSession.of(pages.get("alice")).close(1012, "service restart");
                 for (String text : List.of("three", "four")) {
                     post(carol, text);
                 }
