@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the independent peers the integration tests use, when they are missing:
 #   - Python `websockets` (Debian python3-websockets, for /usr/bin/python3)
+#   - Python `h2` (Debian python3-h2, for /usr/bin/python3): the HTTP/2 peer of the RFC 8441 tests
 #   - Node `ws` (npm, into interop/node/node_modules)
 #   - Chromium and its driver (Debian chromium, chromium-driver) for the browser test of the chat page
 #   - Redis (Debian redis-server, redis-tools) for the cluster tests: the tests start their own servers on ephemeral
@@ -12,6 +13,9 @@ cd "$(dirname "$0")/.."
 apt_packages=()
 if ! /usr/bin/python3 -c 'import websockets' >/dev/null 2>&1; then
   apt_packages+=(python3-websockets)
+fi
+if ! /usr/bin/python3 -c 'import h2' >/dev/null 2>&1; then
+  apt_packages+=(python3-h2)
 fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_packages+=(chromium)

@@ -15,6 +15,8 @@ import java.util.Objects;
 public final class HandshakeRequest {
     /** The protocol name of an HTTP/1.1 request, as in {@link #version()}. */
     public static final String HTTP_1_1 = "HTTP/1.1";
+    /** The protocol name of an HTTP/2 extended CONNECT (RFC 8441), as in {@link #version()}. */
+    public static final String HTTP_2 = "HTTP/2";
 
     private final String method;
     private final String target;
@@ -67,6 +69,14 @@ public final class HandshakeRequest {
     /** The protocol the request came on, e.g. {@value #HTTP_1_1}. */
     public String version() {
         return version;
+    }
+
+    /**
+     * Whether the WebSocket runs on an HTTP/2 stream (an extended CONNECT, RFC 8441) rather than on a connection of
+     * its own (an HTTP/1.1 upgrade).
+     */
+    public boolean isHttp2() {
+        return HTTP_2.equals(version);
     }
 
     /** {@code http} or {@code https}: whether the request came over TLS. */

@@ -21,12 +21,13 @@ import java.util.Set;
 /**
  * The server's decision on one opening handshake request (RFC 6455 §4.2.1, §4.2.2), whatever transport carried it:
  * every rule checked in order, the first failure refusing the request. The front ends (the HTTP/1.1 upgrade handler
- * today; an HTTP/2 extended CONNECT front end, RFC 8441, would be a second) turn their request into a
+ * and the HTTP/2 extended CONNECT handler, RFC 8441) turn their request into a
  * {@link HandshakeRequest}, write the answer, and switch their pipeline; they never judge a request themselves.
  *
  * <p>Order of the checks, and the answers. The transport's own rules come first; for HTTP/1.1 (§4.2.1 items 1-5;
- * an extended CONNECT replaces them with {@code :method CONNECT}, {@code :protocol websocket} and no key, and is
- * answered 200 instead of 101):
+ * an extended CONNECT replaces them with {@code :method CONNECT} (else 405 with {@code Allow: CONNECT}), an
+ * {@code :authority} (else 400) and no key, its wrong version is answered 400 since HTTP/2 has no {@code Upgrade},
+ * and it is accepted with 200 instead of 101):
  * <ol>
  *   <li>method GET, else 405 with {@code Allow: GET} (§4.2.1 item 1; RFC 9110 §15.5.6 requires Allow);</li>
  *   <li>HTTP/1.1 or later, else 400 (§4.2.1 item 1);</li>
@@ -61,7 +62,7 @@ public final class ServerHandshake {
 
     /** Why the request is refused, or null when it is accepted. */
     public final HandshakeRejection rejection;
-    /** The accepted HTTP/1.1 handshake's {@code Sec-WebSocket-Accept}. */
+    /** The accepted HTTP/1.1 handshake's {@code Sec-WebSocket-Accept}; null over HTTP/2. */
     public final String accept;
     /** The selected subprotocol, or null. */
     public final String subprotocol;
@@ -114,7 +115,8 @@ public final class ServerHandshake {
     public static ServerHandshake evaluate(ServerHandshakeConfig config, ServerExtensionNegotiator negotiator,
             HandshakeRequest request, Channel channel) {
         HttpHeaders headers = request.headers();
-        ServerHandshake refused = checkHttp11Head(request);
+        boolean http2 = request.isHttp2();
+        ServerHandshake refused = http2 ? checkExtendedConnect(request) : checkHttp11Head(request);
         if (refused != null) {
             return refused;
         }
@@ -128,23 +130,29 @@ public final class ServerHandshake {
         if (!authority.isAllowedBy(config.allowedHosts())) {
             return refuse(HttpResponseStatus.MISDIRECTED_REQUEST, "host not allowed");
         }
-        refused = checkHttp11Upgrade(request);
+        refused = http2 ? null : checkHttp11Upgrade(request);
         if (refused != null) {
             return refused;
         }
         List<String> versions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
         if (versions.size() != 1 || !VERSION.equals(versions.get(0).trim())) {
-            return refuse(HandshakeRejection.of(HttpResponseStatus.UPGRADE_REQUIRED,
-                "Sec-WebSocket-Version 13 required").withHeader(HeaderNames.SEC_WEBSOCKET_VERSION, VERSION));
+            // 426 requires an Upgrade header, which HTTP/2 forbids (RFC 9113 §8.2.2): 400 there, as in §4.4.
+            return refuse(HandshakeRejection.of(http2 ? HttpResponseStatus.BAD_REQUEST
+                : HttpResponseStatus.UPGRADE_REQUIRED, "Sec-WebSocket-Version 13 required")
+                .withHeader(HeaderNames.SEC_WEBSOCKET_VERSION, VERSION));
         }
-        List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (keys.size() != 1) {
-            return refuse(HttpResponseStatus.BAD_REQUEST, keys.isEmpty() ? "missing Sec-WebSocket-Key"
-                : "multiple Sec-WebSocket-Key headers");
-        }
-        String key = keys.get(0).trim();
-        if (!WebSocketAccept.isValidKey(key)) {
-            return refuse(HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64");
+        String key = null;
+        if (!http2) {
+            // RFC 8441 §5: an extended CONNECT has no key and its answer no accept.
+            List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+            if (keys.size() != 1) {
+                return refuse(HttpResponseStatus.BAD_REQUEST, keys.isEmpty() ? "missing Sec-WebSocket-Key"
+                    : "multiple Sec-WebSocket-Key headers");
+            }
+            key = keys.get(0).trim();
+            if (!WebSocketAccept.isValidKey(key)) {
+                return refuse(HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64");
+            }
         }
         if (hasBody(headers)) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "handshake request must not have a body");
@@ -200,7 +208,24 @@ public final class ServerHandshake {
                 }
             }
         }
-        return new ServerHandshake(null, request, target, WebSocketAccept.of(key), subprotocol, extensions);
+        return new ServerHandshake(null, request, target, key == null ? null : WebSocketAccept.of(key), subprotocol,
+            extensions);
+    }
+
+    /**
+     * The method and authority of an HTTP/2 extended CONNECT (RFC 8441 §4): null if right, else the refusal. The
+     * front end has checked the pseudo-header fields HTTP/2 itself requires ({@code :protocol}, {@code :scheme},
+     * {@code :path}).
+     */
+    private static ServerHandshake checkExtendedConnect(HandshakeRequest request) {
+        if (!"CONNECT".equals(request.method())) {
+            return refuse(HandshakeRejection.of(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                "method must be CONNECT with :protocol websocket").withHeader(HeaderNames.ALLOW, "CONNECT"));
+        }
+        if (request.authority() == null) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, "missing :authority");
+        }
+        return null;
     }
 
     /** The request line and Host of an HTTP/1.1 upgrade (§4.2.1 items 1-2): null if right, else the refusal. */

@@ -9,6 +9,9 @@ package dev.nettyws.protocol;
  *          [ws-aggregator]  (the application's handlers, e.g. ws-application)
  * </pre>
  *
+ * <p>On an HTTP/2 stream channel (RFC 8441) the same handlers follow {@link #HTTP2_STREAM}; the connection's own
+ * pipeline holds {@code [tls]  h2-codec  h2-multiplex}.
+ *
  * <p>{@link #WRITE_LIMIT} is there unless both write limits of the {@code ConnectionConfig} are off, {@link #KEEPALIVE}
  * when an idle timeout or a ping interval is set, the deflate pair when permessage-deflate was negotiated, the
  * aggregator when messages are aggregated. The application adds its handlers in a
@@ -31,6 +34,14 @@ public final class HandlerNames {
     public static final String HTTP_CODEC = "http-codec";
     /** The last handler of a WebSocket-only server, answering other requests with 404: {@value}. */
     public static final String NOT_FOUND = "http-not-found";
+    /** On an HTTP/2 stream (RFC 8441), first: the WebSocket bytes to and from DATA frames: {@value}. */
+    public static final String HTTP2_STREAM = "ws-h2-stream";
+    /** The HTTP/2 frame codec of a connection set up by {@code WebSocketHttp2}: {@value}. */
+    public static final String HTTP2_CODEC = "h2-codec";
+    /** The HTTP/2 stream multiplexer of a connection set up by {@code WebSocketHttp2}: {@value}. */
+    public static final String HTTP2_MULTIPLEX = "h2-multiplex";
+    /** The first handler of every inbound HTTP/2 stream, until it knows whether the stream is a WebSocket: {@value}. */
+    public static final String EXTENDED_CONNECT = "ws-h2-connect";
     /** The bound on outbound bytes queued for a peer that does not read: {@value}. */
     public static final String WRITE_LIMIT = "ws-write-limit";
     /** The {@code FrameEncoder}: {@value}. */
