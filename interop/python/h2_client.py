@@ -210,6 +210,28 @@ def reset(peer):
     return {"status": int(peer.responses[stream_id][":status"]), "other": parse(peer.data[other])[0]}
 
 
+def stall(peer):
+    """A WebSocket that never reads: a stream window of 0, while its messages make the server echo 512 KiB."""
+    peer.conn.update_settings({h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 0})
+    peer.flush()
+    stream_id = peer.websocket()
+    peer.until(lambda: stream_id in peer.responses)
+    sent = 0
+    message = frame(2, b"x" * 8192)
+    while sent < 64 and stream_id not in peer.reset:
+        window = peer.conn.local_flow_control_window(stream_id) if stream_id not in peer.reset else 0
+        if window < len(message):
+            if not peer.until(lambda: stream_id in peer.reset or peer.conn.local_flow_control_window(stream_id)
+                              >= len(message)):
+                break
+            continue
+        peer.send(stream_id, message)
+        sent += 1
+    peer.until(lambda: stream_id in peer.reset)
+    return {"status": int(peer.responses[stream_id][":status"]), "reset": peer.reset.get(stream_id),
+            "received": len(peer.data.get(stream_id, b""))}
+
+
 def main():
     port, scenario = int(sys.argv[1]), sys.argv[2]
     peer = Peer(port)

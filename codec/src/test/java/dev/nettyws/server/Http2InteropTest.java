@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.protocol.WebSocketSession;
 import io.netty.bootstrap.ServerBootstrap;
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  */
 class Http2InteropTest {
     private static final long PEER_SECONDS = 30;
+    private static final long MAX_PENDING = 128 << 10;
     private static EventLoopGroup group;
     private static Channel server;
     private static final BlockingQueue<Object> EVENTS = new LinkedBlockingQueue<>();
@@ -54,7 +56,9 @@ class Http2InteropTest {
     @BeforeAll
     static void start() throws InterruptedException {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/ws").build();
+        // The outbound limit at its minimum for 16 KiB messages, so a peer that never reads is cut off soon.
+        WebSocketServerConfig config = WebSocketServerConfig.builder().path("/ws").maxMessageLength(16 << 10)
+            .connection(ConnectionConfig.builder().maxPendingWriteBytes(MAX_PENDING).build()).build();
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -182,16 +186,31 @@ class Http2InteropTest {
         String result = run("reset");
         assertTrue(result.contains("\"status\": 200"), result);
         assertTrue(result.contains("\"other\": [1, \"after reset\"]"), result);
-        WebSocketClosedEvent closed = null;
-        for (Object event = EVENTS.poll(PEER_SECONDS, TimeUnit.SECONDS); event != null && closed == null;
-                event = EVENTS.poll(PEER_SECONDS, TimeUnit.SECONDS)) {
-            if (event instanceof WebSocketClosedEvent) {
-                closed = (WebSocketClosedEvent) event;
-            }
-        }
-        assertTrue(closed != null, "no close event");
+        WebSocketClosedEvent closed = awaitClosed();
         assertEquals(1006, closed.statusCode());
         assertTrue(closed.remote());
         assertFalse(closed.clean());
+    }
+
+    @Test
+    void aStreamThatNeverReadsIsResetOnceItsQueuedBytesPassTheLimit() throws Exception {
+        EVENTS.clear();
+        String result = run("stall");
+        // The peer opened no window: it received nothing, and its stream was reset (CANCEL, 8) by the write limit.
+        assertEquals("{\"status\": 200, \"reset\": 8, \"received\": 0}", result);
+        WebSocketClosedEvent closed = awaitClosed();
+        assertEquals(1008, closed.statusCode());
+        assertEquals(ConnectionConfig.PENDING_LIMIT_REASON, closed.reason());
+        assertFalse(closed.remote());
+    }
+
+    private static WebSocketClosedEvent awaitClosed() throws InterruptedException {
+        for (Object event = EVENTS.poll(PEER_SECONDS, TimeUnit.SECONDS); event != null;
+                event = EVENTS.poll(PEER_SECONDS, TimeUnit.SECONDS)) {
+            if (event instanceof WebSocketClosedEvent) {
+                return (WebSocketClosedEvent) event;
+            }
+        }
+        throw new AssertionError("no close event");
     }
 }
