@@ -10,7 +10,7 @@ package dev.nettyws.protocol;
  * </pre>
  *
  * <p>On an HTTP/2 stream channel (RFC 8441) the same handlers follow {@link #HTTP2_STREAM}; the connection's own
- * pipeline holds {@code [tls]  h2-codec  h2-multiplex}.
+ * pipeline holds {@code [tls]  h2-codec  h2-idle  h2-multiplex}.
  *
  * <p>{@link #WRITE_LIMIT} is there unless both write limits of the {@code ConnectionConfig} are off, {@link #KEEPALIVE}
  * when an idle timeout or a ping interval is set, the deflate pair when permessage-deflate was negotiated, the
@@ -38,6 +38,8 @@ public final class HandlerNames {
     public static final String HTTP2_STREAM = "ws-h2-stream";
     /** The HTTP/2 frame codec of a connection set up by {@code WebSocketHttp2}: {@value}. */
     public static final String HTTP2_CODEC = "h2-codec";
+    /** Closes an HTTP/2 connection that has had no open stream for the handshake timeout: {@value}. */
+    public static final String HTTP2_IDLE = "h2-idle";
     /** The HTTP/2 stream multiplexer of a connection set up by {@code WebSocketHttp2}: {@value}. */
     public static final String HTTP2_MULTIPLEX = "h2-multiplex";
     /** The first handler of every inbound HTTP/2 stream, until it knows whether the stream is a WebSocket: {@value}. */

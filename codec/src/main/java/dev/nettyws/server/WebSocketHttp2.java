@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * same {@link HandshakeCompletedEvent}, frames and close event as on HTTP/1.1;
  * {@code WebSocketSession.of(channel).handshake().request().isHttp2()} tells it which transport it is on.
  *
- * <p>HTTP/2 limits: at most {@link #DEFAULT_MAX_CONCURRENT_STREAMS} streams at once (WebSockets and requests
- * together), header lists of at most {@link WebSocketServerConfig#maxHeaderSize()} bytes, and Netty's defaults
+ * <p>HTTP/2 limits: a connection without an open stream is closed after the handshake timeout
+ * ({@value HandlerNames#HTTP2_IDLE}); at most {@link #DEFAULT_MAX_CONCURRENT_STREAMS} streams at once (WebSockets and
+ * requests together), header lists of at most {@link WebSocketServerConfig#maxHeaderSize()} bytes, and Netty's defaults
  * against floods of resets, empty DATA frames and control frames.
  *
  * <p>Stateless; {@code install} runs wherever the pipeline is built. Nothing here holds buffers.
@@ -75,11 +76,14 @@ public final class WebSocketHttp2 {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(initializer, "initializer");
-        pipeline.addLast(HandlerNames.HTTP2_CODEC, Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
             .initialSettings(settings(config))
             .validateHeaders(true)
             .validateRequiredPseudoHeaders(true)
-            .build());
+            .build();
+        pipeline.addLast(HandlerNames.HTTP2_CODEC, codec);
+        pipeline.addLast(HandlerNames.HTTP2_IDLE, new Http2IdleTimeout(codec.connection(),
+            config.handshake().handshakeTimeout()));
         pipeline.addLast(HandlerNames.HTTP2_MULTIPLEX, new Http2MultiplexHandler(
             new StreamInitializer(config, initializer, otherStreams)));
     }
