@@ -5,13 +5,11 @@ import dev.nettyws.handshake.ClientHandshakeException;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeRequest;
 import dev.nettyws.handshake.WebSocketInitializer;
-import dev.nettyws.internal.ExtensionOffer;
 import dev.nettyws.internal.HeaderNames;
 import dev.nettyws.internal.HttpTokens;
 import dev.nettyws.internal.ServerExtensionNegotiator;
 import dev.nettyws.internal.WebSocketAccept;
 import dev.nettyws.internal.WebSocketPipeline;
-import dev.nettyws.internal.deflate.PerMessageDeflateClientNegotiator;
 import dev.nettyws.protocol.HandlerNames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -38,7 +36,6 @@ import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.URI;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -319,8 +316,7 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
 
     private FullHttpRequest newRequest() {
         URI ascii = URI.create(uri.toASCIIString());
-        String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
-        String target = ascii.getRawQuery() == null ? path : path + '?' + ascii.getRawQuery();
+        String target = target(ascii);
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.add(HOST, hostHeader(ascii));
         headers.add(HeaderNames.UPGRADE, WEBSOCKET);
@@ -342,19 +338,18 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             headers, HttpHeaders.EMPTY_HEADERS);
     }
 
-    /** The handshake's own extension offers, then permessage-deflate's when compressing. */
     private List<String> extensionOffers() {
-        PerMessageDeflateClientNegotiator deflate = config.deflateNegotiator();
-        if (deflate == null) {
-            return config.handshake().extensions();
-        }
-        List<String> offers = new ArrayList<>(config.handshake().extensions());
-        offers.add(deflate.offer());
-        return offers;
+        return ClientNegotiation.offers(config);
+    }
+
+    /** The request target of {@code uri} (ASCII): its path, {@code /} if empty, and query. */
+    static String target(URI ascii) {
+        String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
+        return ascii.getRawQuery() == null ? path : path + '?' + ascii.getRawQuery();
     }
 
     /** §4.1 item 4: host, and the port only when it is not the scheme's default. */
-    private static String hostHeader(URI uri) {
+    static String hostHeader(URI uri) {
         String host = uri.getHost().toLowerCase(Locale.ROOT);
         int port = uri.getPort();
         int defaultPort = isSecure(uri) ? 443 : 80;
@@ -426,37 +421,9 @@ public class ClientHandshaker extends ChannelInboundHandlerAdapter {
             return "the response's Sec-WebSocket-Accept is \"" + String.join(", ", accept) + "\", expected \""
                 + expected + '"';
         }
-        List<String> protocols = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
-        if (protocols.size() > 1) {
-            return "the response selects more than one subprotocol: " + protocols;
-        }
-        if (protocols.size() == 1 && !config.handshake().subprotocols().contains(protocols.get(0))) {
-            return "the server selected subprotocol \"" + protocols.get(0) + "\", which was not offered (offered: "
-                + config.handshake().subprotocols() + ')';
-        }
-        List<ExtensionOffer> extensions;
-        try {
-            extensions = ExtensionOffer.parse(headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
-        } catch (IllegalArgumentException e) {
-            return "the response's Sec-WebSocket-Extensions is malformed: " + e.getMessage();
-        }
-        List<String> offered = new ArrayList<>();
-        for (ExtensionOffer offer : ExtensionOffer.parse(extensionOffers())) {
-            offered.add(offer.name().toLowerCase(Locale.ROOT));
-        }
-        for (ExtensionOffer extension : extensions) {
-            if (!offered.contains(extension.name().toLowerCase(Locale.ROOT))) {
-                return "the server accepted extension \"" + extension.name() + "\", which was not offered";
-            }
-        }
-        if (config.deflateNegotiator() != null) {
-            try {
-                this.extensions = config.deflateNegotiator().negotiated(extensions, config.frames());
-            } catch (IllegalArgumentException e) {
-                return "the response's permessage-deflate parameters are invalid (RFC 7692 §7): " + e.getMessage();
-            }
-        }
-        return null;
+        ClientNegotiation negotiation = ClientNegotiation.check(headers, config, extensionOffers());
+        this.extensions = negotiation.extensions;
+        return negotiation.problem;
     }
 
     private void switchPipeline(ChannelHandlerContext ctx) {

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -51,6 +53,12 @@ import javax.net.ssl.SSLParameters;
  * connection protocol answers pings, runs the close handshake (a client waits for the server to close TCP, at most
  * the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent} saying how the connection ended.
  *
+ * <p><b>HTTP/2.</b> With {@link WebSocketClientConfig#http2()} a WebSocket goes on a stream of one shared HTTP/2
+ * connection per origin (RFC 8441 extended CONNECT; ALPN {@code h2} for {@code wss}, prior knowledge for
+ * {@code ws}); the channel handed to the application is then an {@code Http2StreamChannel} with the same handlers
+ * after {@value HandlerNames#HTTP2_STREAM}, and {@code handshake().request().isHttp2()} is true. A server that does
+ * not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} gets the HTTP/1.1 upgrade instead, from then on.
+ *
  * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
  * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the
  * decoder's input, so hold on to copies rather than frames.
@@ -66,6 +74,10 @@ public final class WebSocketClient implements AutoCloseable {
     private final boolean ownsGroup;
     private final Class<? extends SocketChannel> channelClass;
     private final SslContext sslContext;
+    /** The HTTP/2 connections, when {@link WebSocketClientConfig#http2()}; else null. */
+    private final Http2Connections http2;
+    /** For {@code wss} over HTTP/2: offers h2 and http/1.1 by ALPN; built on first use. */
+    private volatile SslContext alpnSslContext;
 
     /**
      * Creates a client and, unless the configuration supplies one, its event loop group.
@@ -86,10 +98,15 @@ public final class WebSocketClient implements AutoCloseable {
             this.ownsGroup = true;
             this.channelClass = config.transport().channelClass();
         }
+        this.http2 = config.http2() ? new Http2Connections(config, channelClass, this::newAlpnSslHandler) : null;
     }
 
     private static SslContext newSslContext(WebSocketClientConfig config) {
-        SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS");
+        return newSslContext(config, SslContextBuilder.forClient());
+    }
+
+    private static SslContext newSslContext(WebSocketClientConfig config, SslContextBuilder builder) {
+        builder.endpointIdentificationAlgorithm("HTTPS");
         if (!config.trustedCertificates().isEmpty()) {
             builder.trustManager(config.trustedCertificates());
         } else if (config.trustManager() != null) {
@@ -137,6 +154,32 @@ public final class WebSocketClient implements AutoCloseable {
         }
         int port = ClientHandshaker.port(uri);
         EventLoop loop = group.next();
+        if (http2 == null || http2.isHttp1Only(uri)) {
+            return connectHttp1(loop, host, port, uri, application);
+        }
+        Promise<Channel> result = loop.newPromise();
+        String h1Host = host;
+        http2.connect(loop, host, port, uri, (p, afterName, handshake) -> p.addAfter(afterName,
+            HandlerNames.APPLICATION, application)).addListener(done -> {
+                if (done.isSuccess()) {
+                    result.trySuccess((Channel) done.getNow());
+                } else if (done.cause() instanceof Http2Connections.NoExtendedConnect) {
+                    connectHttp1(loop, h1Host, port, uri, application).addListener(h1 -> {
+                        if (h1.isSuccess()) {
+                            result.trySuccess((Channel) h1.getNow());
+                        } else {
+                            result.tryFailure(h1.cause());
+                        }
+                    });
+                } else {
+                    result.tryFailure(done.cause());
+                }
+            });
+        return result;
+    }
+
+    /** Connects a TCP connection of its own and upgrades it (RFC 6455 §4.1). */
+    private Future<Channel> connectHttp1(EventLoop loop, String host, int port, URI uri, ChannelHandler application) {
         Promise<Channel> result = loop.newPromise();
         String sniHost = host;
         // A connection that never came up fails with the connect error (refused, timed out), not with the
@@ -198,12 +241,37 @@ public final class WebSocketClient implements AutoCloseable {
         }
     }
 
+    /** A TLS handler offering h2 and http/1.1 by ALPN, unless the configuration brought its own context. */
+    private SslHandler newAlpnSslHandler(Channel ch, URI uri) {
+        SslContext context = sslContext;
+        if (config.sslContext() == null) {
+            context = alpnSslContext;
+            if (context == null) {
+                context = newSslContext(config, SslContextBuilder.forClient().applicationProtocolConfig(
+                    new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)));
+                alpnSslContext = context;
+            }
+        }
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return newSslHandler(context, ch, host, ClientHandshaker.port(uri));
+    }
+
     /**
      * A TLS handler for {@code host} that verifies the host name and sends it as SNI, also for single-label names
      * such as {@code localhost} for which the JDK would not send it by itself.
      */
     private SslHandler newSslHandler(Channel ch, String host, int port) {
-        SslHandler handler = sslContext.newHandler(ch.alloc(), host, port);
+        return newSslHandler(sslContext, ch, host, port);
+    }
+
+    private static SslHandler newSslHandler(SslContext context, Channel ch, String host, int port) {
+        SslHandler handler = context.newHandler(ch.alloc(), host, port);
         if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
             SSLEngine engine = handler.engine();
             SSLParameters parameters = engine.getSSLParameters();

@@ -41,6 +41,7 @@ public final class WebSocketClientConfig extends WebSocketConfig {
     private final Transport transport;
     private final EventLoopGroup eventLoopGroup;
     private final int threads;
+    private final boolean http2;
     /** Made once from {@link #compression()} for every connection's handshake. */
     private final PerMessageDeflateClientNegotiator deflateNegotiator;
 
@@ -54,6 +55,7 @@ public final class WebSocketClientConfig extends WebSocketConfig {
         this.transport = builder.transport;
         this.eventLoopGroup = builder.eventLoopGroup;
         this.threads = builder.threads;
+        this.http2 = builder.http2;
         this.deflateNegotiator = compression() == null ? null : new PerMessageDeflateClientNegotiator(compression());
     }
 
@@ -112,6 +114,18 @@ public final class WebSocketClientConfig extends WebSocketConfig {
         return threads;
     }
 
+    /**
+     * Whether WebSockets go over HTTP/2 (RFC 8441) where the server allows it: a {@code wss} connection offers
+     * {@code h2} by ALPN, a {@code ws} connection speaks cleartext HTTP/2 by prior knowledge (so the server must
+     * speak it); WebSockets to the same scheme, host and port share one HTTP/2 connection, each on a stream of its
+     * own. A server that does not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL}, or that chose HTTP/1.1 by
+     * ALPN, gets an HTTP/1.1 upgrade on a connection of its own instead (and so do later WebSockets to it). Default
+     * false: every WebSocket upgrades a connection of its own.
+     */
+    public boolean http2() {
+        return http2;
+    }
+
     /** The permessage-deflate negotiator for {@link #compression()}, or null. */
     PerMessageDeflateClientNegotiator deflateNegotiator() {
         return deflateNegotiator;
@@ -120,7 +134,8 @@ public final class WebSocketClientConfig extends WebSocketConfig {
     @Override
     public String toString() {
         return "WebSocketClientConfig(handshake=" + handshake + ", " + webSocketToString() + ", transport="
-            + transport + ", threads=" + threads + ", sharedGroup=" + (eventLoopGroup != null) + ')';
+            + transport + ", threads=" + threads + ", http2=" + http2 + ", sharedGroup=" + (eventLoopGroup != null)
+            + ')';
     }
 
     /** Builds a {@link WebSocketClientConfig}; checks the values in {@link #build()}. Not thread-safe. */
@@ -132,6 +147,7 @@ public final class WebSocketClientConfig extends WebSocketConfig {
         private Transport transport = Transport.AUTO;
         private EventLoopGroup eventLoopGroup;
         private int threads;
+        private boolean http2;
 
         private Builder() {
             super(FrameConfig.CLIENT_DEFAULT, false);
@@ -146,6 +162,7 @@ public final class WebSocketClientConfig extends WebSocketConfig {
             transport = config.transport;
             eventLoopGroup = config.eventLoopGroup;
             threads = config.threads;
+            http2 = config.http2;
         }
 
         @Override
@@ -186,6 +203,12 @@ public final class WebSocketClientConfig extends WebSocketConfig {
         /** See {@link WebSocketClientConfig#eventLoopGroup()}. */
         public Builder eventLoopGroup(EventLoopGroup eventLoopGroup) {
             this.eventLoopGroup = eventLoopGroup;
+            return this;
+        }
+
+        /** See {@link WebSocketClientConfig#http2()}. */
+        public Builder http2(boolean http2) {
+            this.http2 = http2;
             return this;
         }
 
