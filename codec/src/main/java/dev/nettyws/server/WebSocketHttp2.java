@@ -89,6 +89,20 @@ public final class WebSocketHttp2 {
     }
 
     /**
+     * The extended CONNECT front end of one more endpoint, for a server with several: put it on each stream (in the
+     * {@code otherStreams} handler of {@link #install}, as a {@link ChannelInitializer} of {@link Http2StreamChannel})
+     * before the handlers for ordinary requests. It takes the streams for its path and passes the others on.
+     *
+     * @param config the endpoint's configuration
+     * @param initializer adds the application's WebSocket handlers, on the stream's event loop
+     * @return a new handler for one stream's pipeline
+     */
+    public static ChannelHandler endpoint(WebSocketServerConfig config, WebSocketInitializer initializer) {
+        return new ExtendedConnectHandler(Objects.requireNonNull(config, "config"),
+            Objects.requireNonNull(initializer, "initializer"), true);
+    }
+
+    /**
      * The SETTINGS a WebSocket-carrying connection announces: {@code SETTINGS_ENABLE_CONNECT_PROTOCOL = 1} (RFC 8441
      * §3), {@link #DEFAULT_MAX_CONCURRENT_STREAMS}, and the configuration's header size as the header list limit.
      *

@@ -120,8 +120,8 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompletedEvent) {
             HandshakeCompletedEvent handshake = (HandshakeCompletedEvent) evt;
-            LOG.info("open {} {} from {}", ctx.channel().id(), PeerText.forLog(handshake.path()),
-                ctx.channel().remoteAddress());
+            LOG.info("open {} {} over {} from {}", ctx.channel().id(), PeerText.forLog(handshake.path()),
+                WebSocketTransport.describe(ctx.channel(), handshake), ctx.channel().remoteAddress());
             listener.opened(ctx.channel(), handshake);
         } else if (evt instanceof WebSocketClosedEvent) {
             WebSocketClosedEvent closed = (WebSocketClosedEvent) evt;

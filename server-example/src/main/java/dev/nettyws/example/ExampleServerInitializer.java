@@ -6,14 +6,20 @@ import dev.nettyws.handshake.WebSocketInitializer;
 import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.UpgradeHandler;
+import dev.nettyws.server.WebSocketHttp2;
 import dev.nettyws.server.WebSocketServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import java.util.function.Supplier;
@@ -26,6 +32,9 @@ import java.util.function.Supplier;
  * <pre>
  *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat  pages
  * </pre>
+ * With TLS, ALPN chooses: {@code http/1.1} gets the pipeline above, {@code h2} gets {@link WebSocketHttp2} with both
+ * endpoints and the pages on each stream ({@code ws-h2-connect  ws-upgrade-echo  h2-http  pages}), so a browser's
+ * chat WebSocket rides on the page's own HTTP/2 connection.
  * Each endpoint's {@link UpgradeHandler} passes requests for other paths on. The one that upgrades installs the
  * WebSocket handlers; its initializer removes the other endpoint and the page handler (they have no more work, and
  * the application's writes, which start at the tail of the pipeline, would otherwise pass through them) and adds
@@ -40,7 +49,10 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     static final String ECHO_UPGRADE_NAME = "ws-upgrade-echo";
     static final String CHAT_UPGRADE_NAME = "ws-upgrade-chat";
     static final String PAGES_NAME = "pages";
-    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, PAGES_NAME);
+    static final String ALPN_NAME = "alpn";
+    static final String H2_HTTP_NAME = "h2-http";
+    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, H2_HTTP_NAME,
+        PAGES_NAME);
 
     private final SslContext sslContext;
     private final WebSocketServerConfig echo;
@@ -48,6 +60,7 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final WebSocketInitializer echoInitializer;
     private final WebSocketInitializer chatInitializer;
     private final ConnectionsPerAddressLimit limit;
+    private final Http2Streams http2Streams = new Http2Streams();
 
     ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
                              ChatRooms rooms, ConnectionListener listener) {
@@ -80,7 +93,42 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         }
         if (sslContext != null) {
             pipeline.addLast(TLS_NAME, sslContext.newHandler(ch.alloc()));
+            pipeline.addLast(ALPN_NAME, new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+                @Override
+                protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+                    if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                        addHttp2(ctx.pipeline());
+                    } else {
+                        addHttp1(ctx.pipeline());
+                    }
+                }
+            });
+            return;
         }
+        addHttp1(pipeline);
+    }
+
+    /**
+     * HTTP/2 (ALPN h2): the chat and the echo endpoint by extended CONNECT (RFC 8441), the pages on the other streams
+     * through Netty's HTTP/2-to-HTTP/1.1 object codec, all multiplexed on the one connection.
+     */
+    private void addHttp2(ChannelPipeline pipeline) {
+        WebSocketHttp2.install(pipeline, chat, chatInitializer, http2Streams);
+    }
+
+    /** What follows the chat's front end on every HTTP/2 stream: the echo endpoint, then the pages. */
+    @ChannelHandler.Sharable
+    private final class Http2Streams extends ChannelInitializer<Http2StreamChannel> {
+        @Override
+        protected void initChannel(Http2StreamChannel stream) {
+            stream.pipeline().addLast(ECHO_UPGRADE_NAME, WebSocketHttp2.endpoint(echo, echoInitializer));
+            stream.pipeline().addLast(H2_HTTP_NAME, new Http2StreamFrameToHttpObjectCodec(true));
+            stream.pipeline().addLast(PAGES_NAME, new PageHandler());
+        }
+    }
+
+    private void addHttp1(ChannelPipeline pipeline) {
+        Channel ch = pipeline.channel();
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
         pipeline.addLast(HandlerNames.HTTP_BACKPRESSURE, WebSocketServer.httpBackpressure(chat));

@@ -1,5 +1,7 @@
 package dev.nettyws.example;
 
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.File;
@@ -25,6 +27,11 @@ import javax.net.ssl.SSLException;
  * it from {@link SelfSigned#certificate()}. Called once at start-up; thread-safe.
  */
 public final class Tls {
+    /** HTTP/2 first, for browsers to carry the page and the chat's WebSocket on one connection (RFC 8441). */
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+        ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2,
+        ApplicationProtocolNames.HTTP_1_1);
     private static final char[] PASSWORD = "nettyws-example".toCharArray();
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
@@ -45,7 +52,7 @@ public final class Tls {
      */
     public static SslContext fromPem(File certChain, File key) throws SSLException {
         try {
-            return SslContextBuilder.forServer(certChain, key).build();
+            return SslContextBuilder.forServer(certChain, key).applicationProtocolConfig(ALPN).build();
         } catch (IllegalArgumentException e) {
             throw new SSLException("cannot use " + certChain + " and " + key + ": " + e.getMessage(), e);
         }
@@ -70,7 +77,7 @@ public final class Tls {
             }
             PrivateKey key = (PrivateKey) keyStore.getKey("server", PASSWORD);
             X509Certificate certificate = (X509Certificate) keyStore.getCertificate("server");
-            SslContext context = SslContextBuilder.forServer(key, certificate).build();
+            SslContext context = SslContextBuilder.forServer(key, certificate).applicationProtocolConfig(ALPN).build();
             return new SelfSigned(context, certificate);
         } finally {
             Files.deleteIfExists(store);

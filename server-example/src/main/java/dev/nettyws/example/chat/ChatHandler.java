@@ -1,6 +1,7 @@
 package dev.nettyws.example.chat;
 
 import dev.nettyws.example.ConnectionListener;
+import dev.nettyws.example.WebSocketTransport;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
@@ -69,8 +70,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof HandshakeCompletedEvent) {
             HandshakeCompletedEvent handshake = (HandshakeCompletedEvent) evt;
-            LOG.info("open {} {} from {}", ctx.channel().id(), LogText.quote(handshake.uri()),
-                ctx.channel().remoteAddress());
+            LOG.info("open {} {} over {} from {}", ctx.channel().id(), LogText.quote(handshake.uri()),
+                WebSocketTransport.describe(ctx.channel(), handshake), ctx.channel().remoteAddress());
             listener.opened(ctx.channel(), handshake);
             onJoin(ctx, handshake);
         } else if (evt instanceof WebSocketClosedEvent) {
