@@ -5,13 +5,13 @@ import dev.nettyws.handshake.ClientHandshakeException;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeRequest;
 import dev.nettyws.handshake.WebSocketInitializer;
+import dev.nettyws.internal.Http2Fields;
 import dev.nettyws.internal.Http2StreamData;
 import dev.nettyws.internal.WebSocketPipeline;
 import dev.nettyws.protocol.HandlerNames;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -136,7 +136,7 @@ final class ExtendedConnectClient extends ChannelInboundHandlerAdapter {
             fail(ctx, "the server answered " + status + " instead of 200", code);
             return;
         }
-        HttpHeaders responseHeaders = regularHeaders(headers);
+        HttpHeaders responseHeaders = Http2Fields.regular(headers);
         ClientNegotiation negotiation = ClientNegotiation.check(responseHeaders, config, ClientNegotiation.offers(
             config));
         if (negotiation.problem != null) {
@@ -150,7 +150,7 @@ final class ExtendedConnectClient extends ChannelInboundHandlerAdapter {
             ClientNegotiation negotiation) {
         done = true;
         cancelTimeout();
-        HttpHeaders sentHeaders = regularHeaders(request);
+        HttpHeaders sentHeaders = Http2Fields.regular(request);
         String target = request.path().toString();
         QueryStringDecoder decoded = new QueryStringDecoder(target);
         HandshakeRequest sent = new HandshakeRequest("CONNECT", target, request.authority().toString(), sentHeaders,
@@ -174,16 +174,6 @@ final class ExtendedConnectClient extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
         pipeline.remove(this);
         promise.trySuccess(event);
-    }
-
-    private static HttpHeaders regularHeaders(Http2Headers headers) {
-        HttpHeaders result = new DefaultHttpHeaders(false);
-        for (Map.Entry<CharSequence, CharSequence> header : headers) {
-            if (!Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
-                result.add(header.getKey(), header.getValue());
-            }
-        }
-        return result;
     }
 
     private void fail(ChannelHandlerContext ctx, String problem, int status) {

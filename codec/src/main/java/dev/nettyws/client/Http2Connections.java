@@ -9,10 +9,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -32,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The HTTP/2 connections of a {@link WebSocketClient} (RFC 8441): one per scheme, host and port, opened on first use
@@ -54,7 +53,7 @@ final class Http2Connections {
 
     private final WebSocketClientConfig config;
     private final BiFunction<Channel, URI, SslHandler> tls;
-    private final Class<? extends SocketChannel> channelClass;
+    private final Function<EventLoop, Bootstrap> bootstraps;
     private final ConcurrentMap<String, Future<Channel>> connections = new ConcurrentHashMap<>();
     private final Set<String> http1Only = ConcurrentHashMap.newKeySet();
 
@@ -62,13 +61,13 @@ final class Http2Connections {
      * Creates the connections of one client.
      *
      * @param config the client's settings
-     * @param channelClass the client's socket channel class
+     * @param bootstraps the client's TCP connection settings, for an event loop
      * @param tls a TLS handler offering {@code h2} and {@code http/1.1} by ALPN for a channel and a {@code wss} URI
      */
-    Http2Connections(WebSocketClientConfig config, Class<? extends SocketChannel> channelClass,
+    Http2Connections(WebSocketClientConfig config, Function<EventLoop, Bootstrap> bootstraps,
             BiFunction<Channel, URI, SslHandler> tls) {
         this.config = config;
-        this.channelClass = channelClass;
+        this.bootstraps = bootstraps;
         this.tls = tls;
     }
 
@@ -127,10 +126,7 @@ final class Http2Connections {
 
     private Future<Channel> open(EventLoop loop, String host, int port, URI uri, String key) {
         Promise<Channel> ready = loop.newPromise();
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(channelClass)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, config.handshake().handshakeTimeout().toMillis()))
+        Bootstrap bootstrap = bootstraps.apply(loop)
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {

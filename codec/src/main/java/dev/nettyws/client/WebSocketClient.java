@@ -98,7 +98,7 @@ public final class WebSocketClient implements AutoCloseable {
             this.ownsGroup = true;
             this.channelClass = config.transport().channelClass();
         }
-        this.http2 = config.http2() ? new Http2Connections(config, channelClass, this::newAlpnSslHandler) : null;
+        this.http2 = config.http2() ? new Http2Connections(config, this::newBootstrap, this::newAlpnSslHandler) : null;
     }
 
     private static SslContext newSslContext(WebSocketClientConfig config) {
@@ -186,12 +186,7 @@ public final class WebSocketClient implements AutoCloseable {
         // handshaker's "closed before the handshake": whichever of the two futures completes last settles it.
         AtomicReference<ChannelFuture> connectFuture = new AtomicReference<>();
         AtomicReference<Throwable> handshakeFailure = new AtomicReference<>();
-        Bootstrap bootstrap = new Bootstrap()
-            .group(loop)
-            .channel(channelClass)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, config.handshake().handshakeTimeout().toMillis()))
+        Bootstrap bootstrap = newBootstrap(loop)
             .handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
@@ -222,6 +217,16 @@ public final class WebSocketClient implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    /** A TCP connection of this client on {@code loop}: no Nagle, the connect bounded by the handshake timeout. */
+    private Bootstrap newBootstrap(EventLoop loop) {
+        return new Bootstrap()
+            .group(loop)
+            .channel(channelClass)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, config.handshake().handshakeTimeout().toMillis()));
     }
 
     /**

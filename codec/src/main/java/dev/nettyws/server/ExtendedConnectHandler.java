@@ -5,6 +5,7 @@ import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.HandshakeRejection;
 import dev.nettyws.handshake.HandshakeRequest;
 import dev.nettyws.handshake.WebSocketInitializer;
+import dev.nettyws.internal.Http2Fields;
 import dev.nettyws.internal.Http2StreamData;
 import dev.nettyws.internal.ServerExtensionNegotiator;
 import dev.nettyws.internal.ServerHandshake;
@@ -17,9 +18,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -101,7 +100,7 @@ final class ExtendedConnectHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HandshakeRequest request = new HandshakeRequest(headers.method().toString(), path.toString(),
-            headers.authority() == null ? null : headers.authority().toString(), regularHeaders(headers),
+            headers.authority() == null ? null : headers.authority().toString(), Http2Fields.regular(headers),
             HandshakeRequest.HTTP_2, isTls(ctx.channel()) ? "https" : "http");
         ServerHandshake decision = ServerHandshake.evaluate(config.handshake(), negotiator, request, ctx.channel());
         if (decision.rejection != null) {
@@ -141,17 +140,6 @@ final class ExtendedConnectHandler extends ChannelInboundHandlerAdapter {
         return null;
     }
 
-    /** The request's header fields without the pseudo-header fields, as the handshake core reads them. */
-    private static HttpHeaders regularHeaders(Http2Headers headers) {
-        HttpHeaders result = new DefaultHttpHeaders(false);
-        for (Map.Entry<CharSequence, CharSequence> header : headers) {
-            if (!Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
-                result.add(header.getKey(), header.getValue());
-            }
-        }
-        return result;
-    }
-
     private void accept(ChannelHandlerContext ctx, ServerHandshake decision) {
         ChannelPipeline pipeline = ctx.pipeline();
         Http2Headers response = new DefaultHttp2Headers().status(HttpResponseStatus.OK.codeAsText());
@@ -161,13 +149,7 @@ final class ExtendedConnectHandler extends ChannelInboundHandlerAdapter {
         if (decision.extensions != null) {
             response.add(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, decision.extensions.responseHeaderValue());
         }
-        HttpHeaders responseHeaders = new DefaultHttpHeaders(false);
-        for (Map.Entry<CharSequence, CharSequence> header : response) {
-            if (!Http2Headers.PseudoHeaderName.hasPseudoHeaderFormat(header.getKey())) {
-                responseHeaders.add(header.getKey(), header.getValue());
-            }
-        }
-        HandshakeCompletedEvent event = decision.completedEvent(responseHeaders);
+        HandshakeCompletedEvent event = decision.completedEvent(Http2Fields.regular(response));
         ctx.channel().config().setWriteBufferWaterMark(config.writeBufferWaterMark());
         try {
             pipeline.addAfter(ctx.name(), HandlerNames.HTTP2_STREAM,
