@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -29,14 +31,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The HTTP/2 connections of a {@link WebSocketClient} (RFC 8441): one per scheme, host and port, opened on first use
- * and shared by every WebSocket to that origin, each on a stream of its own. A connection is usable once the
- * server's first SETTINGS announced {@code SETTINGS_ENABLE_CONNECT_PROTOCOL = 1}; a server that did not (or whose
- * ALPN chose HTTP/1.1) is remembered, and it and later WebSockets to it take the HTTP/1.1 path.
+ * The HTTP/2 connections of a {@link WebSocketClient} (RFC 8441): one per scheme, host and port, opened on first
+ * use and shared by every WebSocket to that origin, each on a stream of its own, until it carries as many as the
+ * server's {@code SETTINGS_MAX_CONCURRENT_STREAMS}; then the next WebSocket opens the next connection. A connection
+ * is usable once the server's first SETTINGS announced {@code SETTINGS_ENABLE_CONNECT_PROTOCOL = 1}; a server that
+ * did not (or whose ALPN chose HTTP/1.1) is remembered, and it and later WebSockets to it take the HTTP/1.1 path.
  *
  * <p>Thread-safe: {@link #connect} may be called from any thread. Holds no buffers; the SETTINGS frames it reads
  * hold none either.
@@ -50,6 +54,9 @@ final class Http2Connections {
             super(message, null, false, false);
         }
     }
+
+    /** The WebSocket streams open or opening on a connection, against the server's concurrent stream limit. */
+    private static final AttributeKey<AtomicInteger> STREAMS = AttributeKey.valueOf(Http2Connections.class, "streams");
 
     private final WebSocketClientConfig config;
     private final BiFunction<Channel, URI, SslHandler> tls;
@@ -98,15 +105,33 @@ final class Http2Connections {
                 result.tryFailure(opened.cause());
                 return;
             }
-            openStream((Channel) opened.getNow(), uri, initializer, result);
+            Channel parent = (Channel) opened.getNow();
+            AtomicInteger streams = parent.attr(STREAMS).get();
+            if (streams.incrementAndGet() > parent.pipeline().get(Http2FrameCodec.class).connection().local()
+                    .maxActiveStreams()) {
+                // Full (the server's SETTINGS_MAX_CONCURRENT_STREAMS): the next WebSockets get a new connection.
+                streams.decrementAndGet();
+                connections.remove(key, connection);
+                connect(loop, host, port, uri, initializer).addListener(next -> {
+                    if (next.isSuccess()) {
+                        result.trySuccess((Channel) next.getNow());
+                    } else {
+                        result.tryFailure(next.cause());
+                    }
+                });
+                return;
+            }
+            openStream(parent, streams, uri, initializer, result);
         });
         return result;
     }
 
-    private void openStream(Channel connection, URI uri, WebSocketInitializer initializer, Promise<Channel> result) {
+    private void openStream(Channel connection, AtomicInteger streams, URI uri, WebSocketInitializer initializer,
+            Promise<Channel> result) {
         new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                stream.closeFuture().addListener(closed -> streams.decrementAndGet());
                 ExtendedConnectClient handshaker = new ExtendedConnectClient(uri, config, initializer);
                 stream.pipeline().addLast(HandlerNames.HANDSHAKER, handshaker);
                 handshaker.handshakeFuture().addListener(done -> {
@@ -119,6 +144,7 @@ final class Http2Connections {
             }
         }).open().addListener(opened -> {
             if (!opened.isSuccess()) {
+                streams.decrementAndGet();
                 result.tryFailure(opened.cause());
             }
         });
@@ -185,6 +211,7 @@ final class Http2Connections {
                 if (msg instanceof Http2SettingsFrame && !ready.isDone()) {
                     Boolean enabled = ((Http2SettingsFrame) msg).settings().connectProtocolEnabled();
                     if (Boolean.TRUE.equals(enabled)) {
+                        ctx.channel().attr(STREAMS).set(new AtomicInteger());
                         ready.trySuccess(ctx.channel());
                     } else {
                         ready.tryFailure(new NoExtendedConnect(

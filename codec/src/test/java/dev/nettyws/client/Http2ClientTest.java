@@ -168,6 +168,25 @@ class Http2ClientTest {
     }
 
     @Test
+    void aFullConnectionMakesTheNextWebSocketOpenAnother() throws Exception {
+        URI uri = URI.create("ws://127.0.0.1:" + start(true) + "/chat");
+        int count = WebSocketHttp2.DEFAULT_MAX_CONCURRENT_STREAMS + 1;
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            channels.add(connect(uri, new Collector()));
+        }
+        Channel first = channels.get(0).parent();
+        for (Channel ch : channels.subList(0, count - 1)) {
+            assertSame(first, ch.parent(), "the server's stream limit fills the first connection");
+        }
+        Channel second = channels.get(count - 1).parent();
+        assertTrue(second != first && second.isActive(), "the one over the limit opened a second connection");
+        for (Channel ch : channels) {
+            ch.close();
+        }
+    }
+
+    @Test
     void aRefusedExtendedConnectFailsWithTheServersStatus() throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + start(true) + "/elsewhere");
         Future<Channel> connected = client.connect(uri, new Collector());
