@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * frames, and the ends of the stream stand for TCP's. The peer's END_STREAM is its FIN: the WebSocket connection is
  * over, cleanly if the close handshake was done, else the core reports 1006. A close of this end sends END_STREAM
  * (our FIN) and lets the stream close once the peer has ended its half too, so nobody sees a reset after a clean close;
- * a peer that never ends its half is reset (CANCEL) after the close timeout, and one that has stopped reading (the
- * stream unwritable) at once. A RST_STREAM from the peer closes the
+ * a peer that never ends its half is reset (CANCEL) after the close timeout or a second close, and one that has
+ * stopped reading (the stream unwritable) at once. A RST_STREAM from the peer closes the
  * stream channel at once, which the core reports as 1006 (RFC 8441 §5: RST_STREAM is TCP's RST).
  *
  * <p>Flow control is the backpressure: the stream channel reports {@code isWritable} from the stream's window and its
@@ -86,6 +86,11 @@ public final class Http2StreamData extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (ended && !peerEnded) {
+            // Closed again while waiting for the peer's END_STREAM (the close timer, the application): now.
+            ctx.close(promise);
+            return;
+        }
         end(ctx, promise);
     }
 

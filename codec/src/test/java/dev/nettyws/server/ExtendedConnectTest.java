@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -255,5 +256,19 @@ class ExtendedConnectTest {
         assertEquals(1000, closed.statusCode());
         assertTrue(closed.clean());
         assertNotNull(WebSocketSession.of(channel));
+    }
+
+    @Test
+    void aSecondCloseWhileWaitingForThePeersEndStreamClosesAtOnce() {
+        answer(connect(), false);
+        // The peer's close frame 1000 (key 0): the server answers it and sends END_STREAM, then waits.
+        channel.writeInbound(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(new byte[] {
+            (byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8}), false));
+        for (Object msg; (msg = channel.readOutbound()) != null; ) {
+            ReferenceCountUtil.release(msg);
+        }
+        assertTrue(channel.isActive(), "waits for the peer's END_STREAM");
+        channel.close();
+        assertFalse(channel.isActive(), "a second close does not wait");
     }
 }
