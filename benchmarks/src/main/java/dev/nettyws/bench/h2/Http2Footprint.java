@@ -2,6 +2,7 @@ package dev.nettyws.bench.h2;
 
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
+import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.server.WebSocketHttp2;
@@ -10,6 +11,7 @@ import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,17 +21,22 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a WebSocket costs over HTTP/2 (RFC 8441: an extended CONNECT on an open connection) against HTTP/1.1 (a new
  * TCP connection and an upgrade): the time of one handshake, sequential, as the client sees it (connect to
- * {@code HandshakeCompletedEvent}), and the heap retained per open WebSocket, client and server together in this JVM,
- * after GC. One server port speaks both (the HTTP/2 preface selects HTTP/2).
+ * {@code HandshakeCompletedEvent}), the heap retained per open WebSocket, client and server together in this JVM,
+ * after GC, and the echo throughput per CPU-second of the server's one event loop thread. One server port speaks
+ * both (the HTTP/2 preface selects HTTP/2).
  *
  * <pre>
  *   java -cp benchmarks/target/benchmarks.jar dev.nettyws.bench.h2.Http2Footprint [WEBSOCKETS] [ROUNDS]
@@ -60,8 +67,10 @@ public final class Http2Footprint {
             for (int round = 0; round < rounds; round++) {
                 for (boolean http2 : new boolean[] {true, false}) {
                     String line = measure(uri, http2, count);
+                    String echo = throughput(uri, http2, ECHO_SOCKETS, ECHO_MESSAGES);
                     if (round > 0) {
                         System.out.println(line);
+                        System.out.println(echo);
                     }
                 }
             }
@@ -99,6 +108,103 @@ public final class Http2Footprint {
             return String.format("%-8s websockets=%d tcpConnections=%d handshake median=%.0f us p90=%.0f us"
                     + "  heap per WebSocket (both ends)=%.1f KiB", http2 ? "HTTP/2" : "HTTP/1.1", count, connections,
                 nanos[count / 2] / 1e3, nanos[count * 9 / 10] / 1e3, (after - before) / 1024.0 / count);
+        }
+    }
+
+    private static final int ECHO_SOCKETS = 16;
+    private static final int ECHO_MESSAGES = 20_000;
+    private static final int IN_FLIGHT = 16;
+    private static final int ECHO_SIZE = 32;
+
+    /**
+     * Echo throughput per server CPU-second: {@code sockets} WebSockets each send {@code messages} binary messages of
+     * {@value #ECHO_SIZE} bytes, {@value #IN_FLIGHT} in flight, and count the echoes; the server's event loop
+     * thread's CPU time is read before and after.
+     */
+    private static String throughput(URI uri, boolean http2, int sockets, int messages) throws Exception {
+        try (WebSocketClient client = new WebSocketClient(WebSocketClientConfig.builder().threads(1).http2(http2)
+                .build())) {
+            CountDownLatch done = new CountDownLatch(sockets);
+            List<Channel> open = new ArrayList<>();
+            List<Pump> pumps = new ArrayList<>();
+            for (int i = 0; i < sockets; i++) {
+                Pump pump = new Pump(messages, done);
+                pumps.add(pump);
+                open.add(client.connect(uri, pump).sync().getNow());
+            }
+            long cpuBefore = serverCpuNanos();
+            long start = System.nanoTime();
+            for (int i = 0; i < sockets; i++) {
+                Channel ch = open.get(i);
+                Pump pump = pumps.get(i);
+                ch.eventLoop().execute(() -> pump.start(ch));
+            }
+            if (!done.await(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("echo did not finish");
+            }
+            long wall = System.nanoTime() - start;
+            long cpu = serverCpuNanos() - cpuBefore;
+            for (Channel ch : open) {
+                WebSocketSession.of(ch).close(1000, null).sync();
+            }
+            long total = (long) sockets * messages;
+            return String.format("%-8s echo %d x %d B messages on %d WebSockets: %.0f messages per server CPU-second,"
+                    + " %.0f per wall second", http2 ? "HTTP/2" : "HTTP/1.1", total, ECHO_SIZE, sockets,
+                total / (cpu / 1e9), total / (wall / 1e9));
+        }
+    }
+
+    /** CPU time of the server's event loop threads so far. */
+    private static long serverCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().startsWith("footprint-server")) {
+                sum += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return sum;
+    }
+
+    /** Keeps {@value #IN_FLIGHT} messages in flight until {@code messages} echoes came back. */
+    private static final class Pump extends ChannelInboundHandlerAdapter {
+        private final int messages;
+        private final CountDownLatch done;
+        private int sent;
+        private int received;
+
+        Pump(int messages, CountDownLatch done) {
+            this.messages = messages;
+            this.done = done;
+        }
+
+        void start(Channel ch) {
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                send(ch);
+            }
+            ch.flush();
+        }
+
+        private void send(Channel ch) {
+            if (sent < messages) {
+                sent++;
+                ch.write(new BinaryFrame(Unpooled.wrappedBuffer(new byte[ECHO_SIZE])));
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            if (msg instanceof Frame && ++received == messages) {
+                done.countDown();
+            } else if (msg instanceof Frame) {
+                send(ctx.channel());
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.channel().flush();
         }
     }
 
