@@ -3,6 +3,8 @@ package dev.nettyws.example;
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.http.HttpChatService;
+import dev.nettyws.example.chat.http.HttpChatSettings;
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
@@ -35,11 +37,13 @@ public final class ExampleServer implements AutoCloseable {
     private final BoundServer server;
     private final boolean tls;
     private final ChatRooms rooms;
+    private final HttpChatService httpChat;
 
-    private ExampleServer(BoundServer server, boolean tls, ChatRooms rooms) {
+    private ExampleServer(BoundServer server, boolean tls, ChatRooms rooms, HttpChatService httpChat) {
         this.server = server;
         this.tls = tls;
         this.rooms = rooms;
+        this.httpChat = httpChat;
     }
 
     /**
@@ -136,11 +140,34 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ServerAccess access,
                                       ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echo, chat, HttpChatSettings.DEFAULT, sslContext, access, listener);
+    }
+
+    /**
+     * Starts the server with every setting, the limits of the chat's HTTP transports too.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param chat the settings of {@code /chat} and the rooms
+     * @param http the limits of the chat over HTTP (Server-Sent Events, long and short polling)
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatSettings chat, HttpChatSettings http, SslContext sslContext,
+                                      ServerAccess access, ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
         ChatRooms rooms = new ChatRooms(chat);
+        HttpChatService httpChat = new HttpChatService(rooms, http, access.allowedOrigins(), access.allowedHosts(),
+            sslContext != null);
         ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),
-            access.applyTo(chat.serverConfig()), rooms, listener);
-        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);
+            access.applyTo(chat.serverConfig()), rooms, httpChat, listener);
+        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms,
+            httpChat);
     }
 
     /** The resolved transport. */
@@ -176,6 +203,11 @@ public final class ExampleServer implements AutoCloseable {
     /** The chat rooms. */
     public ChatRooms rooms() {
         return rooms;
+    }
+
+    /** The chat over HTTP (its sessions). */
+    public HttpChatService httpChat() {
+        return httpChat;
     }
 
     /** Host and port of the URLs; 127.0.0.1 for the wildcard address. */

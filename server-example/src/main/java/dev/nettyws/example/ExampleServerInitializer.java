@@ -2,6 +2,7 @@ package dev.nettyws.example;
 
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
+import dev.nettyws.example.chat.http.HttpChatService;
 import dev.nettyws.handshake.UpgradeDecoder;
 import dev.nettyws.handshake.WebSocketInitializer;
 import dev.nettyws.server.ConnectionsPerAddressLimit;
@@ -12,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -21,10 +23,11 @@ import java.util.function.Supplier;
 /**
  * The pipeline of an example server connection: the per-address connection limit (which leaves once it admitted the
  * connection), TLS (when configured), the HTTP codec, the HTTP phase's backpressure (with the chat's outbound limits;
- * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, and the
- * {@link PageHandler} for everything else.
+ * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, the chat's HTTP
+ * transports ({@link HttpChatService}, behind a bounded aggregator), and the {@link PageHandler} for everything else.
  * <pre>
- *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat  pages
+ *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat
+ *       http-aggregator  http-chat  pages
  * </pre>
  * Each endpoint's {@link UpgradeDecoder} passes requests for other paths on. The one that upgrades installs the
  * WebSocket handlers ({@link WebSocketServer#webSocketInitializer}) and, before that, removes the other endpoint and
@@ -40,7 +43,10 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     static final String ECHO_UPGRADE_NAME = "ws-upgrade-echo";
     static final String CHAT_UPGRADE_NAME = "ws-upgrade-chat";
     static final String PAGES_NAME = "pages";
-    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, PAGES_NAME);
+    static final String HTTP_AGGREGATOR_NAME = "http-aggregator";
+    static final String HTTP_CHAT_NAME = "http-chat";
+    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, HTTP_AGGREGATOR_NAME,
+        HTTP_CHAT_NAME, PAGES_NAME);
 
     private final SslContext sslContext;
     private final WebSocketServerConfig echo;
@@ -48,10 +54,12 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final WebSocketInitializer echoInitializer;
     private final WebSocketInitializer chatInitializer;
     private final ConnectionsPerAddressLimit limit;
+    private final HttpChatService http;
 
     ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
-                             ChatRooms rooms, ConnectionListener listener) {
+                             ChatRooms rooms, HttpChatService http, ConnectionListener listener) {
         this.sslContext = sslContext;
+        this.http = http;
         this.echo = echo;
         this.chat = chat;
         this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
@@ -89,6 +97,8 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
             echoInitializer));
         pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.upgradeHandshake(), chat.frames(),
             chatInitializer));
+        pipeline.addLast(HTTP_AGGREGATOR_NAME, new HttpObjectAggregator(http.maxBodyBytes()));
+        pipeline.addLast(HTTP_CHAT_NAME, http.newHandler());
         pipeline.addLast(PAGES_NAME, new PageHandler());
         ch.config().setWriteBufferWaterMark(chat.writeBufferWaterMark());
     }
