@@ -36,7 +36,8 @@ final class HttpChatClient {
     }
 
     /** A JSON request; the response's status and body. */
-    HttpResponse<String> call(String method, String pathAndQuery, String json) throws IOException, InterruptedException {
+    HttpResponse<String> call(String method, String pathAndQuery, String json)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(TIMEOUT);
         if (json == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -89,8 +90,8 @@ final class HttpChatClient {
      * a reader thread until {@link EventStream#close()}.
      */
     EventStream stream(String room, String nick, String lastEventId) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/chat/events?room=" + room + "&nick=" + nick))
-            .header("Accept", "text/event-stream").GET();
+        HttpRequest.Builder request = HttpRequest
+            .newBuilder(base.resolve("/chat/events?room=" + room + "&nick=" + nick)).header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

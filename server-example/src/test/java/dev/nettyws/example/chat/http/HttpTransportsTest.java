@@ -34,8 +34,8 @@ class HttpTransportsTest {
 
     private static ExampleServer start(HttpChatSettings http) throws InterruptedException {
         return ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
-            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), ChatSettings.DEFAULT.withRate(1000, 1000),
-            http, null, ServerAccess.DEFAULT, ConnectionListener.NONE);
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES),
+            ChatSettings.DEFAULT.withRate(1000, 1000), http, null, ServerAccess.DEFAULT, ConnectionListener.NONE);
     }
 
     private static List<String> messages(List<JsonNode> events) {
