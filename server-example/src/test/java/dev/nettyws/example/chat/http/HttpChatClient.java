@@ -91,7 +91,8 @@ final class HttpChatClient {
      */
     EventStream stream(String room, String nick, String lastEventId) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest
-            .newBuilder(base.resolve("/chat/events?room=" + room + "&nick=" + nick)).header("Accept", "text/event-stream").GET();
+            .newBuilder(base.resolve("/chat/events?room=" + room + "&nick=" + nick))
+            .header("Accept", "text/event-stream").GET();
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
