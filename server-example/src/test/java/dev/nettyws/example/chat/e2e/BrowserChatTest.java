@@ -1,5 +1,9 @@
 package dev.nettyws.example.chat.e2e;
 
+import static dev.nettyws.example.chat.e2e.Browsers.await;
+import static dev.nettyws.example.chat.e2e.Browsers.join;
+import static dev.nettyws.example.chat.e2e.Browsers.say;
+import static dev.nettyws.example.chat.e2e.Browsers.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +15,6 @@ import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,18 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -49,94 +46,21 @@ import org.openqa.selenium.logging.LogType;
  * The chat page in a real browser: two headless Chromium sessions join a room through the page served by the
  * example server and see each other's messages and presence, under the page's Content-Security-Policy; and a page
  * whose connection drops comes back asking for the messages after the last one it showed, and shows each once.
- * Chromium and chromedriver are Debian's ({@code apt-get install chromium chromium-driver};
- * {@code scripts/install-test-peers.sh} installs them): the driver path is given explicitly, so Selenium Manager
- * never runs and nothing is downloaded. A missing browser fails the test. A screenshot of the second session is
+ * Chromium is started by {@link Browsers}. A screenshot of the second session is
  * saved as {@code target/chat-e2e.png}.
  */
 class BrowserChatTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Browsers.TIMEOUT;
 
-    private final List<WebDriver> drivers = new ArrayList<>();
-    private final List<ChromeDriverService> services = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
+    private final Browsers browsers = new Browsers();
 
     @AfterEach
     void quit() throws IOException {
-        for (WebDriver driver : drivers) {
-            driver.quit();
-        }
-        for (ChromeDriverService service : services) {
-            service.stop();
-        }
-        for (Path profile : profiles) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        browsers.close();
     }
 
     private WebDriver browser() throws IOException {
-        assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
-        assertTrue(Files.isExecutable(CHROMEDRIVER), CHROMEDRIVER + " is missing: apt-get install -y chromium-driver");
-        Path profile = Files.createTempDirectory("nettyws-chromium");
-        profiles.add(profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-            "--window-size=1000,800", "--user-data-dir=" + profile);
-        // The console, to see that the page's Content-Security-Policy refused nothing of its own.
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-        services.add(service);
-        WebDriver driver = new ChromeDriver(service, options);
-        drivers.add(driver);
-        driver.manage().timeouts().pageLoadTimeout(TIMEOUT);
-        return driver;
-    }
-
-    private static void join(WebDriver driver, String url, String nick, String room) {
-        driver.get(url);
-        driver.findElement(By.id("nick")).sendKeys(nick);
-        WebElement roomField = driver.findElement(By.id("room"));
-        roomField.clear();
-        roomField.sendKeys(room);
-        driver.findElement(By.id("join-button")).click();
-        await(() -> "online".equals(driver.findElement(By.id("status")).getText()), nick + " online");
-    }
-
-    private static void say(WebDriver driver, String text) {
-        driver.findElement(By.id("text")).sendKeys(text);
-        driver.findElement(By.id("send-button")).click();
-    }
-
-    private static List<String> texts(WebDriver driver, String selector) {
-        List<String> texts = new ArrayList<>();
-        for (WebElement element : driver.findElements(By.cssSelector(selector))) {
-            texts.add(element.getText());
-        }
-        return texts;
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT + ": " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        return browsers.open();
     }
 
     @Test
