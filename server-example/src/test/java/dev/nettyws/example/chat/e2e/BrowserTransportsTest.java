@@ -90,8 +90,8 @@ class BrowserTransportsTest {
             // As behind a proxy that does not pass upgrades: every WebSocket handshake of the page goes to a path
             // the server answers with 404, before the page's own script runs.
             page.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
-                "window.WebSocket = class extends WebSocket {"
-                    + " constructor(url, protocols) { super(url.replace('/chat?', '/no-websocket?'), protocols); } };"));
+                "window.WebSocket = class extends WebSocket { constructor(url, protocols) {"
+                    + " super(url.replace('/chat?', '/no-websocket?'), protocols); } };"));
             join(page, server.pageUri().toString(), "ann", "fallback");
             assertEquals("long polling", transport(page));
             assertEquals(1, server.httpChat().sessionCount());
