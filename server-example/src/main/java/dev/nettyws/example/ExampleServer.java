@@ -18,8 +18,9 @@ import java.util.Objects;
 
 /**
  * The example server, on one port: the chat page at {@code /} (with its script and style sheet), the chat service
- * at {@code /chat} ({@link ChatHandler}), the echo service at {@code /echo} ({@link EchoHandler}), and 404 for
- * everything else; optionally over TLS. {@link Main} starts it from the command line; tests start it in-process on
+ * at {@code /chat} ({@link ChatHandler}) and over plain HTTP under {@code /chat/} ({@link HttpChatService}: Server-Sent
+ * Events, long and short polling), the echo service at {@code /echo} ({@link EchoHandler}), and 404 for everything
+ * else; optionally over TLS. {@link Main} starts it from the command line; tests start it in-process on
  * an ephemeral port. See {@link ExampleServerInitializer} for the pipeline.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the server's event loops.

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -63,23 +65,17 @@ class BrowserTransportsTest {
         assertEquals(both, texts(b, "#messages li.message .text"));
     }
 
-    @Test
-    void serverSentEventsAndWebSocketChat() throws Exception {
+    @ParameterizedTest(name = "{3} with {4}")
+    @CsvSource({
+        "?transport=sse, '', sse-ws, Server-Sent Events, WebSocket",
+        "?transport=longpoll, ?transport=poll&interval=200, polls, long polling, polling"})
+    void twoTransportsChat(String first, String second, String room, String firstShown, String secondShown)
+            throws Exception {
         try (ExampleServer server = start()) {
-            chat(server, "?transport=sse", "", "sse-ws");
+            chat(server, first, second, room);
             List<WebDriver> pages = browsers.opened();
-            assertEquals("Server-Sent Events", transport(pages.get(0)));
-            assertEquals("WebSocket", transport(pages.get(1)));
-        }
-    }
-
-    @Test
-    void longPollingAndPollingChat() throws Exception {
-        try (ExampleServer server = start()) {
-            chat(server, "?transport=longpoll", "?transport=poll&interval=200", "polls");
-            List<WebDriver> pages = browsers.opened();
-            assertEquals("long polling", transport(pages.get(0)));
-            assertEquals("polling", transport(pages.get(1)));
+            assertEquals(firstShown, transport(pages.get(0)));
+            assertEquals(secondShown, transport(pages.get(1)));
         }
     }
 
