@@ -88,6 +88,15 @@ public final class HttpChatHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String path = query.path();
+        if (path.startsWith(QrLoginRoutes.PREFIX)) {
+            if (HttpMethod.POST.equals(request.method()) && !isJson(request)) {
+                HttpReplies.error(ctx, HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "application/json expected",
+                    keepAlive);
+            } else {
+                service.logins().handle(ctx, request, query, keepAlive);
+            }
+            return;
+        }
         HttpMethod expected = POLL_PATH.equals(path) || EVENTS_PATH.equals(path) ? HttpMethod.GET : HttpMethod.POST;
         if (!List.of(SESSION_PATH, POLL_PATH, SEND_PATH, LEAVE_PATH, EVENTS_PATH).contains(path)) {
             HttpReplies.error(ctx, HttpResponseStatus.NOT_FOUND, "not found", keepAlive);

@@ -22,6 +22,7 @@ import java.util.Objects;
  *   POST /chat/leave?session=S                                   leave; 204
  * </pre>
  * Every event is the same JSON as on {@code /chat}; a session's first event is {@code {"type":"session",...}}.
+ * Scan-to-login lives under {@code /chat/login/} ({@link QrLoginRoutes}).
  *
  * <p>Thread-safe; holds no buffers.
  */
@@ -35,6 +36,7 @@ public final class HttpChatService {
     private final HttpAccess access;
     private final long maxQueuedBytes;
     private final int maxBodyBytes;
+    private final QrLoginRoutes logins;
 
     /**
      * Creates the service.
@@ -58,6 +60,7 @@ public final class HttpChatService {
         }
         this.sessions = new HttpSessions(settings);
         this.access = new HttpAccess(allowedOrigins, allowedHosts, tls);
+        this.logins = new QrLoginRoutes(new QrLogins(System::nanoTime), rooms, tls);
         // What a join may bring (the history, in pieces, with their envelopes) and the slow consumer limit on top.
         this.maxQueuedBytes = chat.historyBytes() + 2L * HistoryPieces.MAX_PIECE_BYTES + chat.maxPendingWriteBytes();
         // A client may escape every character of its text (\\u0061 for a): six bytes each, and the JSON around it.
@@ -89,6 +92,10 @@ public final class HttpChatService {
 
     HttpSessions sessions() {
         return sessions;
+    }
+
+    QrLoginRoutes logins() {
+        return logins;
     }
 
     HttpAccess access() {

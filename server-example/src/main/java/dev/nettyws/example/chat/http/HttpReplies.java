@@ -34,6 +34,13 @@ final class HttpReplies {
         send(ctx, response, keepAlive);
     }
 
+    /** Writes a response of another type; {@code body} becomes the channel's. */
+    static void body(ChannelHandlerContext ctx, String contentType, ByteBuf body, boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        send(ctx, response, keepAlive);
+    }
+
     /** Writes an error event with its reason. */
     static void error(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, boolean keepAlive) {
         json(ctx, status, ChatJson.error(reason).content(), keepAlive);
