@@ -234,7 +234,8 @@ public final class HttpChatHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static String parameter(QueryStringDecoder query, String name) {
+    /** The first value of a query parameter, or null. */
+    static String parameter(QueryStringDecoder query, String name) {
         List<String> values = query.parameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }

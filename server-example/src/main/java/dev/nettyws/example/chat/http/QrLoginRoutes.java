@@ -23,7 +23,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * The HTTP side of scan-to-login ({@link QrLogins}), under {@value #PREFIX}:
@@ -61,7 +60,7 @@ final class QrLoginRoutes {
                 .put("room", login.room());
             HttpReplies.json(ctx, HttpResponseStatus.OK, utf8(ChatJson.toText(body)), keepAlive);
         } else if ("qr.svg".equals(path) && !post) {
-            String id = parameter(query, "login");
+            String id = HttpChatHandler.parameter(query, "login");
             if (id == null || id.length() > 64) {
                 HttpReplies.error(ctx, HttpResponseStatus.BAD_REQUEST, "login expected", keepAlive);
                 return;
@@ -72,7 +71,7 @@ final class QrLoginRoutes {
         } else if ("confirm".equals(path) && post) {
             confirm(ctx, request, keepAlive);
         } else if ("status".equals(path) && !post) {
-            String name = logins.status(parameter(query, "login"), parameter(query, "secret"));
+            String name = logins.status(HttpChatHandler.parameter(query, "login"), HttpChatHandler.parameter(query, "secret"));
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("confirmed", name != null);
             if (name != null) {
                 body.put("name", name);
@@ -114,11 +113,6 @@ final class QrLoginRoutes {
 
     private static ByteBuf utf8(String text) {
         return Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
-    }
-
-    private static String parameter(QueryStringDecoder query, String name) {
-        List<String> values = query.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     /** The server's nudging member: it hears nothing. */
