@@ -71,7 +71,8 @@ final class QrLoginRoutes {
         } else if ("confirm".equals(path) && post) {
             confirm(ctx, request, keepAlive);
         } else if ("status".equals(path) && !post) {
-            String name = logins.status(HttpChatHandler.parameter(query, "login"), HttpChatHandler.parameter(query, "secret"));
+            String name = logins.status(HttpChatHandler.parameter(query, "login"),
+                HttpChatHandler.parameter(query, "secret"));
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("confirmed", name != null);
             if (name != null) {
                 body.put("name", name);
