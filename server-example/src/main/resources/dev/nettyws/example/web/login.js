@@ -110,7 +110,11 @@
     }
   }
 
-  api('/chat/login/start', {}).then(({json}) => {
+  api('/chat/login/start', {}).then(({status, json}) => {
+    if (status !== 200) {
+      setStatus('error', 'refused: ' + (json.reason || status));
+      return;
+    }
     login = json;
     el('desktop').hidden = false;
     el('qr').src = '/chat/login/qr.svg?login=' + enc(login.login);

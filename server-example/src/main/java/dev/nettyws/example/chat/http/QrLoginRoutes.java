@@ -55,7 +55,12 @@ final class QrLoginRoutes {
         String path = query.path().substring(PREFIX.length());
         boolean post = HttpMethod.POST.equals(request.method());
         if ("start".equals(path) && post) {
-            QrLogins.Login login = logins.start();
+            QrLogins.Login login = logins.start(ChatRooms.addressKey(ctx.channel().remoteAddress()));
+            if (login == null) {
+                HttpReplies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many logins from your address",
+                    keepAlive);
+                return;
+            }
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("login", login.id).put("secret", login.secret)
                 .put("room", login.room());
             HttpReplies.json(ctx, HttpResponseStatus.OK, utf8(ChatJson.toText(body)), keepAlive);

@@ -20,11 +20,14 @@ import java.util.function.LongSupplier;
  * counts is the state behind the secret.
  *
  * <p>Bounds: at most {@value #MAX_PENDING} logins are kept (a new one beyond that pushes the oldest out), each for
- * {@value #TTL_SECONDS} s, and each can be confirmed once. Thread-safe (a short lock); holds no buffers.
+ * {@value #TTL_SECONDS} s, and each can be confirmed once; one client address may have {@value #MAX_PER_ADDRESS}
+ * unconfirmed at once, so that pushing everyone else's out takes many addresses. Thread-safe (a short lock); holds
+ * no buffers.
  */
 final class QrLogins {
     static final int MAX_PENDING = 1024;
     static final int TTL_SECONDS = 120;
+    static final int MAX_PER_ADDRESS = 16;
     /** The nick the server posts the nudge with. */
     static final String NUDGE_NICK = "login";
 
@@ -40,12 +43,14 @@ final class QrLogins {
         final String id;
         final String secret;
         final long createdNanos;
+        final Object address;
         String confirmedName;
 
-        Login(String id, String secret, long createdNanos) {
+        Login(String id, String secret, long createdNanos, Object address) {
             this.id = id;
             this.secret = secret;
             this.createdNanos = createdNanos;
+            this.address = address;
         }
 
         /** The room the waiting page joins: {@code login-ID} (a room name: base64url is letters, digits, - and _). */
@@ -54,15 +59,22 @@ final class QrLogins {
         }
     }
 
-    /** A new login. */
-    synchronized Login start() {
+    /**
+     * A new login for a client at {@code address} ({@link dev.nettyws.example.chat.ChatRooms#addressKey}); null when
+     * the address has {@value #MAX_PER_ADDRESS} unconfirmed already.
+     */
+    synchronized Login start(Object address) {
         expire();
+        if (logins.values().stream().filter(l -> l.confirmedName == null && l.address.equals(address)).count()
+                >= MAX_PER_ADDRESS) {
+            return null;
+        }
         if (logins.size() >= MAX_PENDING) {
             Iterator<String> oldest = logins.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
-        Login login = new Login(HttpSessions.newId(), HttpSessions.newId(), nanoTime.getAsLong());
+        Login login = new Login(HttpSessions.newId(), HttpSessions.newId(), nanoTime.getAsLong(), address);
         logins.put(login.id, login);
         return login;
     }

@@ -23,7 +23,7 @@ class QrLoginsTest {
 
     @Test
     void aLoginIsConfirmedOnceAndItsStateIsTheSecretHolders() {
-        QrLogins.Login login = logins.start();
+        QrLogins.Login login = logins.start("a");
         assertEquals("login-" + login.id, login.room());
         assertNull(logins.status(login.id, login.secret));
         assertNotNull(logins.confirm(login.id, "bob"));
@@ -34,8 +34,23 @@ class QrLoginsTest {
     }
 
     @Test
+    void anAddressHoldsABoundedNumberOfLogins() {
+        QrLogins.Login first = logins.start("a");
+        for (int i = 1; i < QrLogins.MAX_PER_ADDRESS; i++) {
+            assertNotNull(logins.start("a"));
+        }
+        assertNull(logins.start("a"));
+        assertNotNull(logins.start("b"), "another address is served");
+        logins.confirm(first.id, "bob");
+        assertNotNull(logins.start("a"), "a confirmed login no longer counts");
+        assertNull(logins.start("a"));
+        now.addAndGet((QrLogins.TTL_SECONDS + 1) * 1_000_000_000L);
+        assertNotNull(logins.start("a"), "once the old ones expired");
+    }
+
+    @Test
     void aLoginExpires() {
-        QrLogins.Login login = logins.start();
+        QrLogins.Login login = logins.start("a");
         now.addAndGet((QrLogins.TTL_SECONDS + 1) * 1_000_000_000L);
         assertNull(logins.confirm(login.id, "bob"));
     }
