@@ -11,10 +11,12 @@ import dev.nettyws.example.ServerAccess;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.transport.Transport;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +35,13 @@ class HttpTransportsTest {
     private static final int MESSAGES = 40;
 
     private static ExampleServer start(HttpChatSettings http) throws InterruptedException {
+        return start(ChatSettings.DEFAULT.withRate(1000, 1000), http);
+    }
+
+    private static ExampleServer start(ChatSettings chat, HttpChatSettings http) throws InterruptedException {
         return ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
-            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES),
-            ChatSettings.DEFAULT.withRate(1000, 1000), http, null, ServerAccess.DEFAULT, ConnectionListener.NONE);
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), chat, http, null, ServerAccess.DEFAULT,
+            ConnectionListener.NONE);
     }
 
     private static List<String> messages(List<JsonNode> events) {
@@ -114,6 +120,40 @@ class HttpTransportsTest {
             assertEquals(expected(0, MESSAGES), longGot);
             assertEquals(expected(0, MESSAGES), shortGot);
             assertEquals(expected(0, MESSAGES), sseGot);
+        }
+    }
+
+    /**
+     * A client that opens an event stream and never reads: the stream writes only while the connection is writable,
+     * the rest waits in the session's bounded queue, and the session ends (and leaves the room) once that is full or
+     * the connection's outbound limit is reached, whatever the room sends.
+     */
+    @Test
+    void anEventStreamThatIsNotReadEndsAtItsBound() throws Exception {
+        ChatSettings chat = ChatSettings.DEFAULT.withRate(100_000, 100_000)
+            .withSlowConsumerLimits(256 * 1024, Duration.ofSeconds(30));
+        try (ExampleServer server = start(chat, HttpChatSettings.DEFAULT);
+             Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(server.localAddress());
+            slow.getOutputStream().write(("GET /chat/events?room=flood&nick=slow HTTP/1.1\r\nHost: 127.0.0.1:"
+                + server.localAddress().getPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await(() -> server.httpChat().sessionCount() == 1, "the stream's session");
+            HttpChatClient poster = new HttpChatClient(server.pageUri());
+            poster.join("flood", "poster");
+            String text = "x".repeat(4000);
+            int posted = 0;
+            while (server.httpChat().sessionCount() == 2 && posted < 5000) {
+                assertEquals(204, poster.send(text));
+                if (++posted % 10 == 0) {
+                    // Ten messages fit in one answer (64 KiB): the poster keeps up with its own queue.
+                    poster.poll(false);
+                }
+            }
+            assertEquals(1, server.httpChat().sessionCount(), "the stream that is not read ended after " + posted
+                + " messages of 4 KB");
+            System.out.println("the event stream that is not read ended after " + posted + " messages of 4 KB");
+            await(() -> server.rooms().size() == 1, "the room is kept");
         }
     }
 
