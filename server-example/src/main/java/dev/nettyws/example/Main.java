@@ -1,7 +1,11 @@
 package dev.nettyws.example;
 
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.RedisChatRooms;
 import dev.nettyws.example.client.ClientCommand;
+import dev.nettyws.example.cluster.RedisRoomStore;
+import dev.nettyws.example.cluster.RoomStoreConfig;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.handler.ssl.SslContext;
@@ -110,6 +114,15 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "Private key for --tls, PKCS#8 (with --cert).")
     private File key;
 
+    @Option(names = "--redis", paramLabel = "URI",
+        description = "Run as one node of a cluster sharing the chat rooms through Redis: redis://HOST:PORT, "
+            + "rediss:// for TLS, or a Redis Cluster's comma-separated seed nodes. History (--history), ids, nicks "
+            + "and presence then live in Redis (default: none, a single process).")
+    private String redis;
+
+    /** The node's connection to Redis with {@code --redis}, closed after the server. */
+    private RedisRoomStore redisStore;
+
     /**
      * Runs the command line and exits with its code.
      *
@@ -140,20 +153,26 @@ public final class Main implements Callable<Integer> {
         ExampleServer server;
         try {
             SslContext sslContext = sslContext();
+            ChatRooms rooms = chatRooms(chat);
+            if (rooms == null) {
+                return 1;
+            }
             server = ExampleServer.start(transport, new InetSocketAddress(host, port),
-                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), chat, sslContext, access,
+                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), rooms, sslContext, access,
                 ConnectionListener.NONE);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            closeRedis();
             LOG.error("cannot listen on {}:{} ({}): {}", host, port, transport, e.toString());
             return 1;
         }
         // SIGTERM and SIGINT (Ctrl-C) start the JVM's shutdown: the hook closes every connection with 1001 and
         // then ends the process with 0, a clean stop on request, instead of the JVM's 143 or 130. The hook is only
         // registered while the server runs, so other exits keep their codes.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "chat-server-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, this::closeRedis),
+            "chat-server-shutdown"));
         InetSocketAddress bound = server.localAddress();
         LOG.info("listening on {}:{} with transport {}{}; chat at {} ({}), echo at {} (max message {} bytes, "
             + "permessage-deflate {})",
@@ -168,9 +187,39 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static void stopOnSignal(ExampleServer server) {
+    /** The chat service: in this process, or with {@code --redis} in Redis; null (logged) if Redis is unreachable. */
+    private ChatRooms chatRooms(ChatSettings chat) {
+        if (redis == null) {
+            return new ChatRooms(chat);
+        }
+        RoomStoreConfig config = RoomStoreConfig.builder().streamLength(Math.max(1, history)).build();
+        try {
+            redisStore = RedisRoomStore.connect(redis, config);
+        } catch (RuntimeException e) {
+            LOG.error("cannot use Redis ({}): {}", redisForLog(), e.getMessage());
+            return null;
+        }
+        LOG.info("cluster node {} on Redis {} ({}); members of a node that dies leave presence within {} s",
+            redisStore.nodeId(), redisForLog(), redisStore.isCluster() ? "Redis Cluster" : "standalone",
+            (config.lease().toMillis() + config.heartbeatInterval().toMillis()) / 1000);
+        return new ChatRooms(chat, new RedisChatRooms(chat, redisStore), System::currentTimeMillis);
+    }
+
+    /** The Redis URI without credentials. */
+    private String redisForLog() {
+        return redis.replaceAll("//[^@/,]*@", "//***@");
+    }
+
+    private void closeRedis() {
+        if (redisStore != null) {
+            redisStore.close();
+        }
+    }
+
+    private static void stopOnSignal(ExampleServer server, Runnable afterServer) {
         LOG.info("stopping: closing every connection with 1001");
         server.close();
+        afterServer.run();
         LOG.info("stopped");
         System.out.flush();
         System.err.flush();

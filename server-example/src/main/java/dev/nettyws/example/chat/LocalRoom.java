@@ -55,16 +55,7 @@ final class LocalRoom implements ChatRoom {
             RoomHistory.Slice slice = history.after(since);
             JoinedRoom joined = new JoinedRoom(name, nick, slice.messages(), slice.complete(),
                 ChatJson.presence(members.keySet(), settings.presenceLimit()));
-            ChatSubscriber subscriber = member.subscriber();
-            if (subscriber.executor().inEventLoop()) {
-                subscriber.joined(joined);
-            } else {
-                try {
-                    subscriber.executor().execute(() -> subscriber.joined(joined));
-                } catch (RejectedExecutionException e) {
-                    // The member's event loop is shutting down with its connection.
-                }
-            }
+            sendJoined(member, joined);
             if (members.size() <= settings.presenceLimit()) {
                 fanout.broadcast(ChatJson.join(nick), member);
             }
@@ -99,6 +90,20 @@ final class LocalRoom implements ChatRoom {
             history.add(message);
             fanout.broadcast(message, null);
         });
+    }
+
+    /** Gives a member what it gets on joining, on its executor (now if this is it; a task there otherwise). */
+    static void sendJoined(ChatMember member, JoinedRoom joined) {
+        ChatSubscriber subscriber = member.subscriber();
+        if (subscriber.executor().inEventLoop()) {
+            subscriber.joined(joined);
+        } else {
+            try {
+                subscriber.executor().execute(() -> subscriber.joined(joined));
+            } catch (RejectedExecutionException e) {
+                // The member's event loop is shutting down with its connection.
+            }
+        }
     }
 
     private boolean isIn(ChatMember member) {
