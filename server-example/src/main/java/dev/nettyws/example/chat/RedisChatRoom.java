@@ -167,7 +167,7 @@ final class RedisChatRoom implements ChatRoom {
     @Override
     public void leave(ChatMember member) {
         run(() -> {
-            if (claiming.remove(member) != null) {
+            if (claiming.remove(member) != null || beforeReady.removeIf(w -> w.member == member)) {
                 return;
             }
             String nick = member.nick();
