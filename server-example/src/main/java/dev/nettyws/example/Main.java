@@ -3,6 +3,7 @@ package dev.nettyws.example;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.chat.RedisChatRooms;
+import dev.nettyws.example.chat.RoomMeters;
 import dev.nettyws.example.client.ClientCommand;
 import dev.nettyws.example.cluster.RedisRoomStore;
 import dev.nettyws.example.cluster.RoomStoreConfig;
@@ -120,6 +121,14 @@ public final class Main implements Callable<Integer> {
             + "and presence then live in Redis (default: none, a single process).")
     private String redis;
 
+    @Option(names = "--metrics-port", paramLabel = "N",
+        description = "Serve metrics in Prometheus format at http://HOST:N/metrics (connections, closes by code; with "
+            + "--redis also posts, Redis round trip, deliveries, delivery lag); 0 picks a free port (default: off).")
+    private Integer metricsPort;
+
+    /** The metrics with {@code --metrics-port}. */
+    private ServerMetrics metrics;
+
     /** The node's connection to Redis with {@code --redis}, closed after the server. */
     private RedisRoomStore redisStore;
 
@@ -142,6 +151,9 @@ public final class Main implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0-65535: " + metricsPort);
+        }
         if (maxMessageBytes < 0) {
             throw new ParameterException(spec.commandLine(), "--max-message-bytes must be >= 0: " + maxMessageBytes);
         }
@@ -153,25 +165,31 @@ public final class Main implements Callable<Integer> {
         ExampleServer server;
         try {
             SslContext sslContext = sslContext();
+            if (metricsPort != null) {
+                metrics = new ServerMetrics();
+                LOG.info("metrics at http://{}/metrics", NetUtil.toSocketAddressString(
+                    metrics.serve(new InetSocketAddress(host, metricsPort))));
+            }
             ChatRooms rooms = chatRooms(chat);
             if (rooms == null) {
+                closeAfterServer();
                 return 1;
             }
             server = ExampleServer.start(transport, new InetSocketAddress(host, port),
                 ExampleServer.echoConfig(maxMessageBytes, !noDeflate), rooms, sslContext, access,
-                ConnectionListener.NONE);
+                metrics == null ? ConnectionListener.NONE : metrics);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            closeRedis();
+            closeAfterServer();
             LOG.error("cannot listen on {}:{} ({}): {}", host, port, transport, e.toString());
             return 1;
         }
         // SIGTERM and SIGINT (Ctrl-C) start the JVM's shutdown: the hook closes every connection with 1001 and
         // then ends the process with 0, a clean stop on request, instead of the JVM's 143 or 130. The hook is only
         // registered while the server runs, so other exits keep their codes.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, this::closeRedis),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, this::closeAfterServer),
             "chat-server-shutdown"));
         InetSocketAddress bound = server.localAddress();
         LOG.info("listening on {}:{} with transport {}{}; chat at {} ({}), echo at {} (max message {} bytes, "
@@ -202,7 +220,8 @@ public final class Main implements Callable<Integer> {
         LOG.info("cluster node {} on Redis {} ({}); members of a node that dies leave presence within {} s",
             redisStore.nodeId(), redisForLog(), redisStore.isCluster() ? "Redis Cluster" : "standalone",
             (config.lease().toMillis() + config.heartbeatInterval().toMillis()) / 1000);
-        return new ChatRooms(chat, new RedisChatRooms(chat, redisStore), System::currentTimeMillis);
+        RoomMeters meters = metrics == null ? RoomMeters.NONE : new RoomMeters(metrics.registry());
+        return new ChatRooms(chat, new RedisChatRooms(chat, redisStore, meters), System::currentTimeMillis);
     }
 
     /** The Redis URI without credentials. */
@@ -210,9 +229,15 @@ public final class Main implements Callable<Integer> {
         return redis.replaceAll("//[^@/,]*@", "//***@");
     }
 
-    private void closeRedis() {
+    /** Closes the Redis connection and the metrics endpoint, once the server is closed (or failed to start). */
+    private void closeAfterServer() {
         if (redisStore != null) {
             redisStore.close();
+            redisStore = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
         }
     }
 

@@ -52,6 +52,7 @@ final class RedisChatRoom implements ChatRoom {
     private final EventExecutor executor;
     private final ChatSettings settings;
     private final RedisRoomStore store;
+    private final RoomMeters meters;
     /** This node's members, by nick. */
     private final Map<String, ChatMember> members = new HashMap<>();
     /** Members whose nick claim is under way; a member that leaves meanwhile gives its nick back once claimed. */
@@ -74,11 +75,12 @@ final class RedisChatRoom implements ChatRoom {
     private record Waiting(ChatMember member, String since, ScheduledFuture<?> timeout) {
     }
 
-    RedisChatRoom(String name, EventExecutor executor, ChatSettings settings, RedisRoomStore store) {
+    RedisChatRoom(String name, EventExecutor executor, ChatSettings settings, RedisRoomStore store, RoomMeters meters) {
         this.name = name;
         this.executor = executor;
         this.settings = settings;
         this.store = store;
+        this.meters = meters;
         this.history = new NodeHistory(Math.max(1, settings.history()), settings.historyBytes());
         run(this::subscribe);
     }
@@ -115,6 +117,7 @@ final class RedisChatRoom implements ChatRoom {
             return;
         }
         if (error != null) {
+            meters.joinRefused();
             refuse(member, "cannot join now: " + reason(error));
             return;
         }
@@ -197,7 +200,9 @@ final class RedisChatRoom implements ChatRoom {
             return;
         }
         // Straight from the member's thread to Redis: one connection, so one member's posts keep their order.
+        long start = System.nanoTime();
         store.post(name, RedisMessageBody.write(nick, text, timestamp)).whenComplete((id, error) -> {
+            meters.post(start, error == null);
             if (error != null) {
                 tell(member, ChatJson.error("message not sent: " + reason(error)));
             }
@@ -312,9 +317,9 @@ final class RedisChatRoom implements ChatRoom {
         public void onSubscribed(String room, HistoryPage recent) {
             List<ChatEvent> events = new ArrayList<>(recent.messages().size());
             for (RoomMessage message : recent.messages()) {
-                ChatEvent event = RedisMessageBody.read(message);
-                if (event != null) {
-                    events.add(event);
+                RedisMessageBody.Read read = RedisMessageBody.read(message);
+                if (read != null) {
+                    events.add(read.event());
                 }
             }
             boolean full = recent.messages().size() >= Math.max(1, settings.history());
@@ -323,13 +328,15 @@ final class RedisChatRoom implements ChatRoom {
 
         @Override
         public void onMessage(RoomMessage message) {
-            ChatEvent event = RedisMessageBody.read(message);
-            if (event == null) {
+            RedisMessageBody.Read read = RedisMessageBody.read(message);
+            if (read == null) {
                 return;
             }
+            ChatEvent event = read.event();
             run(() -> {
                 history.add(event);
                 fanout.broadcast(event, null);
+                meters.delivered(event, fanout.size(), read.postedMillis());
                 for (Waiting w : List.copyOf(waiting)) {
                     if (!history.isAhead(w.since)) {
                         admitWaiting(w.member, false);
@@ -363,6 +370,7 @@ final class RedisChatRoom implements ChatRoom {
 
         @Override
         public void onGap(String room) {
+            meters.gap();
             run(() -> fanout.broadcast(ChatJson.error(
                 "this server was cut off from Redis too long: some messages of the room were not delivered here"),
                 null));

@@ -12,6 +12,7 @@ import java.util.Objects;
 public final class RedisChatRooms implements RoomStore {
     private final ChatSettings settings;
     private final RedisRoomStore store;
+    private final RoomMeters meters;
 
     /**
      * Creates the rooms.
@@ -21,12 +22,24 @@ public final class RedisChatRooms implements RoomStore {
      * @param store the node's connection to Redis
      */
     public RedisChatRooms(ChatSettings settings, RedisRoomStore store) {
+        this(settings, store, RoomMeters.NONE);
+    }
+
+    /**
+     * Creates the rooms, with meters.
+     *
+     * @param settings history and presence limits of every room
+     * @param store the node's connection to Redis
+     * @param meters where the rooms count posts, deliveries and lag
+     */
+    public RedisChatRooms(ChatSettings settings, RedisRoomStore store, RoomMeters meters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.store = Objects.requireNonNull(store, "store");
+        this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     @Override
     public ChatRoom open(String name, EventExecutor executor) {
-        return new RedisChatRoom(name, executor, settings, store);
+        return new RedisChatRoom(name, executor, settings, store, meters);
     }
 }

@@ -30,16 +30,20 @@ final class RedisMessageBody {
         }
     }
 
+    /** A message event read from a stream entry, and when it was posted (its node's clock). */
+    record Read(ChatEvent event, long postedMillis) {
+    }
+
     /** The message event of a stream entry, or null (logged) for an entry that is not a chat message. */
-    static ChatEvent read(RoomMessage message) {
+    static Read read(RoomMessage message) {
         try {
             JsonNode node = MAPPER.readTree(message.body());
             JsonNode nick = node.get("nick");
             JsonNode text = node.get("text");
             JsonNode ts = node.get("ts");
             if (nick != null && nick.isTextual() && text != null && text.isTextual() && ts != null && ts.isNumber()) {
-                return ChatJson.message(message.id(), message.room(), nick.textValue(), text.textValue(),
-                    ts.longValue());
+                return new Read(ChatJson.message(message.id(), message.room(), nick.textValue(), text.textValue(),
+                    ts.longValue()), ts.longValue());
             }
         } catch (JsonProcessingException e) {
             // Reported below.

@@ -9,9 +9,11 @@ import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.ServerAccess;
+import dev.nettyws.example.ServerMetrics;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.chat.RedisChatRooms;
+import dev.nettyws.example.chat.RoomMeters;
 import dev.nettyws.example.cluster.RedisRoomStore;
 import dev.nettyws.example.cluster.RoomStoreConfig;
 import dev.nettyws.example.cluster.StreamId;
@@ -51,8 +53,9 @@ abstract class ClusterChatContract {
     static WebSocketClient ours;
     static HttpClient jdk;
 
-    /** One server node and its connection to Redis. */
-    record Node(ExampleServer server, RedisRoomStore store) implements AutoCloseable {
+    /** One server node, its connection to Redis and its metrics endpoint. */
+    record Node(ExampleServer server, RedisRoomStore store, ServerMetrics metrics, URI metricsUri)
+            implements AutoCloseable {
         URI chat() {
             return server.chatUri();
         }
@@ -61,6 +64,7 @@ abstract class ClusterChatContract {
         public void close() {
             server.close();
             store.close();
+            metrics.close();
         }
     }
 
@@ -71,22 +75,38 @@ abstract class ClusterChatContract {
             .streamLength(SETTINGS.history()).build();
     }
 
-    static Node startNode(String redisUris) throws InterruptedException {
+    static Node startNode(String redisUris) throws InterruptedException, IOException {
         RedisRoomStore store = RedisRoomStore.connect(redisUris, config());
+        ServerMetrics metrics = new ServerMetrics();
         try {
-            ChatRooms rooms = new ChatRooms(SETTINGS, new RedisChatRooms(SETTINGS, store), System::currentTimeMillis);
+            InetSocketAddress admin = metrics.serve(new InetSocketAddress("127.0.0.1", 0));
+            ChatRooms rooms = new ChatRooms(SETTINGS, new RedisChatRooms(SETTINGS, store,
+                new RoomMeters(metrics.registry())), System::currentTimeMillis);
             ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
                 ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), rooms, null, ServerAccess.DEFAULT,
-                ConnectionListener.NONE);
-            return new Node(server, store);
-        } catch (InterruptedException | RuntimeException e) {
+                metrics);
+            return new Node(server, store, metrics, URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics"));
+        } catch (InterruptedException | IOException | RuntimeException e) {
             store.close();
+            metrics.close();
             throw e;
         }
     }
 
+    /** The value of a meter (the first line that starts with {@code name}) in a node's Prometheus endpoint. */
+    static double scrape(Node node, String name) throws IOException, InterruptedException {
+        String body = jdk.send(java.net.http.HttpRequest.newBuilder(node.metricsUri()).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(name + ' ') || line.startsWith(name + '{')) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError(name + " not in " + body);
+    }
+
     /** Starts the nodes and the clients; subclasses call it from their {@code @BeforeAll} once Redis runs. */
-    static void startNodes(String redisUris, int count) throws InterruptedException {
+    static void startNodes(String redisUris, int count) throws InterruptedException, IOException {
         for (int i = 0; i < count; i++) {
             NODES.add(startNode(redisUris));
         }
@@ -235,6 +255,10 @@ abstract class ClusterChatContract {
             assertEquals(seen, lines(b.messages(total)));
             assertEquals(seen, lines(c.messages(total)));
             assertEquals(seen, py.get(90, TimeUnit.SECONDS));
+            // Node 0's endpoint: its member got every message; posts went through Redis.
+            assertTrue(scrape(NODES.get(0), "nettyws_chat_deliveries_total") >= total);
+            assertTrue(scrape(NODES.get(0), "nettyws_redis_post_seconds_count") >= each);
+            assertTrue(scrape(NODES.get(0), "nettyws_connections_open") >= 1);
 
             try (ChatClient newcomer = new ChatClient.Jdk(jdk, ChatClient.uri(NODES.get(2 % NODES.size()).chat(),
                     room, "newcomer"))) {
