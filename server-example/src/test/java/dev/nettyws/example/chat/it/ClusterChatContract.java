@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
-import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.ServerAccess;
 import dev.nettyws.example.ServerMetrics;
