@@ -10,10 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * they happen, so a member gets the history up to some message and then every later message, each once.
  *
  * <p><b>Joining.</b> The nick is claimed in Redis (unique across nodes: the one asked for, else the first free of
- * {@code nick#2}, {@code nick#3}...), then the member gets the messages after its {@code since} from the node's copy.
+ * {@code nick#2}, {@code nick#3}...; Redis compares strings, so the node leaves out those that read the same as a
+ * nick it knows in the room ({@link ClusterPresence}): only two nodes claiming look-alike nicks at the same moment
+ * can both get theirs), then the member gets the messages after its {@code since} from the node's copy.
  * A {@code since} that this node has not delivered yet (the client came from a node whose feed is ahead) makes the
  * join wait until the feed passes it, at most {@value #CATCH_UP_SECONDS} s.
  *
@@ -64,7 +64,7 @@ final class RedisChatRoom implements ChatRoom {
     private final RoomMembers fanout = new RoomMembers();
     private final NodeHistory history;
     /** Every node's members, in the order this node heard of them. */
-    private final Set<String> presence = new LinkedHashSet<>();
+    private final ClusterPresence presence = new ClusterPresence();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     private boolean running;
     private boolean ready;
@@ -98,12 +98,20 @@ final class RedisChatRoom implements ChatRoom {
                 subscribe();
                 return;
             }
-            claiming.put(member, Boolean.TRUE);
             List<String> candidates = new ArrayList<>(SUFFIXES + 1);
-            candidates.add(member.requestedNick());
-            for (int i = 2; i <= SUFFIXES + 1; i++) {
-                candidates.add(member.requestedNick() + ChatNames.SUFFIX_SEPARATOR + i);
+            for (int i = 1; i <= SUFFIXES + 1; i++) {
+                String nick = i == 1 ? member.requestedNick()
+                    : member.requestedNick() + ChatNames.SUFFIX_SEPARATOR + i;
+                // Not one that reads the same as a nick in the room (Redis compares strings only).
+                if (!presence.readsAsAny(nick)) {
+                    candidates.add(nick);
+                }
             }
+            if (candidates.isEmpty()) {
+                refuse(member, "every form of this nick is taken");
+                return;
+            }
+            claiming.put(member, Boolean.TRUE);
             store.join(name, candidates).whenComplete((nick, error) -> run(() -> claimed(member, since, nick, error)));
         });
     }
@@ -150,7 +158,7 @@ final class RedisChatRoom implements ChatRoom {
         }
         RoomHistory.Slice slice = history.after(since);
         LocalRoom.sendJoined(member, new JoinedRoom(name, nick, slice.messages(), slice.complete(),
-            ChatJson.presence(presence, settings.presenceLimit())));
+            ChatJson.presence(presence.nicks(), settings.presenceLimit())));
     }
 
     /** Admits a waiting member: its since was reached, or (timedOut) it was not, and it gets what is here. */
@@ -248,8 +256,7 @@ final class RedisChatRoom implements ChatRoom {
             return;
         }
         ready = true;
-        presence.clear();
-        presence.addAll(nicks);
+        presence.reset(nicks, members.keySet());
         joins.forEach(w -> join(w.member, w.since));
     }
 
@@ -360,10 +367,8 @@ final class RedisChatRoom implements ChatRoom {
         public void onResync(String room) {
             store.members(name).whenComplete((nicks, error) -> run(() -> {
                 if (error == null) {
-                    presence.clear();
-                    presence.addAll(nicks);
-                    presence.addAll(members.keySet());
-                    fanout.broadcast(ChatJson.presence(presence, settings.presenceLimit()), null);
+                    presence.reset(nicks, members.keySet());
+                    fanout.broadcast(ChatJson.presence(presence.nicks(), settings.presenceLimit()), null);
                 }
             }));
         }
