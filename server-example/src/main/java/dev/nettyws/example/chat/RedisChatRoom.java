@@ -6,7 +6,6 @@ import dev.nettyws.example.cluster.RoomListener;
 import dev.nettyws.example.cluster.RoomMessage;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -65,8 +64,7 @@ final class RedisChatRoom implements ChatRoom {
     private final NodeHistory history;
     /** Every node's members, in the order this node heard of them. */
     private final ClusterPresence presence = new ClusterPresence();
-    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-    private boolean running;
+    private final RoomTasks tasks;
     private boolean ready;
     private boolean subscribing;
     private boolean closed;
@@ -81,6 +79,7 @@ final class RedisChatRoom implements ChatRoom {
         this.settings = settings;
         this.store = store;
         this.meters = meters;
+        this.tasks = new RoomTasks(name, executor);
         this.history = new NodeHistory(Math.max(1, settings.history()), settings.historyBytes());
         run(this::subscribe);
     }
@@ -290,32 +289,9 @@ final class RedisChatRoom implements ChatRoom {
         return String.valueOf(cause.getMessage());
     }
 
-    /** Runs a task on the room's executor after those before it (as {@link LocalRoom} does). */
+    /** Runs a task on the room's executor after those before it ({@link RoomTasks}). */
     private void run(Runnable task) {
-        if (!executor.inEventLoop()) {
-            try {
-                executor.execute(() -> run(task));
-            } catch (RejectedExecutionException e) {
-                // The room's event loop is shutting down with the server.
-            }
-            return;
-        }
-        pending.addLast(task);
-        if (running) {
-            return;
-        }
-        running = true;
-        try {
-            for (Runnable next; (next = pending.pollFirst()) != null; ) {
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("room {}: {}", name, e.toString(), e);
-                }
-            }
-        } finally {
-            running = false;
-        }
+        tasks.run(task);
     }
 
     /** The room's feed from Redis, on Redis client threads: each event is handed to the room's executor. */
