@@ -210,6 +210,11 @@ public final class Main implements Callable<Integer> {
         if (redis == null) {
             return new ChatRooms(chat);
         }
+        // Lettuce on epoll like the server's auto transport, rather than warning at startup that it prefers epoll
+        // over io_uring.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
         RoomStoreConfig config = RoomStoreConfig.builder().streamLength(Math.max(1, history)).build();
         try {
             redisStore = RedisRoomStore.connect(redis, config);
