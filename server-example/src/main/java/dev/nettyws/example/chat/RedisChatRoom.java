@@ -248,7 +248,11 @@ final class RedisChatRoom implements ChatRoom {
         List<Waiting> joins = new ArrayList<>(beforeReady);
         beforeReady.clear();
         if (error != null) {
-            store.unsubscribe(name);
+            if (!(unwrap(error) instanceof IllegalStateException)) {
+                // Subscribed, but the member list could not be read: start over with the next join. (An
+                // IllegalStateException means another instance holds the subscription: leave it alone.)
+                store.unsubscribe(name);
+            }
             LOG.warn("cannot open room {} in Redis: {}", name, reason(error));
             // The next join tries again.
             joins.forEach(w -> refuse(w.member, "cannot join now: " + reason(error)));
@@ -285,8 +289,11 @@ final class RedisChatRoom implements ChatRoom {
     }
 
     static String reason(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        return String.valueOf(cause.getMessage());
+        return String.valueOf(unwrap(error).getMessage());
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** Runs a task on the room's executor after those before it ({@link RoomTasks}). */
