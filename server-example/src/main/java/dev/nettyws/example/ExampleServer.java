@@ -136,8 +136,28 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ServerAccess access,
                                       ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echo, new ChatRooms(chat), sslContext, access, listener);
+    }
+
+    /**
+     * Starts the server with a chat service of the caller's, such as one whose rooms live in Redis
+     * ({@link dev.nettyws.example.chat.RedisChatRooms}: one node of a cluster).
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param rooms the chat service of {@code /chat}, with its settings
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatRooms rooms, SslContext sslContext, ServerAccess access,
+                                      ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        ChatRooms rooms = new ChatRooms(chat);
+        ChatSettings chat = rooms.settings();
         ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),
             access.applyTo(chat.serverConfig()), rooms, listener);
         return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);

@@ -122,6 +122,17 @@ final class WebSocketSubscriber implements ChatSubscriber {
         }
     }
 
+    /** Sends the reason as an error event and closes with 1013: the page reconnects, as after any drop. */
+    @Override
+    public void refused(String reason) {
+        if (closed) {
+            return;
+        }
+        close();
+        channel.writeAndFlush(new TextFrame(ChatJson.error(reason).content()));
+        ConnectionHandler.close(channel, CloseStatus.TRY_AGAIN_LATER, reason);
+    }
+
     /** The channel's writability changed: go on catching up if it can take more. */
     void writabilityChanged() {
         if (catchingUp && history != null && !closed && channel.isWritable()) {
