@@ -129,8 +129,9 @@ final class WebSocketSubscriber implements ChatSubscriber {
             return;
         }
         close();
-        channel.writeAndFlush(new TextFrame(ChatJson.error(reason).content()));
-        ConnectionHandler.close(channel, CloseStatus.TRY_AGAIN_LATER, reason);
+        channel.write(new TextFrame(ChatJson.error(reason).content()));
+        // The reason (it may quote Redis, beyond a close frame's 123 bytes) went in the error event.
+        channel.writeAndFlush(new CloseFrame(CloseStatus.TRY_AGAIN_LATER, "try again later"));
     }
 
     /** The channel's writability changed: go on catching up if it can take more. */
