@@ -103,8 +103,8 @@ def upgrade_seeds():
         'valid-protocol-extension': request(headers=[
             ('Host', 'a'), ('Upgrade', 'websocket'), ('Connection', 'keep-alive, Upgrade'),
             ('Sec-WebSocket-Key', 'dGhlIHNhbXBsZSBub25jZQ=='), ('Sec-WebSocket-Version', '13'),
-            ('Sec-WebSocket-Protocol', 'superchat, chat'), ('Sec-WebSocket-Extensions', 'foo; a=1, x-rsv1'),
-            ('Origin', 'http://example.com')]) + frame(0x1, b'z', rsv=0x40, key=KEY),
+            ('Sec-WebSocket-Protocol', 'superchat, chat'), ('Sec-WebSocket-Extensions', 'foo; a=1, permessage-deflate'),
+            ('Origin', 'http://example.com')]) + frame(0x1, bytes.fromhex('f248cdc9c90700'), rsv=0x40, key=KEY),
         'http10': request(version='HTTP/1.0'),
         'post': request(method='POST'),
         'bad-version': request(headers=[('Host', 'a'), ('Upgrade', 'websocket'), ('Connection', 'Upgrade'),

@@ -1,10 +1,7 @@
 package dev.nettyws.client;
 
-import dev.nettyws.frame.Role;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
-import dev.nettyws.handshake.ClientHandshaker;
-import dev.nettyws.protocol.ConnectionHandler;
-import dev.nettyws.protocol.MessageAggregator;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -19,7 +16,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -42,20 +38,18 @@ import javax.net.ssl.SSLParameters;
  * try (WebSocketClient client = new WebSocketClient(WebSocketClientConfig.DEFAULT)) {
  *     Channel ch = client.connect(URI.create("ws://127.0.0.1:8080/echo"), new MyHandler()).sync().getNow();
  *     ch.writeAndFlush(new TextFrame("hello"));
- *     ConnectionHandler.close(ch, CloseStatus.NORMAL_CLOSURE, "bye").sync();
+ *     WebSocketSession.of(ch).close(CloseStatus.NORMAL_CLOSURE, "bye").sync();
  * }
  * }</pre>
  *
- * <p><b>The pipeline</b> of a connected channel: {@code [SslHandler] - FrameEncoder - FrameDecoder -
- * [PerMessageInflater - PerMessageDeflater] - ConnectionHandler - [MessageAggregator] - application} (the deflate
- * handlers when {@link WebSocketClientConfig#compression()} is set and the server accepted it). The application handler
- * is added when the handshake has succeeded, so it sees {@code handlerAdded} and then a {@link
- * ClientHandshakeCompletedEvent} user event, never {@code channelActive}; the first frames follow. What was negotiated
- * is also in the channel attribute {@link #HANDSHAKE}. The {@link ConnectionHandler} answers pings, runs the close
- * handshake (a client waits for the server to close TCP, at most the close timeout) and fires one {@link
- * dev.nettyws.protocol.WebSocketClosedEvent} saying how the connection ended; the server's close frame itself does not
- * reach the application. To close, write a {@link dev.nettyws.frame.CloseFrame} or call {@link
- * ConnectionHandler#close}.
+ * <p><b>The pipeline</b> of a connected channel is the server's, with the roles swapped: {@code [ws-tls]} and the
+ * handlers of {@link HandlerNames} (frame codec that masks every frame it writes, permessage-deflate when
+ * negotiated, the connection protocol, keepalive, the aggregator when aggregating), then the application's handler
+ * named {@value HandlerNames#APPLICATION}. That handler is added when the handshake has succeeded, so it sees
+ * {@code handlerAdded} and then a {@link HandshakeCompletedEvent} user event, never {@code channelActive}; the first
+ * frames follow. What was negotiated is also {@code WebSocketSession.of(channel).handshake()}, as on a server. The
+ * connection protocol answers pings, runs the close handshake (a client waits for the server to close TCP, at most
+ * the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent} saying how the connection ended.
  *
  * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
  * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the
@@ -67,22 +61,6 @@ import javax.net.ssl.SSLParameters;
  * configuration supplies one; {@link #close()} shuts down only a group it created.
  */
 public final class WebSocketClient implements AutoCloseable {
-    /** What the handshake of a connected channel negotiated. */
-    public static final AttributeKey<ClientHandshakeCompletedEvent> HANDSHAKE =
-        AttributeKey.valueOf(WebSocketClient.class, "HANDSHAKE");
-
-    /** The name of the {@link ClientHandshaker} in the pipeline, until the handshake ends. */
-    public static final String HANDSHAKER_NAME = "ws-handshaker";
-
-    /** The name of the {@link ConnectionHandler} in the pipeline. */
-    public static final String CONNECTION_NAME = "ws-connection";
-
-    /** The name of the {@link MessageAggregator} in the pipeline, when messages are aggregated. */
-    public static final String AGGREGATOR_NAME = "ws-aggregator";
-
-    /** The name of the application handler in the pipeline. */
-    public static final String APPLICATION_NAME = "ws-application";
-
     private final WebSocketClientConfig config;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -181,7 +159,6 @@ public final class WebSocketClient implements AutoCloseable {
                     ClientHandshaker handshaker = install(pipeline, uri, config, application);
                     handshaker.handshakeFuture().addListener(done -> {
                         if (done.isSuccess()) {
-                            ch.attr(HANDSHAKE).set(handshaker.handshakeFuture().getNow());
                             if (!result.trySuccess(ch)) {
                                 ch.close();
                             }
@@ -242,9 +219,9 @@ public final class WebSocketClient implements AutoCloseable {
 
     /**
      * Adds the client side of a WebSocket connection to the end of a pipeline whose transport (and TLS, if any) is in
-     * place: the handshaker, which sends the opening handshake as soon as the channel is active and, once the server
-     * accepted it, replaces itself by the frame codec, the {@link ConnectionHandler}, the {@link MessageAggregator}
-     * when aggregating, and {@code application}. {@link #connect} uses it; tests use it on an
+     * place: a {@link ClientHandshaker} named {@value HandlerNames#HANDSHAKER}, which sends the opening handshake as
+     * soon as the channel is active and, once the server accepted it, installs the WebSocket handlers and
+     * {@code application} as {@value HandlerNames#APPLICATION}. {@link #connect} uses it; tests use it on an
      * {@link io.netty.channel.embedded.EmbeddedChannel} (the nettyws test kit does).
      *
      * @param pipeline the channel's pipeline
@@ -256,29 +233,11 @@ public final class WebSocketClient implements AutoCloseable {
      */
     public static ClientHandshaker install(ChannelPipeline pipeline, URI uri, WebSocketClientConfig config,
                                            ChannelHandler application) {
-        ClientHandshaker.checkUri(uri);
-        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
-        ClientHandshaker handshaker = new ClientHandshaker(uri, config.upgradeHandshake(), config.frames(),
-            (p, after, handshake) -> addWebSocketHandlers(p, after, handshake, config, application));
-        pipeline.addLast(HANDSHAKER_NAME, handshaker);
+        ClientHandshaker handshaker = new ClientHandshaker(uri, config,
+            (p, afterName, handshake) -> p.addAfter(afterName, HandlerNames.APPLICATION, application));
+        pipeline.addLast(HandlerNames.HANDSHAKER, handshaker);
         return handshaker;
-    }
-
-    private static void addWebSocketHandlers(ChannelPipeline pipeline, String after,
-                                             ClientHandshakeCompletedEvent handshake, WebSocketClientConfig config,
-                                             ChannelHandler application) {
-        if (config.compressionNegotiator() != null) {
-            after = config.compressionNegotiator().install(pipeline, after, config.frames(), handshake);
-        }
-        pipeline.addAfter(after, CONNECTION_NAME, new ConnectionHandler(Role.CLIENT, config.connection()));
-        String last = CONNECTION_NAME;
-        if (config.aggregate()) {
-            pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.frames().maxMessageLength(),
-                config.frames().memoryBudget()));
-            last = AGGREGATOR_NAME;
-        }
-        pipeline.addAfter(last, APPLICATION_NAME, application);
     }
 
     /**

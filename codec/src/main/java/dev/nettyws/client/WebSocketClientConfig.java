@@ -1,77 +1,60 @@
 package dev.nettyws.client;
 
-import dev.nettyws.extension.deflate.PerMessageDeflateClientNegotiator;
-import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
-import dev.nettyws.extension.deflate.PerMessageDeflateParameters;
 import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.ClientHandshakeConfig;
-import dev.nettyws.handshake.ExtensionOffer;
-import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.internal.ExtensionOffer;
+import dev.nettyws.internal.deflate.PerMessageDeflateClientNegotiator;
+import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
+import dev.nettyws.protocol.WebSocketConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 
 /**
- * Everything a {@link WebSocketClient} needs that does not depend on the URI: the frame settings, the handshake
- * settings, whether messages are aggregated, TLS trust for {@code wss}, and the threads. Immutable; build one with
- * {@link #builder()} or use {@link #DEFAULT}.
+ * Everything a {@link WebSocketClient} needs that does not depend on the URI: the opening handshake
+ * ({@link ClientHandshakeConfig}: subprotocols, extensions, origin, headers, timeout), what every connection needs
+ * once open (see {@link WebSocketConfig}: framing with role {@link Role#CLIENT}, so every frame written is masked,
+ * the connection protocol, aggregation, permessage-deflate), TLS trust for {@code wss}, and the threads. Immutable;
+ * build one with {@link #builder()} or use {@link #DEFAULT}.
  *
  * <p>Safe to share between clients and threads. The event loop group it may carry is shared, not owned: whoever
- * created it shuts it down.
+ * created it shuts it down. Holds no buffers.
  */
-public final class WebSocketClientConfig {
+public final class WebSocketClientConfig extends WebSocketConfig {
     /**
-     * Client frame defaults, handshake defaults, connection defaults, no aggregation, the JDK's trusted CAs, an own
-     * event loop group.
+     * Client frame defaults, handshake defaults, connection defaults, no aggregation, no compression, the JDK's
+     * trusted CAs, an own event loop group.
      */
     public static final WebSocketClientConfig DEFAULT = builder().build();
 
-    private final FrameConfig frames;
     private final ClientHandshakeConfig handshake;
-    private final ConnectionConfig connection;
-    private final boolean aggregate;
     private final SslContext sslContext;
     private final List<X509Certificate> trustedCertificates;
     private final TrustManager trustManager;
     private final Transport transport;
     private final EventLoopGroup eventLoopGroup;
     private final int threads;
-    private final PerMessageDeflateClientNegotiator compression;
-    private final ClientHandshakeConfig upgradeHandshake;
+    /** Made once from {@link #compression()} for every connection's handshake. */
+    private final PerMessageDeflateClientNegotiator deflateNegotiator;
 
     private WebSocketClientConfig(Builder builder) {
-        this.frames = builder.frames;
+        // Netty's default high water mark: the client leaves its channels' water marks alone.
+        super(builder, WriteBufferWaterMark.DEFAULT.high());
         this.handshake = builder.handshake;
-        // As on a server (WebSocketServerConfig.connection()): room to send back a message of the limit.
-        long payload = builder.compression == null ? frames.maxMessageLength()
-            : PerMessageDeflateConfig.maxCompressedLength(frames.maxMessageLength());
-        this.connection = builder.connection.fitTo(payload + ConnectionConfig.MAX_FRAME_HEADER_LENGTH,
-            WriteBufferWaterMark.DEFAULT.high());
-        this.aggregate = builder.aggregate;
         this.sslContext = builder.sslContext;
         this.trustedCertificates = List.copyOf(builder.trustedCertificates);
         this.trustManager = builder.trustManager;
         this.transport = builder.transport;
         this.eventLoopGroup = builder.eventLoopGroup;
         this.threads = builder.threads;
-        this.compression = builder.compression == null ? null
-            : new PerMessageDeflateClientNegotiator(builder.compression);
-        if (compression == null) {
-            this.upgradeHandshake = handshake;
-        } else {
-            List<String> offers = new ArrayList<>(handshake.extensions());
-            offers.add(compression.offer());
-            this.upgradeHandshake = handshake.toBuilder().extensions(offers).build();
-        }
+        this.deflateNegotiator = compression() == null ? null : new PerMessageDeflateClientNegotiator(compression());
     }
 
     /** A builder with the defaults. */
@@ -84,35 +67,12 @@ public final class WebSocketClientConfig {
         return new Builder(this);
     }
 
-    /** The frame settings; the role is {@link Role#CLIENT}, so every frame written is masked. */
-    public FrameConfig frames() {
-        return frames;
-    }
-
-    /** What the opening handshake offers and sends, and its timeout (which also bounds the TCP connect). */
+    /**
+     * What the opening handshake offers and sends, and its timeout (which also bounds the TCP connect). When
+     * {@link #compression()} is set, the handshake offers permessage-deflate after these extension offers.
+     */
     public ClientHandshakeConfig handshake() {
         return handshake;
-    }
-
-    /**
-     * The connection protocol settings of the {@link dev.nettyws.protocol.ConnectionHandler}: close timeout (how long
-     * the client waits for the server to close TCP after the close handshake, RFC 6455 §7.1.1), idle timeout,
-     * keepalive pings, whether pongs reach the application, and the outbound limit, fitted to the frame
-     * configuration's message limit as on a server ({@code WebSocketServerConfig.connection()}, with Netty's default
-     * high water mark of 64 KiB): a client configured for N-byte messages can always send one back.
-     */
-    public ConnectionConfig connection() {
-        return connection;
-    }
-
-    /**
-     * Whether fragmented messages are joined before they reach the application, which then sees each message as
-     * one final {@link dev.nettyws.frame.TextFrame} or {@link dev.nettyws.frame.BinaryFrame} (by a
-     * {@link dev.nettyws.protocol.MessageAggregator} limited to {@link FrameConfig#maxMessageLength()}). Default
-     * false: the application sees the frames as they arrive, continuation frames included.
-     */
-    public boolean aggregate() {
-        return aggregate;
     }
 
     /**
@@ -131,25 +91,6 @@ public final class WebSocketClientConfig {
     /** A trust manager to use for {@code wss} instead of the JDK's, or null. */
     public TrustManager trustManager() {
         return trustManager;
-    }
-
-    /**
-     * The permessage-deflate settings (RFC 7692), or null when compression is off (the default). When set, the
-     * client offers permessage-deflate after the handshake's own extension offers, validates the server's answer
-     * (an invalid one fails the handshake) and, if it was accepted, compresses and decompresses messages.
-     */
-    public PerMessageDeflateConfig compression() {
-        return compression == null ? null : compression.config();
-    }
-
-    /** The negotiator for {@link #compression()}, or null. */
-    public PerMessageDeflateClientNegotiator compressionNegotiator() {
-        return compression;
-    }
-
-    /** The handshake the client sends: {@link #handshake()} plus the permessage-deflate offer when compressing. */
-    public ClientHandshakeConfig upgradeHandshake() {
-        return upgradeHandshake;
     }
 
     /** The transport of the event loop group the client creates; ignored when a group is supplied. */
@@ -171,73 +112,50 @@ public final class WebSocketClientConfig {
         return threads;
     }
 
+    /** The permessage-deflate negotiator for {@link #compression()}, or null. */
+    PerMessageDeflateClientNegotiator deflateNegotiator() {
+        return deflateNegotiator;
+    }
+
     @Override
     public String toString() {
-        return "WebSocketClientConfig(frames=" + frames + ", handshake=" + handshake + ", connection=" + connection
-            + ", aggregate=" + aggregate + ", compression=" + compression()
-            + ", transport=" + transport + ", threads=" + threads + ", sharedGroup=" + (eventLoopGroup != null) + ')';
+        return "WebSocketClientConfig(handshake=" + handshake + ", " + webSocketToString() + ", transport="
+            + transport + ", threads=" + threads + ", sharedGroup=" + (eventLoopGroup != null) + ')';
     }
 
     /** Builds a {@link WebSocketClientConfig}; checks the values in {@link #build()}. Not thread-safe. */
-    public static final class Builder {
-        private FrameConfig frames = FrameConfig.CLIENT_DEFAULT;
+    public static final class Builder extends WebSocketConfig.Builder<WebSocketClientConfig, Builder> {
         private ClientHandshakeConfig handshake = ClientHandshakeConfig.DEFAULT;
-        private ConnectionConfig connection = ConnectionConfig.DEFAULT;
-        private boolean aggregate;
         private SslContext sslContext;
         private List<X509Certificate> trustedCertificates = List.of();
         private TrustManager trustManager;
         private Transport transport = Transport.AUTO;
         private EventLoopGroup eventLoopGroup;
         private int threads;
-        private PerMessageDeflateConfig compression;
 
         private Builder() {
+            super(FrameConfig.CLIENT_DEFAULT, false);
         }
 
         private Builder(WebSocketClientConfig config) {
-            frames = config.frames;
+            super(config);
             handshake = config.handshake;
-            connection = config.connection;
-            aggregate = config.aggregate;
             sslContext = config.sslContext;
             trustedCertificates = config.trustedCertificates;
             trustManager = config.trustManager;
             transport = config.transport;
             eventLoopGroup = config.eventLoopGroup;
             threads = config.threads;
-            compression = config.compression();
         }
 
-        /** See {@link WebSocketClientConfig#frames()}; the role must be {@link Role#CLIENT}. */
-        public Builder frames(FrameConfig frames) {
-            this.frames = Objects.requireNonNull(frames, "frames");
+        @Override
+        protected Builder self() {
             return this;
-        }
-
-        /**
-         * Sets the frame configuration's {@link FrameConfig#memoryBudget() memory budget}: what all the client's
-         * connections sharing it may buffer on their servers' behalf.
-         */
-        public Builder memoryBudget(MemoryBudget budget) {
-            return frames(frames.toBuilder().memoryBudget(budget).build());
         }
 
         /** See {@link WebSocketClientConfig#handshake()}. */
         public Builder handshake(ClientHandshakeConfig handshake) {
             this.handshake = Objects.requireNonNull(handshake, "handshake");
-            return this;
-        }
-
-        /** See {@link WebSocketClientConfig#connection()}. */
-        public Builder connection(ConnectionConfig connection) {
-            this.connection = Objects.requireNonNull(connection, "connection");
-            return this;
-        }
-
-        /** See {@link WebSocketClientConfig#aggregate()}. */
-        public Builder aggregate(boolean aggregate) {
-            this.aggregate = aggregate;
             return this;
         }
 
@@ -277,29 +195,17 @@ public final class WebSocketClientConfig {
             return this;
         }
 
-        /** See {@link WebSocketClientConfig#compression()}; null switches compression off. */
-        public Builder compression(PerMessageDeflateConfig compression) {
-            this.compression = compression;
-            return this;
-        }
-
-        /** Switches permessage-deflate on with {@link PerMessageDeflateConfig#DEFAULT}, or off. */
-        public Builder deflate(boolean deflate) {
-            return compression(deflate ? PerMessageDeflateConfig.DEFAULT : null);
-        }
-
         /**
          * Checks the values and builds the configuration.
          *
-         * @throws IllegalArgumentException if the frame role is not the client's, the thread count is negative,
-         *     the SSL context is a server's, more than one trust option is set, compression is set while the
-         *     handshake offers permessage-deflate itself, or the connection's outbound limit was set below what the
-         *     message limit needs ({@link #connection()})
+         * @throws IllegalArgumentException if the frame role is not the client's, the aggregation limit is invalid,
+         *     the thread count is negative, the SSL context is a server's, more than one trust option is set,
+         *     compression is set while the handshake offers permessage-deflate itself, or the connection's outbound
+         *     limit was set below what the message limit needs ({@link #connection()})
          */
+        @Override
         public WebSocketClientConfig build() {
-            if (frames.role() != Role.CLIENT) {
-                throw new IllegalArgumentException("frames must have role CLIENT, not " + frames.role());
-            }
+            checkWebSocket(Role.CLIENT);
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be >= 0: " + threads);
             }
@@ -311,7 +217,7 @@ public final class WebSocketClientConfig {
             if (trustOptions > 1) {
                 throw new IllegalArgumentException("set one of sslContext, trustCertificates and trustManager");
             }
-            if (compression != null) {
+            if (compressionSet()) {
                 for (ExtensionOffer offer : ExtensionOffer.parse(handshake.extensions())) {
                     if (PerMessageDeflateParameters.EXTENSION_NAME.equalsIgnoreCase(offer.name())) {
                         throw new IllegalArgumentException("compression is set and the handshake already offers "

@@ -1,7 +1,7 @@
 /**
  * The WebSocket client: {@link dev.nettyws.client.WebSocketClient} connects to {@code ws://} and {@code wss://} URIs
  * with the settings of a {@link dev.nettyws.client.WebSocketClientConfig}, runs the opening handshake of RFC 6455
- * §4.1 ({@link dev.nettyws.handshake.ClientHandshaker}) and hands the application a channel whose pipeline masks
+ * §4.1 ({@link dev.nettyws.client.ClientHandshaker}) and hands the application a channel whose pipeline masks
  * every frame it writes (§5.3) and rejects masked frames from the server (§5.1).
  *
  * <pre>{@code
@@ -11,8 +11,7 @@
  * }
  * }</pre>
  *
- * <p>To build the pipeline yourself, put a {@link dev.nettyws.handshake.ClientHandshaker} (after an
- * {@code SslHandler} for {@code wss}) and add your handlers in its
- * {@link dev.nettyws.handshake.ClientWebSocketInitializer}.
+ * <p>To build the pipeline yourself, add a {@link dev.nettyws.client.ClientHandshaker} (after an {@code SslHandler}
+ * for {@code wss}) and add your handlers in its {@link dev.nettyws.handshake.WebSocketInitializer}.
  */
 package dev.nettyws.client;

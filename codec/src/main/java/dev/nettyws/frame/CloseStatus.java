@@ -5,7 +5,7 @@ package dev.nettyws.frame;
  * decides which of them may travel in a close frame. The same rule serves the decoder (a peer's close frame with a
  * code that may not be sent is a protocol error, §7.4.1, §7.4.2) and the frame constructors (we never send one).
  *
- * <p>Stateless; usable from any thread.
+ * <p>Stateless; usable from any thread. Holds no buffers.
  */
 public final class CloseStatus {
     /** 1000: the purpose of the connection has been fulfilled. */

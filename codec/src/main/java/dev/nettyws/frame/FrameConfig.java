@@ -8,7 +8,7 @@ import java.util.Objects;
  * {@link #CLIENT_DEFAULT} and {@link #toBuilder()}. Every limit is finite by default, because the peer is not
  * trusted.
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class FrameConfig {
     /** Default {@link #maxFramePayloadLength()}: 1 MiB. */

@@ -1,9 +1,10 @@
 package dev.nettyws.frame;
 
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.Utf8Validator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -34,13 +35,13 @@ import java.util.List;
  * header, before any payload is buffered. Payload bytes are unmasked, and text validated, as they arrive: invalid
  * UTF-8 fails the connection before the rest of the frame has been received.
  *
- * <p><b>Violations.</b> There is one way out: the decoder stops decoding, discards all further input, writes one
- * {@link CloseFrame} with the matching code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short
- * reason, closes the channel once it is written, and raises a {@link ProtocolViolationException} carrying the code
- * for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}
- * must sit in front of the decoder (closer to the head of the pipeline). If that encoder has already written a close
- * frame (our side started the close handshake and the peer broke a rule before answering), no second one is sent
- * (§5.5.1) and the channel is closed at once.
+ * <p><b>Violations.</b> There is one way out: the decoder stops decoding, discards all further input and fails the
+ * connection through its shared connection state (§7.1.7): one {@link CloseFrame} with the matching
+ * code (1002 protocol error, 1007 invalid payload, 1009 too big) and a short reason, unless this endpoint already
+ * sent one (§5.5.1), then TCP closed once it is written. It throws a {@link ProtocolViolationException} carrying the
+ * code for the handlers behind it. The close frame is written from this handler's context, so a {@link FrameEncoder}
+ * must sit in front of the decoder (closer to the head of the pipeline); the two share the connection's state
+ * through a channel attribute, also in a pipeline of the user's own.
  *
  * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
  * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
@@ -91,6 +92,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final MemoryBudget.Reservation reservation;
 
     private State state = State.HEADER;
+    private Connection connection;
 
     // The frame being read.
     private int headerByte;
@@ -125,6 +127,11 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.validateUtf8 = config.validateUtf8();
         this.reservation = config.memoryBudget().newReservation();
         setCumulator(WRITABLE_MERGE);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connection = Connection.of(ctx.channel(), role);
     }
 
     private static ByteBuf writableCopy(ByteBufAllocator alloc, ByteBuf in) {
@@ -367,26 +374,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /**
-     * The one exit for every violation (§7.1.7 "Fail the WebSocket Connection"): discard input, send one close frame
-     * with {@code status} (unless this endpoint already sent one, §5.5.1), close once it is written, and return the
-     * exception for the caller to throw.
-     */
+    /** The one exit for every violation: discard the input, fail the connection, return the exception to throw. */
     private ProtocolViolationException fail(ChannelHandlerContext ctx, ByteBuf in, int status, String reason) {
         state = State.FAILED;
         in.skipBytes(in.readableBytes());
         releaseHeld();
-        if (ctx.channel().isActive() && !closeFrameSent(ctx)) {
-            ctx.writeAndFlush(new CloseFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            ctx.close();
-        }
-        return new ProtocolViolationException(status, reason);
-    }
-
-    private static boolean closeFrameSent(ChannelHandlerContext ctx) {
-        FrameEncoder encoder = ctx.pipeline().get(FrameEncoder.class);
-        return encoder != null && encoder.isCloseFrameWritten();
+        return connection.fail(ctx, status, reason);
     }
 
     @Override
@@ -419,12 +412,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */
-    public boolean isCloseReceived() {
+    boolean isCloseReceived() {
         return state == State.CLOSED;
     }
 
     /** Whether the decoder has failed the connection. */
-    public boolean isFailed() {
+    boolean isFailed() {
         return state == State.FAILED;
     }
 }

@@ -1,5 +1,6 @@
 package dev.nettyws.frame;
 
+import dev.nettyws.internal.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,9 +29,10 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     private static final int MASK_BIT = 0x80;
 
+    private final Role role;
     private final boolean mask;
     private final MaskingKeySource maskingKeys;
-    private boolean closeFrameWritten;
+    private Connection connection;
 
     /**
      * Creates an encoder.
@@ -39,23 +41,21 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      */
     public FrameEncoder(FrameConfig config) {
         super(Frame.class, true);
-        this.mask = config.role().masksOutbound();
+        this.role = config.role();
+        this.mask = role.masksOutbound();
         this.maskingKeys = config.maskingKeySource();
     }
 
-    /**
-     * Whether a {@link CloseFrame} has been written through this encoder. {@link FrameDecoder} asks before failing
-     * the connection, so that an endpoint never sends a second close frame (RFC 6455 §5.5.1). A close frame written
-     * as bytes encoded beforehand ({@link #encode(ByteBufAllocator, Frame)}) is not seen.
-     */
-    public boolean isCloseFrameWritten() {
-        return closeFrameWritten;
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connection = Connection.of(ctx.channel(), role);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
         if (msg instanceof CloseFrame) {
-            closeFrameWritten = true;
+            // Every close frame passes here, whoever wrote it: the connection learns that no second one may follow.
+            promise = connection.closeFrameWriting((CloseFrame) msg, promise);
         }
         if (!mask && msg instanceof Frame) {
             Frame frame = (Frame) msg;

@@ -11,7 +11,7 @@ import java.util.Random;
  * source and the default. {@link #seeded(long)} exists for reproducible tests only.
  *
  * <p>Called by the encoder on its channel's event loop; implementations must be safe to share between channels
- * and threads.
+ * and threads. Holds no buffers.
  */
 @FunctionalInterface
 public interface MaskingKeySource {

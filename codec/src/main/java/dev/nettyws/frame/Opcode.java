@@ -4,7 +4,7 @@ package dev.nettyws.frame;
  * The frame opcodes defined by RFC 6455 §5.2 (§11.8 registry). Opcodes 3-7 and 11-15 are reserved and have no
  * constant here: {@link #fromCode(int)} returns {@code null} for them, and the decoder fails the connection.
  *
- * <p>Immutable; usable from any thread.
+ * <p>Immutable; usable from any thread. Holds no buffers.
  */
 public enum Opcode {
     /** {@code 0x0}: a continuation of a fragmented data message (§5.4). */

@@ -8,6 +8,7 @@ import io.netty.handler.codec.CorruptedFrameException;
  * sent the close frame carrying that code and is closing the connection; the handler only has to record it.
  *
  * <p>The message is short, stable and also used as the close reason, so tests may assert it.
+ * Immutable, raised on the channel's event loop; holds no buffers (the input that broke the rule was released).
  */
 public final class ProtocolViolationException extends CorruptedFrameException {
     private static final long serialVersionUID = 1L;

@@ -3,7 +3,7 @@ package dev.nettyws.frame;
 /**
  * Which end of the connection this pipeline is. The role decides masking (RFC 6455 §5.1, §5.3): a client masks
  * every frame it sends and a server none; a server must fail a connection on an unmasked frame and a client on a
- * masked one.
+ * masked one. Immutable; holds no buffers.
  */
 public enum Role {
     /** The accepting end: reads masked frames, writes unmasked ones. */

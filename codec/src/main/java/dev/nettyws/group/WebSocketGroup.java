@@ -4,8 +4,8 @@ import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.Connection;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * interleaving another message into them).
  *
  * <p><b>Slow members.</b> Publishing never waits for a member. A member's writes are queued on its channel and
- * bounded by its {@link ConnectionHandler} as for any other write: a peer that stops reading is failed with 1008
+ * bounded by its write limits as for any other write: a peer that stops reading is failed with 1008
  * after {@link ConnectionConfig#writeStallTimeout()}, or as soon as more than
  * {@link ConnectionConfig#maxPendingWriteBytes()} are queued for it, and then leaves the group; the other members
  * are not held up. A member whose outbound buffer passes its high water mark during a run of publishes is flushed at
@@ -99,7 +99,7 @@ public final class WebSocketGroup {
      *
      * @param channel an upgraded server-side WebSocket channel
      * @return whether it was added
-     * @throws IllegalArgumentException if the channel is open and has no {@link FrameEncoder} (not upgraded yet)
+     * @throws IllegalArgumentException if the channel is open and has no WebSocket connection (not upgraded yet)
      */
     public boolean add(Channel channel) {
         return add(channel, null);
@@ -116,15 +116,17 @@ public final class WebSocketGroup {
      * @param channel an upgraded server-side WebSocket channel
      * @param onJoin called with the channel on its event loop, or null
      * @return whether it was added (if not, {@code onJoin} is not called)
-     * @throws IllegalArgumentException if the channel is open and has no {@link FrameEncoder} (not upgraded yet)
+     * @throws IllegalArgumentException if the channel is open and has no WebSocket connection (not upgraded yet)
      */
     public boolean add(Channel channel, Consumer<? super Channel> onJoin) {
         Objects.requireNonNull(channel, "channel");
         if (!channel.isOpen()) {
             return false;
         }
-        if (channel.pipeline().get(FrameEncoder.class) == null) {
-            throw new IllegalArgumentException("not a WebSocket channel (no FrameEncoder in its pipeline): add it"
+        if (Connection.find(channel) == null) {
+            // The frame codec puts the connection state on the channel: without it, the group's bytes would not be
+            // WebSocket frames to anyone.
+            throw new IllegalArgumentException("not a WebSocket channel (no WebSocket connection on it): add it"
                 + " once the handshake has completed");
         }
         Member member;

@@ -1,5 +1,7 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.internal.ExtensionOffer;
+import dev.nettyws.internal.HttpTokens;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -17,8 +19,8 @@ import java.util.Objects;
  * and extensions it offers, an {@code Origin}, extra headers (cookies, authorization), and how long it waits for the
  * server's answer. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT}.
  *
- * <p>Safe to share between channels and threads: the {@link ClientHandshaker} draws a fresh
- * {@code Sec-WebSocket-Key} per connection, not per configuration.
+ * <p>Safe to share between channels and threads: the client's handshaker draws a fresh
+ * {@code Sec-WebSocket-Key} per connection, not per configuration. Holds no buffers.
  */
 public final class ClientHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */
@@ -79,7 +81,8 @@ public final class ClientHandshakeConfig {
      * The extension offers sent in {@code Sec-WebSocket-Extensions}, each an element in header syntax such as
      * {@code permessage-deflate; client_max_window_bits} (§9.1); empty for none. An extension in the answer that
      * was not offered fails the handshake. Installing the handlers of an accepted extension is the application's
-     * job (see {@link ClientHandshakeCompletedEvent#extensions()}).
+     * job (see {@link HandshakeCompletedEvent#extensions()}); permessage-deflate is not offered here but with
+     * {@code WebSocketClientConfig.compression()}, which installs its handlers too.
      */
     public List<String> extensions() {
         return extensions;

@@ -6,6 +6,7 @@ package dev.nettyws.handshake;
  * says which rule was broken; for an answer that was not 101 it holds the status code and reason phrase.
  *
  * <p>The connection has been closed when this is reported.
+ * Reported on the channel's event loop through the handshake future; immutable, holds no buffers.
  */
 public class ClientHandshakeException extends Exception {
     private static final long serialVersionUID = 1L;

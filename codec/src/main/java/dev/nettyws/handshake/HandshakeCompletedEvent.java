@@ -1,6 +1,7 @@
 package dev.nettyws.handshake;
 
 import dev.nettyws.PeerText;
+import dev.nettyws.internal.ReadOnlyHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,48 +11,53 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What a successful opening handshake established: the request target, the request headers, and the negotiated
- * subprotocol and extensions (RFC 6455 §4.2.2). The {@link UpgradeDecoder} passes it to the
- * {@link WebSocketInitializer} and then fires it as a user event ({@code userEventTriggered}) through the new
- * WebSocket handlers, before the first frame is read, on the channel's event loop.
+ * What a successful opening handshake established, on a server and on a client alike (RFC 6455 §4.1, §4.2.2): the
+ * request (target, path, query, headers), the response headers, the subprotocol and the extensions. It is fired as
+ * a user event through the WebSocket handlers, first, before any frame; it is handed to the
+ * {@link WebSocketInitializer}; and it stays available as {@code WebSocketSession.of(channel).handshake()}.
  *
- * <p>Immutable and holds no buffers: nobody needs to release it.
+ * <p>Immutable; the headers are read-only. Holds no buffers: nobody needs to release it.
  */
 public final class HandshakeCompletedEvent {
-    private final String uri;
+    private final HandshakeRequest request;
     private final String path;
     private final Map<String, List<String>> queryParameters;
-    private final HttpHeaders requestHeaders;
+    private final HttpHeaders responseHeaders;
     private final String subprotocol;
     private final String extensions;
 
     /**
      * Creates an event.
      *
-     * @param uri the request target as sent
-     * @param path the percent-decoded path, without query
+     * @param request the handshake request (the one received, on a server; the one sent, on a client)
+     * @param path the percent-decoded path of the request target, without query
      * @param queryParameters the decoded query parameters; copied
-     * @param requestHeaders the request headers; kept as given, so pass a copy
+     * @param responseHeaders the headers of the accepting response; copied read-only unless they are read-only
      * @param subprotocol the selected subprotocol, or null
-     * @param extensions the {@code Sec-WebSocket-Extensions} response value, or null
+     * @param extensions the accepted {@code Sec-WebSocket-Extensions} value, or null
      */
-    public HandshakeCompletedEvent(String uri, String path, Map<String, List<String>> queryParameters,
-            HttpHeaders requestHeaders, String subprotocol, String extensions) {
-        this.uri = Objects.requireNonNull(uri, "uri");
+    public HandshakeCompletedEvent(HandshakeRequest request, String path, Map<String, List<String>> queryParameters,
+            HttpHeaders responseHeaders, String subprotocol, String extensions) {
+        this.request = Objects.requireNonNull(request, "request");
         this.path = Objects.requireNonNull(path, "path");
         Map<String, List<String>> parameters = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> parameter : queryParameters.entrySet()) {
             parameters.put(parameter.getKey(), Collections.unmodifiableList(new ArrayList<>(parameter.getValue())));
         }
         this.queryParameters = Collections.unmodifiableMap(parameters);
-        this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
+        this.responseHeaders = ReadOnlyHeaders.copyOf(Objects.requireNonNull(responseHeaders, "responseHeaders"));
         this.subprotocol = subprotocol;
         this.extensions = extensions;
     }
 
+    /** The handshake request: method, target, authority, headers, protocol version and scheme. */
+    public HandshakeRequest request() {
+        return request;
+    }
+
     /** The request target as sent, for example {@code /chat/lobby?token=abc}. */
     public String uri() {
-        return uri;
+        return request.target();
     }
 
     /** The path of the request target without query, percent-decoded, for example {@code /chat/lobby}. */
@@ -70,9 +76,14 @@ public final class HandshakeCompletedEvent {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    /** A copy of the request headers (cookies, authorization, user agent...); do not modify. */
+    /** The request headers (cookies, authorization, user agent...), read-only. */
     public HttpHeaders requestHeaders() {
-        return requestHeaders;
+        return request.headers();
+    }
+
+    /** The headers of the accepting response ({@code 101 Switching Protocols} on HTTP/1.1), read-only. */
+    public HttpHeaders responseHeaders() {
+        return responseHeaders;
     }
 
     /** The subprotocol the server selected ({@code Sec-WebSocket-Protocol}), or null if none. */
@@ -80,14 +91,17 @@ public final class HandshakeCompletedEvent {
         return subprotocol;
     }
 
-    /** The accepted extensions as sent in {@code Sec-WebSocket-Extensions}, or null if none. */
+    /**
+     * The accepted extensions as the server sent them in {@code Sec-WebSocket-Extensions}, for example
+     * {@code permessage-deflate; server_no_context_takeover}, or null if none.
+     */
     public String extensions() {
         return extensions;
     }
 
     @Override
     public String toString() {
-        return "HandshakeCompletedEvent(uri=" + PeerText.forLog(uri) + ", subprotocol=" + subprotocol + ", extensions="
-            + PeerText.forLog(extensions) + ')';
+        return "HandshakeCompletedEvent(uri=" + PeerText.forLog(uri()) + ", subprotocol=" + subprotocol
+            + ", extensions=" + PeerText.forLog(extensions) + ')';
     }
 }

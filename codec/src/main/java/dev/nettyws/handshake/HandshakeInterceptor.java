@@ -1,18 +1,17 @@
 package dev.nettyws.handshake;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpRequest;
 
 /**
  * The application's say in a handshake that passed every RFC 6455 check and the origin policy: typically
  * authentication from a cookie, a header or a query parameter. It returns null to accept the handshake or a
  * {@link HandshakeRejection} to refuse it; what it learns (a user id, say) it can keep in a channel attribute for
- * the WebSocket handlers, which are installed right after an accepting call.
+ * the WebSocket handlers, which are installed right after an accepting call. The request is the same whichever
+ * transport carried it.
  *
  * <p>Called on the channel's event loop, once per handshake; it must not block (there is no asynchronous variant
- * yet). The request and its headers belong to the caller: read them, do not keep or release them. An exception
- * refuses the handshake with {@code 500 Internal Server Error}; the exception itself is not sent to the client.
- * One instance serves every channel, so implementations must be thread-safe.
+ * yet). An exception refuses the handshake with {@code 500 Internal Server Error}; the exception itself is not sent
+ * to the client. One instance serves every channel, so implementations must be thread-safe. Holds no buffers.
  */
 @FunctionalInterface
 public interface HandshakeInterceptor {
@@ -22,11 +21,10 @@ public interface HandshakeInterceptor {
     /**
      * Decides on a handshake.
      *
-     * @param request the upgrade request (a {@link io.netty.handler.codec.http.FullHttpRequest} when an aggregator
-     *     runs before the upgrade decoder; its body is always empty)
+     * @param request the handshake request: target, authority, read-only headers
      * @param channel the connection, for its remote address, TLS session and attributes
      * @return null to accept, or why the handshake is refused
      * @throws Exception to refuse with 500
      */
-    HandshakeRejection intercept(HttpRequest request, Channel channel) throws Exception;
+    HandshakeRejection intercept(HandshakeRequest request, Channel channel) throws Exception;
 }

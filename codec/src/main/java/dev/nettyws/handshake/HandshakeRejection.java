@@ -9,10 +9,10 @@ import java.util.Objects;
 /**
  * Why a handshake is refused: the HTTP status, a short reason sent as the plain-text body, and optional extra
  * response headers (for example {@code WWW-Authenticate} with a 401, {@code Location} with a redirect). The
- * {@link UpgradeDecoder} answers with it, adds {@code Connection: close} and closes the connection once the answer
+ * server's upgrade handler answers with it, adds {@code Connection: close} and closes the connection once the answer
  * is written (RFC 6455 §4.2.1: the server stops processing the handshake and returns an HTTP error).
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. Holds no buffers: the body is made from the reason when the answer is written.
  */
 public final class HandshakeRejection {
     private final HttpResponseStatus status;

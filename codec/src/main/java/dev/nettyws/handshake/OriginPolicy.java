@@ -1,5 +1,6 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.internal.Origins;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
  * this server (DNS rebinding) is same-origin with a request for {@code evil.example}, which the host check refuses.
  *
  * <p>Called on the channel's event loop for each handshake; must not block. Implementations are shared by every
- * channel, so they must be thread-safe.
+ * channel, so they must be thread-safe. Holds no buffers.
  */
 @FunctionalInterface
 public interface OriginPolicy {

@@ -1,5 +1,8 @@
 package dev.nettyws.handshake;
 
+import dev.nettyws.internal.Authority;
+import dev.nettyws.internal.HttpTokens;
+import dev.nettyws.internal.RequestTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,10 +14,11 @@ import java.util.Objects;
 
 /**
  * The settings of the server side of the opening handshake (RFC 6455 §4.2): which requests are for the WebSocket
- * endpoint, which subprotocols and extensions are offered, who may connect, and how long a client has to send its
- * request. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}.
+ * endpoint, which subprotocols it speaks, who may connect, and how long a client has to send its request. The
+ * extensions a server accepts are set with its endpoint configuration ({@code WebSocketServerConfig.compression}).
+ * Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and {@link #toBuilder()}.
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class ServerHandshakeConfig {
     /** Default {@link #handshakeTimeout()}: 10 seconds. */
@@ -29,27 +33,25 @@ public final class ServerHandshakeConfig {
     public static final ServerHandshakeConfig DEFAULT = builder().build();
 
     private final String path;
-    private final PathMatch pathMatch;
+    private final boolean matchPrefix;
     private final List<String> subprotocols;
     private final boolean requireSubprotocol;
     private final OriginPolicy originPolicy;
     private final boolean allowMissingOrigin;
     private final List<String> allowedHosts;
     private final HandshakeInterceptor interceptor;
-    private final ServerExtensionNegotiator extensionNegotiator;
     private final Duration handshakeTimeout;
     private final Duration httpExchangeTimeout;
 
     private ServerHandshakeConfig(Builder builder) {
         this.path = builder.path;
-        this.pathMatch = builder.pathMatch;
+        this.matchPrefix = builder.matchPrefix;
         this.subprotocols = Collections.unmodifiableList(new ArrayList<>(builder.subprotocols));
         this.requireSubprotocol = builder.requireSubprotocol;
         this.originPolicy = builder.originPolicy;
         this.allowMissingOrigin = builder.allowMissingOrigin;
         this.allowedHosts = List.copyOf(builder.allowedHosts);
         this.interceptor = builder.interceptor;
-        this.extensionNegotiator = builder.extensionNegotiator;
         this.handshakeTimeout = builder.handshakeTimeout;
         this.httpExchangeTimeout = builder.httpExchangeTimeout;
     }
@@ -65,21 +67,30 @@ public final class ServerHandshakeConfig {
     }
 
     /**
-     * The path of the WebSocket endpoint, compared with the request target's path as {@link #pathMatch()} says.
-     * Requests for other paths pass through the upgrade decoder untouched. Default {@code "/"}.
+     * The path of the WebSocket endpoint, compared with the path of the request target (before any {@code ?}) as
+     * sent, case-sensitive and before percent-decoding (RFC 3986 §6.2.1), so configure it the way clients write it.
+     * Requests for other paths pass through the upgrade handler untouched. Default {@code "/"}.
      */
     public String path() {
         return path;
     }
 
-    /** How {@link #path()} is matched. Default {@link PathMatch#EXACT}. */
-    public PathMatch pathMatch() {
-        return pathMatch;
+    /**
+     * Whether {@link #path()} also covers the paths below it: {@code "/chat"} then matches {@code "/chat"} and
+     * {@code "/chat/room"}, but not {@code "/chatter"}; a path ending in {@code /} matches every path that starts
+     * with it, so {@code "/"} matches every path. Default false: the request path must equal {@link #path()}.
+     */
+    public boolean matchPrefix() {
+        return matchPrefix;
     }
 
     /** Whether a request target is for this endpoint; the query is ignored. */
     public boolean matchesPath(String requestTarget) {
-        return pathMatch.matches(path, RequestTarget.rawPath(RequestTarget.originForm(requestTarget)));
+        String requestPath = RequestTarget.rawPath(RequestTarget.originForm(requestTarget));
+        if (!matchPrefix || requestPath.length() == path.length()) {
+            return requestPath.equals(path);
+        }
+        return requestPath.startsWith(path) && (path.endsWith("/") || requestPath.charAt(path.length()) == '/');
     }
 
     /**
@@ -133,37 +144,14 @@ public final class ServerHandshakeConfig {
         return allowedHosts;
     }
 
-    /** Whether the handshake may address {@code authority} (see {@link #allowedHosts()}). */
-    boolean allowsHost(Authority authority) {
-        if (authority.isIpLiteral()) {
-            return true;
-        }
-        String name = authority.name();
-        if ("localhost".equals(name) || name.endsWith(".localhost")) {
-            return true;
-        }
-        for (String allowed : allowedHosts) {
-            if ("*".equals(allowed) || allowed.equals(name)
-                || allowed.startsWith(".") && (name.endsWith(allowed) || name.equals(allowed.substring(1)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The application's check of each handshake (authentication), run after the protocol checks. Default: none. */
     public HandshakeInterceptor interceptor() {
         return interceptor;
     }
 
-    /** Chooses and installs extensions. Default {@link ServerExtensionNegotiator#NONE}. */
-    public ServerExtensionNegotiator extensionNegotiator() {
-        return extensionNegotiator;
-    }
-
     /**
      * How long a connection may go without a request head while no HTTP response is outstanding: from the moment
-     * the connection is accepted (the upgrade decoder's {@code channelActive}, or {@code handlerAdded} on an
+     * the connection is accepted (the upgrade handler's {@code channelActive}, or {@code handlerAdded} on an
      * active channel), not from when a request starts, so that a client sending its request slowly (slowloris)
      * cannot hold a connection open. On expiry the server answers {@code 408 Request Timeout} and closes. On a
      * connection that also serves plain HTTP, the clock restarts after each exchange, so it also bounds keep-alive
@@ -188,7 +176,7 @@ public final class ServerHandshakeConfig {
 
     @Override
     public String toString() {
-        return "ServerHandshakeConfig(path=" + path + ", pathMatch=" + pathMatch + ", subprotocols=" + subprotocols
+        return "ServerHandshakeConfig(path=" + path + ", matchPrefix=" + matchPrefix + ", subprotocols=" + subprotocols
             + ", requireSubprotocol=" + requireSubprotocol + ", allowMissingOrigin=" + allowMissingOrigin
             + ", allowedHosts=" + allowedHosts
             + ", handshakeTimeout=" + handshakeTimeout + ", httpExchangeTimeout=" + httpExchangeTimeout + ')';
@@ -197,14 +185,13 @@ public final class ServerHandshakeConfig {
     /** Builds a {@link ServerHandshakeConfig}; checks the values in {@link #build()}. Not thread-safe. */
     public static final class Builder {
         private String path = "/";
-        private PathMatch pathMatch = PathMatch.EXACT;
+        private boolean matchPrefix;
         private List<String> subprotocols = List.of();
         private boolean requireSubprotocol;
         private OriginPolicy originPolicy = OriginPolicy.sameOrigin();
         private boolean allowMissingOrigin = true;
         private List<String> allowedHosts = List.of();
         private HandshakeInterceptor interceptor = HandshakeInterceptor.ACCEPT_ALL;
-        private ServerExtensionNegotiator extensionNegotiator = ServerExtensionNegotiator.NONE;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private Duration httpExchangeTimeout = DEFAULT_HTTP_EXCHANGE_TIMEOUT;
 
@@ -213,14 +200,13 @@ public final class ServerHandshakeConfig {
 
         private Builder(ServerHandshakeConfig config) {
             this.path = config.path;
-            this.pathMatch = config.pathMatch;
+            this.matchPrefix = config.matchPrefix;
             this.subprotocols = config.subprotocols;
             this.requireSubprotocol = config.requireSubprotocol;
             this.originPolicy = config.originPolicy;
             this.allowMissingOrigin = config.allowMissingOrigin;
             this.allowedHosts = config.allowedHosts;
             this.interceptor = config.interceptor;
-            this.extensionNegotiator = config.extensionNegotiator;
             this.handshakeTimeout = config.handshakeTimeout;
             this.httpExchangeTimeout = config.httpExchangeTimeout;
         }
@@ -231,9 +217,9 @@ public final class ServerHandshakeConfig {
             return this;
         }
 
-        /** See {@link ServerHandshakeConfig#pathMatch()}. */
-        public Builder pathMatch(PathMatch pathMatch) {
-            this.pathMatch = Objects.requireNonNull(pathMatch, "pathMatch");
+        /** See {@link ServerHandshakeConfig#matchPrefix()}. */
+        public Builder matchPrefix(boolean matchPrefix) {
+            this.matchPrefix = matchPrefix;
             return this;
         }
 
@@ -292,12 +278,6 @@ public final class ServerHandshakeConfig {
             return this;
         }
 
-        /** See {@link ServerHandshakeConfig#extensionNegotiator()}. */
-        public Builder extensionNegotiator(ServerExtensionNegotiator extensionNegotiator) {
-            this.extensionNegotiator = Objects.requireNonNull(extensionNegotiator, "extensionNegotiator");
-            return this;
-        }
-
         /** See {@link ServerHandshakeConfig#handshakeTimeout()}; positive. */
         public Builder handshakeTimeout(Duration handshakeTimeout) {
             this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
@@ -331,7 +311,7 @@ public final class ServerHandshakeConfig {
             }
             HashSet<String> seen = new HashSet<>();
             for (String subprotocol : subprotocols) {
-                if (!isToken(subprotocol)) {
+                if (!HttpTokens.isToken(subprotocol)) {
                     throw new IllegalArgumentException("subprotocol is not a token (RFC 6455 §4.1): " + subprotocol);
                 }
                 if (!seen.add(subprotocol)) {
@@ -361,18 +341,6 @@ public final class ServerHandshakeConfig {
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(name + " too long: " + timeout, e);
             }
-        }
-
-        private static boolean isToken(String value) {
-            if (value.isEmpty()) {
-                return false;
-            }
-            for (int i = 0; i < value.length(); i++) {
-                if (!ExtensionOffer.isTokenChar(value.charAt(i))) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }

@@ -1,25 +1,13 @@
 /**
- * The opening handshake (RFC 6455 §4): the HTTP/1.1 upgrade that turns a connection into a WebSocket.
+ * The opening handshake (RFC 6455 §4), independent of the transport that carries it: the settings of each end
+ * ({@link dev.nettyws.handshake.ServerHandshakeConfig}, {@link dev.nettyws.handshake.ClientHandshakeConfig}), the
+ * request as every front end presents it ({@link dev.nettyws.handshake.HandshakeRequest}), the server's policies
+ * ({@link dev.nettyws.handshake.OriginPolicy}, {@link dev.nettyws.handshake.HandshakeInterceptor},
+ * {@link dev.nettyws.handshake.HandshakeRejection}), what a successful handshake established
+ * ({@link dev.nettyws.handshake.HandshakeCompletedEvent}) and the callback that adds the application's handlers
+ * ({@link dev.nettyws.handshake.WebSocketInitializer}), one for servers and clients.
  *
- * <p>Server side: put an {@link dev.nettyws.handshake.UpgradeDecoder} right after Netty's
- * {@code HttpServerCodec}, configured with a {@link dev.nettyws.handshake.ServerHandshakeConfig} (endpoint path,
- * subprotocols, {@link dev.nettyws.handshake.OriginPolicy}, {@link dev.nettyws.handshake.HandshakeInterceptor},
- * {@link dev.nettyws.handshake.ServerExtensionNegotiator}, timeout), the frame settings, and a
- * {@link dev.nettyws.handshake.WebSocketInitializer} that adds the application's handlers. Requests for other
- * paths pass through to the application's HTTP handlers; an accepted handshake replaces the HTTP handlers with the
- * frame encoder and decoder, and the application learns what was negotiated from a
- * {@link dev.nettyws.handshake.HandshakeCompletedEvent}.
- *
- * <pre>{@code
- * ch.pipeline()
- *     .addLast("http", new HttpServerCodec())
- *     .addLast("ws-upgrade", new UpgradeDecoder(
- *         ServerHandshakeConfig.builder().path("/chat").subprotocols("chat.v1").build(),
- *         FrameConfig.SERVER_DEFAULT,
- *         (pipeline, after, handshake) -> pipeline.addAfter(after, "chat", new ChatHandler())))
- *     .addLast("pages", new StaticPageHandler());
- * }</pre>
- *
- * <p>{@link dev.nettyws.handshake.WebSocketAccept} computes and checks the key and accept values for both sides.
+ * <p>The HTTP/1.1 front ends are {@link dev.nettyws.server.UpgradeHandler} (server) and
+ * {@link dev.nettyws.client.ClientHandshaker} (client).
  */
 package dev.nettyws.handshake;

@@ -2,45 +2,53 @@ package dev.nettyws.internal;
 
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
+import dev.nettyws.protocol.ConnectionConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
+import io.netty.util.concurrent.PromiseNotifier;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Finds the peer that does not read, for the handler that owns a channel's outbound limits: the HTTP phase's
- * backpressure handler before the upgrade, the WebSocket connection handler after it. Two limits, either off with 0:
- * <ul>
- *   <li><b>pending bytes</b>: a write that leaves more than {@code maxPendingWriteBytes} queued (written and not yet
- *       sent) while the channel is unwritable reports {@link #PENDING_LIMIT_REASON};</li>
- *   <li><b>write stall</b>: the channel stays unwritable for {@code writeStallNanos} without any queued byte
- *       leaving; reports {@link #WRITE_STALL_REASON}. A peer that reads slowly but steadily is not affected.</li>
- * </ul>
- * The owner routes its {@code write} and {@code channelWritabilityChanged} through {@link #write} and
- * {@link #writabilityChanged}, and decides what a report means (usually: close TCP at once, since anything more it
- * wrote would only queue behind the unread bytes). A report is made once at most; {@link #cancel()} stops the timer.
+ * Finds the peer that does not read (RFC 6455 §7.1.7 allows failing it), for the handler that owns a channel's
+ * outbound limits: the HTTP phase's backpressure handler before the upgrade, the {@link WriteLimiter} after it. Two
+ * limits, either off with 0: a write that leaves more than {@code maxPendingWriteBytes} queued while the channel is
+ * unwritable reports {@link ConnectionConfig#PENDING_LIMIT_REASON}; a channel that stays unwritable for
+ * {@code writeStallNanos} without any queued byte leaving reports {@link ConnectionConfig#WRITE_STALL_REASON}. The
+ * owner decides what a report means (usually: close TCP at once, since anything more would queue behind the unread
+ * bytes). A report is made once at most.
+ *
+ * <p>Why it works on any channel: the queued bytes are {@link Channel#bytesBeforeWritable()} plus the low water mark,
+ * which a socket and an HTTP/2 stream channel both keep, so nothing depends on a socket's outbound buffer. Bytes
+ * leaving show as that number falling; a large buffer the transport writes in parts gets a progressive promise, so a
+ * peer that reads slowly but steadily is never cut off. A writable channel costs two {@code isWritable()} calls per
+ * write.
  *
  * <p>One instance per channel; every method runs on the channel's event loop. Holds no buffers.
  */
 public final class SlowPeerDetector {
-    /** Reported when the write stall timeout ran out. */
-    public static final String WRITE_STALL_REASON = "write stalled";
-    /** Reported when a write left more than the allowed bytes queued. */
-    public static final String PENDING_LIMIT_REASON = "too many bytes queued";
+    /** Writes from this size on report partial progress; smaller ones leave the queue whole soon enough. */
+    static final int PROGRESS_THRESHOLD = 8 * 1024;
 
     private final long maxPendingWriteBytes;
     private final long writeStallNanos;
     private final Consumer<String> onSlowPeer;
 
-    private ChannelHandlerContext ctx;
     private ScheduledFuture<?> stallTimer;
     private boolean reported;
-    // Bytes queued when the stall timer started, and added by writes since: what left is the difference.
+    // Since the stall timer started: bytes queued then, queued since by writes, and sent in parts since.
     private long pendingAtCheck;
     private long addedSinceCheck;
+    private long progressSinceCheck;
 
     /**
      * Creates a detector.
@@ -56,24 +64,26 @@ public final class SlowPeerDetector {
     }
 
     /**
-     * Writes {@code msg}, and while the channel is unwritable counts the bytes the write queued (for the stall check)
-     * and enforces the pending bytes limit. A writable channel costs one {@code isWritable()} call.
+     * Writes {@code msg} from {@code ctx}, and while the channel is unwritable counts the bytes the write queued (for
+     * the stall check) and enforces the pending bytes limit.
      */
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        this.ctx = ctx;
+        if (writeStallNanos != 0 && sizeOf(msg) >= PROGRESS_THRESHOLD) {
+            promise = trackProgress(ctx, promise);
+        }
         Channel channel = ctx.channel();
-        long before = channel.isWritable() ? -1 : pendingBytes(channel);
+        long before = channel.isWritable() ? 0 : channel.bytesBeforeWritable();
         ctx.write(msg, promise);
         if (channel.isWritable()) {
             return;
         }
-        long after = pendingBytes(channel);
-        if (before >= 0) {
+        long after = channel.bytesBeforeWritable();
+        if (before > 0) {
             // Measured around a write without a flush, so the difference is what this write queued.
             addedSinceCheck += Math.max(0, after - before);
         }
-        if (maxPendingWriteBytes > 0 && after > maxPendingWriteBytes) {
-            report(PENDING_LIMIT_REASON);
+        if (maxPendingWriteBytes > 0 && queued(channel, after) > maxPendingWriteBytes) {
+            report(ConnectionConfig.PENDING_LIMIT_REASON);
         } else {
             startStallTimer(ctx);
         }
@@ -81,7 +91,6 @@ public final class SlowPeerDetector {
 
     /** Starts the stall timer when the channel became unwritable, stops it when it became writable again. */
     public void writabilityChanged(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
         if (ctx.channel().isWritable()) {
             cancel();
         } else {
@@ -98,37 +107,81 @@ public final class SlowPeerDetector {
     }
 
     /**
-     * Bytes queued and not yet sent. The transport writes a large buffer in parts and counts it as pending until the
-     * last part is out, so the part already sent of the buffer at the head of the queue is taken off.
+     * Bytes queued on {@code channel} and not yet sent, for measurements: exact on a socket (its outbound buffer,
+     * less the part already sent of the buffer at its head), from the water marks on other channels.
      */
     public static long pendingBytes(Channel channel) {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-        return buffer == null ? 0 : buffer.totalPendingWriteBytes() - buffer.currentProgress();
+        if (buffer != null) {
+            return buffer.totalPendingWriteBytes() - buffer.currentProgress();
+        }
+        return channel.isWritable()
+            ? Math.max(0, channel.config().getWriteBufferHighWaterMark() + 1 - channel.bytesBeforeUnwritable())
+            : queued(channel, channel.bytesBeforeWritable());
+    }
+
+    /** The bytes queued on an unwritable channel, {@code bytesBeforeWritable} being what it reports. */
+    private static long queued(Channel channel, long bytesBeforeWritable) {
+        // bytesBeforeWritable() is the queued bytes minus the low water mark plus one (the mark must be crossed).
+        return bytesBeforeWritable + channel.config().getWriteBufferLowWaterMark() - 1;
+    }
+
+    private static long sizeOf(Object msg) {
+        if (msg instanceof ByteBuf) {
+            return ((ByteBuf) msg).readableBytes();
+        }
+        if (msg instanceof ByteBufHolder) {
+            return ((ByteBufHolder) msg).content().readableBytes();
+        }
+        return msg instanceof FileRegion ? ((FileRegion) msg).count() : 0;
+    }
+
+    /** A progressive promise standing in for {@code promise}, whose partial progress counts as bytes leaving. */
+    private ChannelPromise trackProgress(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ChannelProgressivePromise tracked = ctx.newProgressivePromise();
+        tracked.addListener(new ChannelProgressiveFutureListener() {
+            private long last;
+
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                progressSinceCheck += progress - last;
+                last = progress;
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture future) {
+            }
+        });
+        if (!promise.isVoid()) {
+            PromiseNotifier.cascade(tracked, promise);
+        }
+        return tracked;
     }
 
     private void startStallTimer(ChannelHandlerContext ctx) {
         if (writeStallNanos == 0 || stallTimer != null || reported || !ctx.channel().isActive()) {
             return;
         }
-        pendingAtCheck = pendingBytes(ctx.channel());
+        pendingAtCheck = queued(ctx.channel(), ctx.channel().bytesBeforeWritable());
         addedSinceCheck = 0;
-        stallTimer = ctx.executor().schedule(this::checkStall, writeStallNanos, NANOSECONDS);
+        progressSinceCheck = 0;
+        stallTimer = ctx.executor().schedule(() -> checkStall(ctx), writeStallNanos, NANOSECONDS);
     }
 
     /** Runs a stall timeout after the channel became unwritable: reports unless bytes left since. */
-    private void checkStall() {
+    private void checkStall(ChannelHandlerContext ctx) {
         stallTimer = null;
         Channel channel = ctx.channel();
-        if (!channel.isActive() || channel.isWritable()) {
+        long bytesBeforeWritable = channel.bytesBeforeWritable();
+        if (!channel.isActive() || bytesBeforeWritable == 0) {
             return;
         }
-        long pending = pendingBytes(channel);
-        if (pendingAtCheck + addedSinceCheck - pending > 0) {
+        if (pendingAtCheck + addedSinceCheck - queued(channel, bytesBeforeWritable) > 0 || progressSinceCheck > 0) {
             // Some queued bytes reached the peer: it reads, slowly. Check again after another period.
             startStallTimer(ctx);
             return;
         }
-        report(WRITE_STALL_REASON);
+        report(ConnectionConfig.WRITE_STALL_REASON);
     }
 
     private void report(String reason) {

@@ -1,5 +1,9 @@
 /**
- * What one package of nettyws needs from another: public only so that the packages can share it, not part of the
- * API (no compatibility promise). Applications use the handlers and configurations of the other packages.
+ * Not API: what the public packages of nettyws share among themselves and may change at any time. The connection
+ * state ({@link dev.nettyws.internal.Connection}), the handlers behind the frame codec
+ * ({@link dev.nettyws.internal.ConnectionHandler}, {@link dev.nettyws.internal.KeepAliveHandler},
+ * {@link dev.nettyws.internal.WriteLimiter}, {@link dev.nettyws.internal.MessageAggregator}), their assembly
+ * ({@link dev.nettyws.internal.WebSocketPipeline}), the transport-neutral handshake core
+ * ({@link dev.nettyws.internal.ServerHandshake}), extension negotiation, UTF-8 validation and HTTP syntax helpers.
  */
 package dev.nettyws.internal;

@@ -4,14 +4,24 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The settings of one connection's {@link ConnectionHandler}: how long a close handshake may take, when an idle
- * connection is closed, when keepalive pings are sent, whether pongs reach the application, and when a peer that
- * does not read is cut off. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT} and
- * {@link #toBuilder()}. The same configuration serves servers and clients.
+ * How an open WebSocket connection behaves, for servers and clients alike: how long a close handshake may take,
+ * when an idle connection is closed, when keepalive pings are sent, whether pongs reach the application, and when a
+ * peer that does not read is cut off. Immutable; build one with {@link #builder()} or start from {@link #DEFAULT}
+ * and {@link #toBuilder()}. The close reasons our endpoint uses for these ends are constants here, so that
+ * applications and tests can tell them apart.
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class ConnectionConfig {
+    /** The close reason when the idle timeout closes a connection (code 1001). */
+    public static final String IDLE_TIMEOUT_REASON = "idle timeout";
+    /** The reason reported (code 1008) when {@link #writeStallTimeout()} fails a connection. */
+    public static final String WRITE_STALL_REASON = "write stalled";
+    /** The reason reported (code 1008) when {@link #maxPendingWriteBytes()} fails a connection. */
+    public static final String PENDING_LIMIT_REASON = "too many bytes queued";
+    /** The close reason sent with 1011 when an error the pipeline cannot handle fails a connection. */
+    public static final String INTERNAL_ERROR_REASON = "internal error";
+
     /** Default {@link #closeTimeout()}: 5 seconds. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #idleTimeout()}: 5 minutes. */
@@ -51,11 +61,6 @@ public final class ConnectionConfig {
     private final long maxPendingWriteBytes;
     /** Whether {@link #maxPendingWriteBytes} was set, rather than left to follow the endpoint's message limit. */
     private final boolean maxPendingWriteBytesSet;
-    // The durations in nanoseconds, computed once here rather than copied into every connection's handler.
-    final long closeTimeoutNanos;
-    final long idleTimeoutNanos;
-    final long pingIntervalNanos;
-    final long writeStallNanos;
 
     private ConnectionConfig(Builder builder) {
         this.closeTimeout = builder.closeTimeout;
@@ -65,10 +70,6 @@ public final class ConnectionConfig {
         this.writeStallTimeout = builder.writeStallTimeout;
         this.maxPendingWriteBytes = builder.maxPendingWriteBytes;
         this.maxPendingWriteBytesSet = builder.maxPendingWriteBytesSet;
-        this.closeTimeoutNanos = closeTimeout.toNanos();
-        this.idleTimeoutNanos = idleTimeout.toNanos();
-        this.pingIntervalNanos = pingInterval.toNanos();
-        this.writeStallNanos = writeStallTimeout.toNanos();
     }
 
     /** A builder holding the defaults of {@link #DEFAULT}. */
@@ -128,11 +129,12 @@ public final class ConnectionConfig {
     }
 
     /**
-     * The most outbound bytes that may be queued on the channel (written and not yet sent, see
-     * {@code ChannelOutboundBuffer.totalPendingWriteBytes()}). A write that leaves more queued while the channel is
-     * unwritable fails the connection at once with 1008 (policy violation), reason {@code "too many bytes queued"},
-     * closing TCP without a close frame. It bounds the memory an application that ignores
-     * {@code Channel.isWritable()} can pile up for a slow peer. 0 turns it off.
+     * The most outbound bytes that may be queued on the channel (written and not yet sent: what
+     * {@code Channel.bytesBeforeWritable()} counts, on a socket or an HTTP/2 stream alike). A write that leaves more
+     * queued while the channel is unwritable fails the connection at once with 1008 (policy violation), reason
+     * {@value #PENDING_LIMIT_REASON}, closing TCP without a close frame. It bounds the memory an application that
+     * ignores {@code Channel.isWritable()} can pile up for a slow peer; it must exceed the largest message the
+     * application writes plus the high water mark. 0 turns it off.
      *
      * <p>The server and client configurations {@linkplain #fitTo fit it to their message limit}, so that an endpoint
      * configured for N-byte messages can always send one back: left unset it is the larger of 16 MiB and

@@ -4,8 +4,9 @@ import dev.nettyws.PeerText;
 import dev.nettyws.frame.CloseStatus;
 
 /**
- * The user event {@link ConnectionHandler} fires exactly once per connection, when the channel becomes inactive, just
- * before passing on {@code channelInactive}. It says how the WebSocket connection ended (RFC 6455 §7.1.5, §7.1.6):
+ * The user event fired exactly once per WebSocket connection, when the channel becomes inactive, just before
+ * {@code channelInactive} reaches the application's handlers. It says how the WebSocket connection ended (RFC 6455
+ * §7.1.5, §7.1.6):
  *
  * <ul>
  *   <li>the peer sent a close frame first: the peer's code and reason, 1005 (no status received) when the frame had

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * without a storm ({@link AcceptErrorHandler}); the server accepts again as soon as descriptors are free.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the group's own event loops, and more than
- * once.
+ * once. Holds no buffers.
  */
 public final class BoundServer implements AutoCloseable {
     private static final long CLOSE_TIMEOUT_SECONDS = 10;

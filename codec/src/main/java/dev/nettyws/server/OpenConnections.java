@@ -1,10 +1,9 @@
 package dev.nettyws.server;
 
 import dev.nettyws.frame.CloseFrame;
-import dev.nettyws.frame.FrameEncoder;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -14,7 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * The open connections of a server, so that shutting it down ends them properly: {@link #closeAll} sends every
  * WebSocket connection a close frame (1001 going away, RFC 6455 §7.4.1, for a shutdown) and closes the others (plain
  * HTTP, handshakes in progress) at once. A WebSocket connection then ends with the close handshake, or when its
- * {@link ConnectionHandler}'s close timeout runs out; its application hears of it through the usual closed event.
+ * close timeout runs out; its application hears of it through the usual closed event.
  *
  * <p>{@link BoundServer} registers every accepted connection and calls {@link #closeAll} when it is closed. A server
  * with its own {@code ServerBootstrap} adds each accepted channel with {@link #add} (for example first thing in its
@@ -41,9 +40,9 @@ public final class OpenConnections {
     }
 
     /**
-     * Starts ending every open connection: a WebSocket connection (one with a {@link ConnectionHandler}) gets a
-     * close frame with {@code statusCode} and {@code reason} and runs the close handshake; one with only a
-     * {@link FrameEncoder} gets the close frame and is closed once it is written; any other is closed at once. Runs on
+     * Starts ending every open connection: a WebSocket connection is closed as {@link WebSocketSession#close} does:
+     * a close frame with {@code statusCode} and {@code reason}, then the close handshake (or, on a bare frame codec
+     * without the connection protocol, TCP closed once the frame is written); any other is closed at once. Runs on
      * each channel's event loop. Does not wait.
      *
      * @param statusCode a close code valid on the wire, usually 1001 (going away)
@@ -61,12 +60,10 @@ public final class OpenConnections {
     }
 
     private static void end(Channel channel, int statusCode, String reason) {
-        if (!channel.isActive()) {
-            channel.close();
-        } else if (channel.pipeline().get(ConnectionHandler.class) != null) {
-            ConnectionHandler.close(channel, statusCode, reason);
-        } else if (channel.pipeline().get(FrameEncoder.class) != null) {
-            channel.writeAndFlush(new CloseFrame(statusCode, reason)).addListener(ChannelFutureListener.CLOSE);
+        // A frame codec on the channel makes it a WebSocket connection, upgraded by us or assembled by hand.
+        Connection connection = Connection.find(channel);
+        if (connection != null && channel.isActive()) {
+            connection.close(statusCode, reason);
         } else {
             channel.close();
         }

@@ -1,13 +1,9 @@
 package dev.nettyws.server;
 
-import dev.nettyws.frame.Role;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.handshake.HttpBackpressureHandler;
-import dev.nettyws.handshake.UpgradeDecoder;
-import dev.nettyws.handshake.WebSocketInitializer;
-import dev.nettyws.protocol.ConnectionHandler;
-import dev.nettyws.protocol.MessageAggregator;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -21,50 +17,32 @@ import java.util.function.Supplier;
 /**
  * One call that adds a WebSocket endpoint to an HTTP server pipeline.
  *
- * <p>{@link #install} puts an {@link HttpBackpressureHandler} named {@value #BACKPRESSURE_NAME} and an
- * {@link UpgradeDecoder} named {@value #UPGRADE_NAME} right after the pipeline's {@link HttpServerCodec} (or after the
- * later of an {@link HttpRequestDecoder} and {@link HttpResponseEncoder}). Requests for other paths pass through
- * them untouched to the handlers after them, so one port serves the application's HTTP pages and the WebSocket
- * endpoint; the backpressure handler keeps a client that pipelines requests and does not read the answers from
- * making the server queue without bound, however the HTTP handlers write. A valid opening handshake for the
- * configured path (RFC 6455 §4.2) is answered {@code 101}, the HTTP handlers in front are removed, and the pipeline
- * becomes, from the head:
+ * <p>{@link #install} puts an {@link HttpBackpressureHandler} named {@value HandlerNames#HTTP_BACKPRESSURE} (unless
+ * one of that name is there already) and an {@link UpgradeHandler} named {@value HandlerNames#UPGRADE} right after the
+ * pipeline's {@link HttpServerCodec} (or after the later of an {@link HttpRequestDecoder} and
+ * {@link HttpResponseEncoder}). Requests for other paths pass through them untouched to the handlers after them, so
+ * one port serves the application's HTTP pages and the WebSocket endpoint; the backpressure handler keeps a client
+ * that pipelines requests and does not read the answers from making the server queue without bound, however the HTTP
+ * handlers write. A valid opening handshake for the configured path (RFC 6455 §4.2) is answered {@code 101}, the HTTP
+ * handlers in front are removed, and the pipeline becomes, from the head:
  *
  * <pre>
- *   ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]  ws-application  (...)
+ *   ws-write-limit  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  ws-keepalive
+ *   [ws-aggregator]  ws-application  (...)
  * </pre>
  *
- * <p>({@code (...)}: the handlers that were after the codec.) {@code ws-inflater} and {@code ws-deflater} are there
- * when {@link WebSocketServerConfig#compression()} is set and the client offered permessage-deflate (RFC 7692).
- *
- * <p>{@code ws-encoder} and {@code ws-decoder} are the frame codec ({@link UpgradeDecoder#ENCODER_NAME},
- * {@link UpgradeDecoder#DECODER_NAME}), {@value #CONNECTION_NAME} the {@link ConnectionHandler} (ping/pong, the close
- * handshake, idle timeout), {@value #AGGREGATOR_NAME} a {@link MessageAggregator} when
- * {@link WebSocketServerConfig#aggregate()} is on, and {@value #APPLICATION_NAME} a handler from the application's
- * supplier. The application handler receives a {@link HandshakeCompletedEvent} first, then data frames (whole
- * messages when aggregating; it owns and releases each), and a {@link WebSocketClosedEvent} last; it writes frames,
- * and starts a close with {@link ConnectionHandler#close(io.netty.channel.Channel, int, String)} or
- * {@code channel.close()} (1000).
- *
- * <p>The same composition is available as a {@link WebSocketInitializer} ({@link #webSocketInitializer}) for
- * pipelines that place the {@link UpgradeDecoder} themselves, and as a ready child handler for a server that only
- * speaks WebSocket ({@link WebSocketServerInitializer}).
+ * <p>({@code (...)}: the handlers that were after the codec; see {@link HandlerNames} for when the optional ones are
+ * there.) {@value HandlerNames#APPLICATION} is a handler from the application's supplier. It receives a
+ * {@link HandshakeCompletedEvent} first, then data frames (whole messages when aggregating; it owns and releases
+ * each), and a {@link WebSocketClosedEvent} last; it writes frames, and closes with
+ * {@link WebSocketSession#close(int, String)} or {@code channel.close()} (1000). A pipeline that needs more than one
+ * application handler uses an {@link UpgradeHandler} with a {@link dev.nettyws.handshake.WebSocketInitializer} of
+ * its own; a server that only speaks WebSocket uses {@link WebSocketServerInitializer}.
  *
  * <p>Stateless. {@code install} runs wherever the pipeline is built, usually in {@code ChannelInitializer.initChannel}
  * on the channel's event loop. Nothing here holds buffers.
  */
 public final class WebSocketServer {
-    /** The name of the {@link HttpBackpressureHandler} that {@link #install} adds; it leaves at the upgrade. */
-    public static final String BACKPRESSURE_NAME = "http-backpressure";
-    /** The name of the {@link UpgradeDecoder} that {@link #install} adds; it removes itself after the upgrade. */
-    public static final String UPGRADE_NAME = "ws-upgrade";
-    /** The name of the {@link ConnectionHandler} added on upgrade. */
-    public static final String CONNECTION_NAME = "ws-connection";
-    /** The name of the {@link MessageAggregator} added on upgrade when aggregation is on. */
-    public static final String AGGREGATOR_NAME = "ws-aggregator";
-    /** The name of the application's handler added on upgrade. */
-    public static final String APPLICATION_NAME = "ws-application";
-
     private WebSocketServer() {
     }
 
@@ -77,27 +55,23 @@ public final class WebSocketServer {
      * @param pipeline a pipeline with an {@link HttpServerCodec}, or an {@link HttpRequestDecoder} and an
      *     {@link HttpResponseEncoder}
      * @param config the endpoint's configuration
-     * @param application called once per upgraded connection, on its event loop, for the {@value #APPLICATION_NAME}
-     *     handler: a new handler each time, or a {@link ChannelHandler.Sharable} one
+     * @param application called once per upgraded connection, on its event loop, for the
+     *     {@value HandlerNames#APPLICATION} handler: a new handler each time, or a {@link ChannelHandler.Sharable} one
      * @throws IllegalArgumentException if the pipeline has no HTTP server codec, or already has a handler named
-     *     {@value #UPGRADE_NAME}
+     *     {@value HandlerNames#UPGRADE}
      */
     public static void install(ChannelPipeline pipeline, WebSocketServerConfig config,
                                Supplier<? extends ChannelHandler> application) {
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(application, "application");
-        String codec = httpCodecName(pipeline);
-        ChannelHandlerContext backpressure = pipeline.context(HttpBackpressureHandler.class);
-        String before;
-        if (backpressure == null) {
-            pipeline.addAfter(codec, BACKPRESSURE_NAME, httpBackpressure(config));
-            before = BACKPRESSURE_NAME;
-        } else {
-            before = backpressure.name();
+        String before = HandlerNames.HTTP_BACKPRESSURE;
+        if (pipeline.context(before) == null) {
+            pipeline.addAfter(httpCodecName(pipeline), before, httpBackpressure(config));
         }
-        pipeline.addAfter(before, UPGRADE_NAME, new UpgradeDecoder(config.upgradeHandshake(), config.frames(),
-            webSocketInitializer(config, application)));
+        pipeline.addAfter(before, HandlerNames.UPGRADE, new UpgradeHandler(config,
+            (p, afterName, handshake) -> p.addAfter(afterName, HandlerNames.APPLICATION,
+                Objects.requireNonNull(application.get(), "the application supplier returned null"))));
         pipeline.channel().config().setWriteBufferWaterMark(config.writeBufferWaterMark());
     }
 
@@ -106,7 +80,8 @@ public final class WebSocketServer {
      * WebSocketServerConfig#maxPipelinedRequests()}, and the outbound limits of its connection configuration
      * ({@link dev.nettyws.protocol.ConnectionConfig#maxPendingWriteBytes()} and
      * {@link dev.nettyws.protocol.ConnectionConfig#writeStallTimeout()}) applied from the first byte. For pipelines
-     * that place the {@link UpgradeDecoder}s themselves: add it once per channel, right after the HTTP codec.
+     * that place the {@link UpgradeHandler}s themselves: add it once per channel, right after the HTTP codec, named
+     * {@value HandlerNames#HTTP_BACKPRESSURE}.
      *
      * @param config the configuration whose limits apply
      * @return a handler for one channel
@@ -114,32 +89,6 @@ public final class WebSocketServer {
     public static HttpBackpressureHandler httpBackpressure(WebSocketServerConfig config) {
         return new HttpBackpressureHandler(config.maxPipelinedRequests(), config.connection().maxPendingWriteBytes(),
             config.connection().writeStallTimeout());
-    }
-
-    /**
-     * The {@link WebSocketInitializer} that {@link #install} gives its {@link UpgradeDecoder}: it adds the
-     * {@link ConnectionHandler}, the {@link MessageAggregator} when aggregating, and the application's handler.
-     *
-     * @param config the endpoint's configuration (its connection and aggregation settings are used)
-     * @param application called once per upgraded connection for the {@value #APPLICATION_NAME} handler
-     * @return an initializer that may be shared by every channel
-     */
-    public static WebSocketInitializer webSocketInitializer(WebSocketServerConfig config,
-                                                            Supplier<? extends ChannelHandler> application) {
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(application, "application");
-        return (pipeline, afterName, handshake) -> {
-            ChannelHandler handler = Objects.requireNonNull(application.get(),
-                "the application supplier returned null");
-            pipeline.addAfter(afterName, CONNECTION_NAME, new ConnectionHandler(Role.SERVER, config.connection()));
-            String last = CONNECTION_NAME;
-            if (config.aggregate()) {
-                pipeline.addAfter(last, AGGREGATOR_NAME, new MessageAggregator(config.maxAggregatedMessageLength(),
-                    config.frames().memoryBudget()));
-                last = AGGREGATOR_NAME;
-            }
-            pipeline.addAfter(last, APPLICATION_NAME, handler);
-        };
     }
 
     /** The name of the HTTP server codec, or of the later of the request decoder and response encoder. */

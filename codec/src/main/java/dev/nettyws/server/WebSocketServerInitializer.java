@@ -1,5 +1,6 @@
 package dev.nettyws.server;
 
+import dev.nettyws.protocol.HandlerNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -21,21 +22,13 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Not to be confused with {@link dev.nettyws.handshake.WebSocketInitializer}, the callback that adds the
- * WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline, and uses
- * {@link WebSocketServer#webSocketInitializer} for that callback.
+ * application's WebSocket handlers at the moment of the upgrade: this class builds a new channel's whole pipeline.
  *
  * <p>Sharable: one instance serves every accepted channel, and its connection limit counts them all; use one
- * instance per server. {@link #initChannel} runs on each channel's event loop.
+ * instance per server. {@link #initChannel} runs on each channel's event loop. Holds no buffers.
  */
 @ChannelHandler.Sharable
 public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
-    /** The name of the HTTP codec in the pipeline (replaced on upgrade). */
-    public static final String HTTP_CODEC_NAME = "http-codec";
-    /** The name of the handler answering requests no endpoint took. */
-    public static final String NOT_FOUND_NAME = "http-not-found";
-    /** The name of the per-address connection limit, first in the pipeline (it leaves once it admitted). */
-    public static final String LIMIT_NAME = "connections-per-address";
-
     private final WebSocketServerConfig config;
     private final Supplier<? extends ChannelHandler> application;
     private final ConnectionsPerAddressLimit limit;
@@ -44,7 +37,7 @@ public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
      * Creates the initializer.
      *
      * @param config the endpoint's configuration, including the HTTP limits
-     * @param application called once per upgraded connection for its {@value WebSocketServer#APPLICATION_NAME} handler
+     * @param application called once per upgraded connection for its {@value HandlerNames#APPLICATION} handler
      */
     public WebSocketServerInitializer(WebSocketServerConfig config, Supplier<? extends ChannelHandler> application) {
         this.config = Objects.requireNonNull(config, "config");
@@ -62,11 +55,11 @@ public class WebSocketServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
         if (limit != null) {
-            pipeline.addLast(LIMIT_NAME, limit);
+            pipeline.addLast(HandlerNames.CONNECTION_LIMIT, limit);
         }
-        pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(config.maxInitialLineLength(), config.maxHeaderSize(),
-            HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(config.maxInitialLineLength(),
+            config.maxHeaderSize(), HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
         WebSocketServer.install(pipeline, config, application);
-        pipeline.addLast(NOT_FOUND_NAME, new NotFoundHandler());
+        pipeline.addLast(HandlerNames.NOT_FOUND, new NotFoundHandler());
     }
 }

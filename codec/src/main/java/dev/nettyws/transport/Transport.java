@@ -28,6 +28,7 @@ import java.util.Locale;
  *
  * <p>Event loop groups are created with the Netty 4.2 idiom ({@link MultiThreadIoEventLoopGroup} with an
  * {@link IoHandlerFactory}); whoever creates a group shuts it down. Immutable; usable from any thread.
+ * Holds no buffers.
  */
 public enum Transport {
     /** Epoll when available, else NIO. */

@@ -12,7 +12,7 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.WebSocketAccept;
+import dev.nettyws.internal.WebSocketAccept;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;

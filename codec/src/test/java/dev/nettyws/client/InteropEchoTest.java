@@ -10,10 +10,10 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -106,7 +106,7 @@ class InteropEchoTest {
         channel = connected.getNow();
         assertEquals(transport == Transport.EPOLL ? "EpollSocketChannel" : "NioSocketChannel",
             channel.getClass().getSimpleName());
-        collector.next(ClientHandshakeCompletedEvent.class);
+        collector.next(HandshakeCompletedEvent.class);
         return collector;
     }
 
@@ -177,7 +177,7 @@ class InteropEchoTest {
             Collector.Message message = collector.next(Collector.Message.class);
             assertEquals("fragmented", message.text());
             assertEquals(1, message.frames, "the aggregator delivers a whole message as one frame");
-            ConnectionHandler.close(channel, CloseStatus.NORMAL_CLOSURE, "done")
+            WebSocketSession.of(channel).close(CloseStatus.NORMAL_CLOSURE, "done")
                 .await(Collector.WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
@@ -199,7 +199,7 @@ class InteropEchoTest {
     @MethodSource("peersAndTransports")
     void section5_5_1_clientClosesAndServerEchoesTheCode(String peer, Transport transport) throws Exception {
         Collector collector = connect(peer, transport);
-        ChannelFuture closed = ConnectionHandler.close(channel, 4000, "client bye");
+        ChannelFuture closed = WebSocketSession.of(channel).close(4000, "client bye");
         WebSocketClosedEvent event = collector.next(WebSocketClosedEvent.class);
         assertEquals(4000, event.statusCode());
         assertEquals("client bye", event.reason());

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
@@ -68,7 +68,7 @@ class IoUringEchoTest {
         assertTrue(connected.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS), "connect did not complete");
         Channel channel = connected.getNow();
         assertInstanceOf(IoUringSocketChannel.class, channel);
-        collector.next(ClientHandshakeCompletedEvent.class);
+        collector.next(HandshakeCompletedEvent.class);
 
         channel.writeAndFlush(new TextFrame("héllo io_uring"));
         assertEquals("héllo io_uring", collector.next(Collector.Message.class).text());
@@ -80,7 +80,7 @@ class IoUringEchoTest {
         assertFalse(echoed.text);
         assertArrayEquals(large, echoed.data);
 
-        ConnectionHandler.close(channel, CloseStatus.NORMAL_CLOSURE, "bye");
+        WebSocketSession.of(channel).close(CloseStatus.NORMAL_CLOSURE, "bye");
         WebSocketClosedEvent closed = collector.next(WebSocketClosedEvent.class);
         assertEquals(CloseStatus.NORMAL_CLOSURE, closed.statusCode());
         assertTrue(closed.clean());

@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.CloseStatus;
-import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.handshake.ClientHandshakeException;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.handshake.ServerHandshakeConfig;
-import dev.nettyws.handshake.UpgradeDecoder;
-import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
+import dev.nettyws.server.UpgradeHandler;
+import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.FrameEcho;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our client against our own server ({@link UpgradeDecoder} and {@link ConnectionHandler}) on 127.0.0.1: subprotocol
+ * Our client against our own server ({@link UpgradeHandler} and {@link ConnectionHandler}) on 127.0.0.1: subprotocol
  * negotiation (RFC 6455 §4.2.2), echo, the close handshake (§7.1.1: the server closes TCP), a refused path.
  */
 class OwnServerTest {
@@ -52,7 +51,7 @@ class OwnServerTest {
     private WebSocketClient client;
     private int port;
 
-    /** Other paths pass through the upgrade decoder to the HTTP handlers: 404. */
+    /** Other paths pass through the upgrade handler to the HTTP handlers: 404. */
     private static final class NotFound extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -69,18 +68,15 @@ class OwnServerTest {
     @BeforeEach
     void start() throws InterruptedException {
         serverGroup = Transport.AUTO.newEventLoopGroup(1, "own-server");
-        ServerHandshakeConfig handshake = ServerHandshakeConfig.builder().path("/chat").subprotocols("chat.v2", "chat")
-            .build();
+        WebSocketServerConfig endpoint = WebSocketServerConfig.builder().handshake(ServerHandshakeConfig.builder()
+            .path("/chat").subprotocols("chat.v2", "chat").build()).aggregate(false).build();
         Channel server = new ServerBootstrap().group(serverGroup).channel(Transport.AUTO.serverChannelClass())
             .childHandler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpServerCodec(), new UpgradeDecoder(handshake,
-                        FrameConfig.SERVER_DEFAULT, (pipeline, after, event) -> {
-                            pipeline.addAfter(after, "connection", new ConnectionHandler(Role.SERVER,
-                                ConnectionConfig.DEFAULT));
-                            pipeline.addAfter("connection", "echo", FrameEcho.INSTANCE);
-                        }), new NotFound());
+                    ch.pipeline().addLast(new HttpServerCodec(), new UpgradeHandler(endpoint,
+                        (pipeline, after, event) -> pipeline.addAfter(after, "echo", FrameEcho.INSTANCE)),
+                        new NotFound());
                 }
             })
             .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
@@ -102,11 +98,11 @@ class OwnServerTest {
         assertTrue(connected.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
         assertTrue(connected.isSuccess(), () -> String.valueOf(connected.cause()));
         Channel ch = connected.getNow();
-        assertEquals("chat.v2", collector.next(ClientHandshakeCompletedEvent.class).subprotocol(),
+        assertEquals("chat.v2", collector.next(HandshakeCompletedEvent.class).subprotocol(),
             "the server's preference decides");
         ch.writeAndFlush(new TextFrame("ping-pong"));
         assertEquals("ping-pong", collector.next(Collector.Message.class).text());
-        ConnectionHandler.close(ch, CloseStatus.NORMAL_CLOSURE, "bye");
+        WebSocketSession.of(ch).close(CloseStatus.NORMAL_CLOSURE, "bye");
         WebSocketClosedEvent closed = collector.next(WebSocketClosedEvent.class);
         assertEquals(CloseStatus.NORMAL_CLOSURE, closed.statusCode());
         assertTrue(closed.clean());

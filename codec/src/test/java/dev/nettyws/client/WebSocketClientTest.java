@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.handshake.ClientHandshakeException;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -113,13 +117,15 @@ class WebSocketClientTest {
         client = new WebSocketClient(WebSocketClientConfig.DEFAULT);
         Collector collector = new Collector();
         Channel ch = channelOf(client.connect(peer.uri("/echo?x=1"), collector));
-        ClientHandshakeCompletedEvent event = collector.next(ClientHandshakeCompletedEvent.class);
-        assertEquals(event, ch.attr(WebSocketClient.HANDSHAKE).get());
-        assertEquals(peer.uri("/echo?x=1"), event.uri());
+        HandshakeCompletedEvent event = collector.next(HandshakeCompletedEvent.class);
+        assertSame(event, WebSocketSession.of(ch).handshake());
+        assertEquals("/echo?x=1", event.uri());
+        assertEquals(Role.CLIENT, WebSocketSession.of(ch).role());
         assertTrue(ch.pipeline().last() == collector, "the application handler ends the pipeline");
-        assertEquals(WebSocketClient.APPLICATION_NAME, ch.pipeline().context(collector).name());
-        assertEquals(List.of("ws-encoder", "ws-decoder", WebSocketClient.CONNECTION_NAME,
-            WebSocketClient.APPLICATION_NAME), ch.pipeline().names().subList(0, 4));
+        assertEquals(HandlerNames.APPLICATION, ch.pipeline().context(collector).name());
+        assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
+            HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.APPLICATION),
+            ch.pipeline().names().subList(0, 6));
         ch.writeAndFlush(new TextFrame("hello"));
         assertEquals("hello", collector.next(Collector.Message.class).text());
     }

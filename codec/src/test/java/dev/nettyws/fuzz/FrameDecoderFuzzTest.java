@@ -11,9 +11,10 @@ import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.ConnectionHandler;
+import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
-import dev.nettyws.protocol.MessageAggregator;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.testsupport.WireFrame;
 import io.netty.buffer.ByteBuf;
@@ -116,8 +117,8 @@ class FrameDecoderFuzzTest {
             channel.writeInbound(read);
             sentParts.add(WireChecks.drainOutbound(channel));
         }
-        boolean failed = decoder.isFailed();
-        boolean closeReceived = decoder.isCloseReceived();
+        boolean failed = Connection.find(channel).isFailed();
+        boolean closeReceived = Connection.find(channel).isCloseFrameReceived();
         boolean activeAfterInput = channel.isActive();
         recorder.assertNothingEscaped();
         byte[] sentBeforeTimer = WireChecks.concat(sentParts);

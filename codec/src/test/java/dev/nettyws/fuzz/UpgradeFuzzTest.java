@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.handshake.ExtensionOffer;
-import dev.nettyws.handshake.ServerExtensionNegotiator;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.server.WebSocketServerInitializer;
 import dev.nettyws.testsupport.WireFrame;
@@ -31,9 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * Coverage-guided fuzzing of the opening handshake: raw bytes into the pipeline {@link WebSocketServerInitializer}
- * builds (Netty's {@code HttpServerCodec}, the {@code UpgradeDecoder} that {@code WebSocketServer.install} adds, and
- * the 404 fallback), and after a successful upgrade into the WebSocket handlers, with an extension negotiator that
- * accepts {@code x-rsv1} (claiming RSV1) so that extension offers are parsed and RSV1 reaches the decoder.
+ * builds (Netty's {@code HttpServerCodec}, the {@code UpgradeHandler} that {@code WebSocketServer.install} adds, and
+ * the 404 fallback), and after a successful upgrade into the WebSocket handlers, with permessage-deflate on, so
+ * that extension offers are parsed and negotiated and compressed (RSV1) frames reach the inflater.
  *
  * <p>Input: byte 0 sets the read size, the rest is what the client sends. Each run must satisfy:
  * <ul>
@@ -50,34 +48,10 @@ class UpgradeFuzzTest {
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length: *(\\d+) *$");
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-    private static final ServerExtensionNegotiator RSV1_EXTENSION = offers -> {
-        for (ExtensionOffer offer : offers) {
-            if (offer.name().equals("x-rsv1")) {
-                return new ServerExtensionNegotiator.Negotiated() {
-                    @Override
-                    public String responseHeaderValue() {
-                        return "x-rsv1";
-                    }
-
-                    @Override
-                    public int rsvBits() {
-                        return Frame.RSV1;
-                    }
-
-                    @Override
-                    public String install(io.netty.channel.ChannelPipeline pipeline, String encoderName,
-                                          String decoderName) {
-                        return decoderName;
-                    }
-                };
-            }
-        }
-        return null;
-    };
-
     static final WebSocketServerConfig CONFIG = WebSocketServerConfig.builder()
         .handshake(ServerHandshakeConfig.builder().path("/chat").subprotocols("chat", "superchat")
-            .extensionNegotiator(RSV1_EXTENSION).handshakeTimeout(TIMEOUT).build())
+            .handshakeTimeout(TIMEOUT).build())
+        .deflate(true)
         .frames(FrameConfig.SERVER_DEFAULT.toBuilder().maxLength(256).build())
         .connection(ConnectionConfig.builder().idleTimeout(Duration.ZERO).closeTimeout(TIMEOUT).build())
         .maxInitialLineLength(256)
@@ -88,7 +62,7 @@ class UpgradeFuzzTest {
     @DictionaryEntries({"GET ", "/chat", " HTTP/1.1\\x0d\\x0a", "\\x0d\\x0a", ": ", "Host: a\\x0d\\x0a",
         "Upgrade: websocket\\x0d\\x0a", "Connection: Upgrade\\x0d\\x0a",
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\\x0d\\x0a", "Sec-WebSocket-Version: 13\\x0d\\x0a",
-        "Sec-WebSocket-Protocol: ", "Sec-WebSocket-Extensions: ", "x-rsv1", "Origin: ", "Content-Length: ",
+        "Sec-WebSocket-Protocol: ", "Sec-WebSocket-Extensions: ", "permessage-deflate", "Origin: ", "Content-Length: ",
         "Transfer-Encoding: chunked\\x0d\\x0a", "\\x81\\x85\\x37\\xfa\\x21\\x3d"})
     @FuzzTest(maxDuration = "6s")
     void upgrade(byte[] input) {
@@ -110,7 +84,7 @@ class UpgradeFuzzTest {
         }));
         channel.config().setAllocator(alloc);
         channel.freezeTime();
-        channel.pipeline().addBefore(WebSocketServerInitializer.NOT_FOUND_NAME, "sniffer", sniffer);
+        channel.pipeline().addBefore(HandlerNames.NOT_FOUND, "sniffer", sniffer);
 
         List<ByteBuf> inputs = new ArrayList<>();
         List<byte[]> written = new ArrayList<>();

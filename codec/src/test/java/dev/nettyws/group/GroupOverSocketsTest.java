@@ -8,7 +8,6 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.WebSocketServerConfig;
@@ -180,7 +179,7 @@ class GroupOverSocketsTest {
             WebSocketClosedEvent event = closed.poll(10, TimeUnit.SECONDS);
             assertNotNull(event);
             assertEquals(CloseStatus.POLICY_VIOLATION, event.statusCode());
-            assertEquals(ConnectionHandler.PENDING_LIMIT_REASON, event.reason());
+            assertEquals(ConnectionConfig.PENDING_LIMIT_REASON, event.reason());
             group.publish(new TextFrame("after"));
             List<String> got = reader.await(sent + 1);
             for (int i = 0; i < sent; i++) {

@@ -21,7 +21,7 @@ class ServerHandshakeConfigTest {
     void defaults() {
         ServerHandshakeConfig config = ServerHandshakeConfig.builder().build();
         assertEquals("/", config.path());
-        assertEquals(PathMatch.EXACT, config.pathMatch());
+        assertFalse(config.matchPrefix());
         assertEquals(List.of(), config.subprotocols());
         assertFalse(config.requireSubprotocol());
         assertTrue(config.originPolicy().allows("http://localhost:8080", "http://localhost:8080"), "same origin");
@@ -29,7 +29,6 @@ class ServerHandshakeConfigTest {
         assertTrue(config.allowMissingOrigin());
         assertEquals(List.of(), config.allowedHosts());
         assertSame(HandshakeInterceptor.ACCEPT_ALL, config.interceptor());
-        assertSame(ServerExtensionNegotiator.NONE, config.extensionNegotiator());
         assertEquals(Duration.ofSeconds(10), config.handshakeTimeout());
         assertEquals(Duration.ofSeconds(10), ServerHandshakeConfig.DEFAULT.handshakeTimeout());
         assertEquals(Duration.ofSeconds(30), config.httpExchangeTimeout());
@@ -39,21 +38,19 @@ class ServerHandshakeConfigTest {
     void toBuilderKeepsEveryValue() {
         OriginPolicy origins = OriginPolicy.allowList(List.of("https://a.example"));
         HandshakeInterceptor interceptor = (request, channel) -> null;
-        ServerExtensionNegotiator negotiator = offers -> null;
-        ServerHandshakeConfig config = ServerHandshakeConfig.builder().path("/chat").pathMatch(PathMatch.PREFIX)
+        ServerHandshakeConfig config = ServerHandshakeConfig.builder().path("/chat").matchPrefix(true)
             .subprotocols("v2", "v1").requireSubprotocol(true).originPolicy(origins).allowMissingOrigin(false)
-            .interceptor(interceptor).extensionNegotiator(negotiator).handshakeTimeout(Duration.ofSeconds(3))
+            .interceptor(interceptor).handshakeTimeout(Duration.ofSeconds(3))
             .httpExchangeTimeout(Duration.ofSeconds(4)).allowedHosts("chat.example.com", ".example.org").build();
         ServerHandshakeConfig copy = config.toBuilder().build();
         assertNotSame(config, copy);
         assertEquals("/chat", copy.path());
-        assertEquals(PathMatch.PREFIX, copy.pathMatch());
+        assertTrue(copy.matchPrefix());
         assertEquals(List.of("v2", "v1"), copy.subprotocols());
         assertTrue(copy.requireSubprotocol());
         assertSame(origins, copy.originPolicy());
         assertFalse(copy.allowMissingOrigin());
         assertSame(interceptor, copy.interceptor());
-        assertSame(negotiator, copy.extensionNegotiator());
         assertEquals(Duration.ofSeconds(3), copy.handshakeTimeout());
         assertEquals(Duration.ofSeconds(4), copy.httpExchangeTimeout());
         assertEquals(List.of("chat.example.com", ".example.org"), copy.allowedHosts());
@@ -109,7 +106,6 @@ class ServerHandshakeConfigTest {
         assertThrows(NullPointerException.class, () -> builder.path(null));
         assertThrows(NullPointerException.class, () -> builder.originPolicy(null));
         assertThrows(NullPointerException.class, () -> builder.interceptor(null));
-        assertThrows(NullPointerException.class, () -> builder.extensionNegotiator(null));
         assertThrows(NullPointerException.class, () -> builder.handshakeTimeout(null));
     }
 
@@ -134,8 +130,9 @@ class ServerHandshakeConfigTest {
         "PREFIX, /chat/, /chat,            false",
         "PREFIX, /,      /anything,        true"
     })
-    void pathMatchingIgnoresTheQuery(PathMatch match, String path, String target, boolean matches) {
-        ServerHandshakeConfig config = ServerHandshakeConfig.builder().path(path).pathMatch(match).build();
+    void pathMatchingIgnoresTheQuery(String match, String path, String target, boolean matches) {
+        ServerHandshakeConfig config = ServerHandshakeConfig.builder().path(path).matchPrefix("PREFIX".equals(match))
+            .build();
         assertEquals(matches, config.matchesPath(target));
     }
 }

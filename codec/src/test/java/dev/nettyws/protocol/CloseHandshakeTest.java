@@ -30,7 +30,9 @@ import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler.State;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.Connection.CloseState;
+import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import dev.nettyws.testsupport.Hex;
 import io.netty.buffer.ByteBuf;
@@ -57,7 +59,6 @@ class CloseHandshakeTest {
     void section5_5_1_serverEchoesThePeersStatusCodeThenClosesTcp() {
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = frames(Role.SERVER, NO_IDLE, events);
-        ConnectionHandler handler = handler(ch);
         CloseFrame peerClose = new CloseFrame(CloseStatus.GOING_AWAY, "tab closed");
         assertFalse(ch.writeInbound(peerClose), "the close frame is reported by the event, not passed on");
         assertEquals(0, peerClose.refCnt());
@@ -69,7 +70,7 @@ class CloseHandshakeTest {
         assertNull(ch.readOutbound());
         assertFalse(ch.isOpen(), "§7.1.1: the server closes TCP right after the echo");
         events.assertClosed(CloseStatus.GOING_AWAY, "tab closed", true, true);
-        assertEquals(State.CLOSED, handler.state());
+        assertEquals(CloseState.CLOSED, Connection.find(ch).closeState());
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -157,7 +158,7 @@ class CloseHandshakeTest {
         CloseFrame sent = nextOutbound(ch, CloseFrame.class);
         assertEquals(4001, sent.statusCode());
         assertTrue(sent.release());
-        assertEquals(State.CLOSE_SENT, handler(ch).state());
+        assertEquals(CloseState.CLOSE_SENT, Connection.find(ch).closeState());
         assertTrue(ch.isActive());
 
         ch.writeInbound(new CloseFrame(4001, null));
@@ -174,7 +175,7 @@ class CloseHandshakeTest {
         ch.writeAndFlush(new CloseFrame(CloseStatus.NORMAL_CLOSURE, "bye"));
         assertTrue(nextOutbound(ch, CloseFrame.class).release());
         ch.writeInbound(new CloseFrame(CloseStatus.NORMAL_CLOSURE, null));
-        assertEquals(State.CLOSED, handler(ch).state());
+        assertEquals(CloseState.CLOSED, Connection.find(ch).closeState());
         assertTrue(ch.isActive());
 
         dropTcp(ch);
@@ -337,7 +338,7 @@ class CloseHandshakeTest {
     void staticCloseHelperStartsTheHandshakeAndReturnsTheTcpCloseFuture() {
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = frames(Role.SERVER, NO_IDLE, events);
-        ChannelFuture closed = ConnectionHandler.close(ch, 4100, "kicked");
+        ChannelFuture closed = Connection.find(ch).close(4100, "kicked");
         assertSame(ch.closeFuture(), closed);
         CloseFrame sent = nextOutbound(ch, CloseFrame.class);
         assertEquals(4100, sent.statusCode());
@@ -354,7 +355,7 @@ class CloseHandshakeTest {
     @Test
     void staticCloseHelperRejectsCodesThatMayNotBeSent() {
         EmbeddedChannel ch = frames(Role.SERVER, NO_IDLE, new ClosedEvents());
-        assertThrows(IllegalArgumentException.class, () -> ConnectionHandler.close(ch, 1006, null));
+        assertThrows(IllegalArgumentException.class, () -> Connection.find(ch).close(1006, null));
         assertNull(ch.readOutbound());
         dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());
@@ -366,10 +367,9 @@ class CloseHandshakeTest {
     void section7_1_5_tcpDropWithoutCloseFrameIsReported1006ExactlyOnce() {
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = frames(Role.SERVER, NO_IDLE, events);
-        ConnectionHandler handler = handler(ch);
         dropTcp(ch);
         events.assertClosed(CloseStatus.ABNORMAL_CLOSURE, "", true, false);
-        assertEquals(State.CLOSED, handler.state());
+        assertEquals(CloseState.CLOSED, Connection.find(ch).closeState());
         ch.close();
         ch.runPendingTasks();
         assertEquals(1, events.events.size());
@@ -437,7 +437,7 @@ class CloseHandshakeTest {
         EmbeddedChannel ch = channel(new HoldFlushes(), new FrameEncoder(frameConfig(Role.SERVER)), decoder,
             new ConnectionHandler(Role.SERVER, NO_IDLE), events);
         ch.writeInbound(Hex.buf("81 05 48 65 6c 6c 6f"));
-        assertTrue(decoder.isFailed());
+        assertTrue(Connection.find(ch).isFailed());
         assertTrue(ch.isActive());
 
         advance(ch, CLOSE_TIMEOUT_MILLIS);

@@ -32,7 +32,7 @@ class IdleTest {
     private static void assertIdleClose(EmbeddedChannel ch) {
         CloseFrame close = nextOutbound(ch, CloseFrame.class);
         assertEquals(CloseStatus.GOING_AWAY, close.statusCode());
-        assertEquals(ConnectionHandler.IDLE_TIMEOUT_REASON, close.reasonText());
+        assertEquals(ConnectionConfig.IDLE_TIMEOUT_REASON, close.reasonText());
         assertTrue(close.release());
     }
 
@@ -48,7 +48,7 @@ class IdleTest {
 
         ch.writeInbound(new CloseFrame(CloseStatus.GOING_AWAY, null));
         assertFalse(ch.isOpen());
-        events.assertClosed(CloseStatus.GOING_AWAY, ConnectionHandler.IDLE_TIMEOUT_REASON, false, true);
+        events.assertClosed(CloseStatus.GOING_AWAY, ConnectionConfig.IDLE_TIMEOUT_REASON, false, true);
         assertFalse(ch.finishAndReleaseAll());
     }
 

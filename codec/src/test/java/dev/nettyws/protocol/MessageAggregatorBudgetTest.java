@@ -17,6 +17,8 @@ import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.ConnectionHandler;
+import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -33,7 +35,8 @@ class MessageAggregatorBudgetTest {
     private final ClosedEvents events = new ClosedEvents();
 
     private EmbeddedChannel aggregating(MessageAggregator aggregator) {
-        return channel(new ConnectionHandler(Role.SERVER, NO_IDLE), aggregator, events);
+        return channel(new ProtocolTestSupport.FrameObjects(Role.SERVER), new ConnectionHandler(Role.SERVER, NO_IDLE),
+            aggregator, events);
     }
 
     private static BinaryFrame first(int length) {

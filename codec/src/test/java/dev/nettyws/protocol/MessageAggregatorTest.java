@@ -27,7 +27,9 @@ import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler.State;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.ConnectionHandler;
+import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import dev.nettyws.protocol.ProtocolTestSupport.RecordingAllocator;
 import dev.nettyws.testsupport.Hex;
@@ -45,8 +47,10 @@ class MessageAggregatorTest {
     private static EmbeddedChannel aggregating(int maxMessageLength, ClosedEvents events, RecordingAllocator alloc) {
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new ConnectionHandler(Role.SERVER, NO_IDLE),
-            new MessageAggregator(maxMessageLength, MemoryBudget.jvmDefault()), events);
+        ch.pipeline().addLast(new ProtocolTestSupport.FrameObjects(Role.SERVER),
+            new ConnectionHandler(Role.SERVER, NO_IDLE),
+            new MessageAggregator(maxMessageLength, MemoryBudget.jvmDefault()),
+            events);
         return ch;
     }
 
@@ -183,7 +187,6 @@ class MessageAggregatorTest {
         RecordingAllocator alloc = new RecordingAllocator(true);
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = aggregating(8, events, alloc);
-        ConnectionHandler connection = ch.pipeline().get(ConnectionHandler.class);
         ch.writeInbound(new TextFrame(false, 0, ascii("12345")));
         ByteBuf excess = ascii("67890");
         ch.writeInbound(new ContinuationFrame(false, 0, excess));
@@ -194,7 +197,8 @@ class MessageAggregatorTest {
         assertEquals(CloseStatus.MESSAGE_TOO_BIG, close.statusCode());
         assertEquals("message exceeds 8", close.reasonText());
         assertTrue(close.release());
-        assertEquals(State.CLOSE_SENT, connection.state(), "the connection handler tracks the aggregator's close");
+        assertEquals(Connection.CloseState.CLOSE_SENT, Connection.find(ch).closeState(),
+            "the connection tracks the aggregator's close");
 
         // The rest of the too-big message is dropped; a message the peer sends before it sees our close arrives.
         ByteBuf rest = ascii("rest");

@@ -9,6 +9,10 @@ import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.ConnectionHandler;
+import dev.nettyws.internal.KeepAliveHandler;
+import dev.nettyws.internal.WriteLimiter;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,6 +20,8 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,16 +51,63 @@ final class ProtocolTestSupport {
         return ch;
     }
 
-    /** Frames written straight into a connection handler, events recorded behind it. */
+    /**
+     * Frames written straight into the connection handlers (connection, keepalive when configured), events recorded
+     * behind them; outbound frames stay objects, passing a stand-in for the encoder that reports close frames to the
+     * connection state as the encoder does.
+     */
     static EmbeddedChannel frames(Role role, ConnectionConfig config, ClosedEvents events) {
-        return channel(new ConnectionHandler(role, config), events);
+        List<ChannelHandler> handlers = new ArrayList<>(List.of(new FrameObjects(role),
+            new ConnectionHandler(role, config)));
+        if (KeepAliveHandler.isNeeded(config)) {
+            handlers.add(new KeepAliveHandler(config));
+        }
+        handlers.add(events);
+        return channel(handlers.toArray(new ChannelHandler[0]));
     }
 
-    /** The full codec in front of a connection handler, events recorded behind it. */
+    /**
+     * The handlers of a switched pipeline around the full codec (write limiter, encoder, decoder, connection,
+     * keepalive, as configured), events recorded behind them.
+     */
     static EmbeddedChannel wire(Role role, ConnectionConfig config, ClosedEvents events) {
         FrameConfig frameConfig = frameConfig(role);
-        return channel(new FrameEncoder(frameConfig), new FrameDecoder(frameConfig),
-            new ConnectionHandler(role, config), events);
+        List<ChannelHandler> handlers = new ArrayList<>();
+        if (WriteLimiter.isNeeded(config)) {
+            handlers.add(new WriteLimiter(config));
+        }
+        handlers.add(new FrameEncoder(frameConfig));
+        handlers.add(new FrameDecoder(frameConfig));
+        handlers.add(new ConnectionHandler(role, config));
+        if (KeepAliveHandler.isNeeded(config)) {
+            handlers.add(new KeepAliveHandler(config));
+        }
+        handlers.add(events);
+        return channel(handlers.toArray(new ChannelHandler[0]));
+    }
+
+    /**
+     * Stands in for the frame encoder where a test reads frames as objects: passes them on as they are, and reports
+     * each close frame to the connection state, as {@link FrameEncoder} does.
+     */
+    static final class FrameObjects extends ChannelOutboundHandlerAdapter {
+        private final Role role;
+        private Connection connection;
+
+        FrameObjects(Role role) {
+            this.role = role;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            connection = Connection.of(ctx.channel(), role);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            ctx.write(msg, msg instanceof CloseFrame ? connection.closeFrameWriting((CloseFrame) msg, promise)
+                : promise);
+        }
     }
 
     static FrameConfig frameConfig(Role role) {

@@ -68,7 +68,7 @@ class SlowPeerTest {
         assertTrue(ch.isOpen());
         advance(ch, 1);
         assertFalse(ch.isOpen(), "the stalled connection is closed");
-        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionHandler.WRITE_STALL_REASON, false, false);
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
         assertNull(ch.readOutbound(), "no close frame: it would only queue behind the unread bytes");
         assertFalse(ch.finishAndReleaseAll());
     }
@@ -89,7 +89,7 @@ class SlowPeerTest {
         // Then it stops: one period without progress.
         advance(ch, STALL_MILLIS);
         assertFalse(ch.isOpen());
-        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionHandler.WRITE_STALL_REASON, false, false);
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -108,7 +108,7 @@ class SlowPeerTest {
         ch.write(frame(1));
         advance(ch, STALL_MILLIS);
         assertFalse(ch.isOpen(), "new writes alone are not");
-        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionHandler.WRITE_STALL_REASON, false, false);
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -138,7 +138,7 @@ class SlowPeerTest {
         ChannelFuture third = ch.write(frame(40));
         assertFalse(ch.isOpen(), "120 KiB queued is not");
         assertFalse(third.isSuccess());
-        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionHandler.PENDING_LIMIT_REASON, false, false);
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -156,7 +156,7 @@ class SlowPeerTest {
             "§5.5.3: pongs are not queued while unwritable, only the latest ping is kept");
         advance(ch, STALL_MILLIS);
         assertFalse(ch.isOpen());
-        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionHandler.WRITE_STALL_REASON, false, false);
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 }

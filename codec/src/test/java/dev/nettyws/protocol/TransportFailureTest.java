@@ -16,6 +16,7 @@ import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,7 +89,8 @@ class TransportFailureTest {
     @Test
     void section7_1_5_resetClosedByALaterHandlerIsReportedAsAbnormalAndRemoteWithoutACloseFrame() {
         ClosedEvents events = new ClosedEvents();
-        EmbeddedChannel ch = channel(new ConnectionHandler(Role.SERVER, NO_IDLE), events,
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.SERVER),
+            new ConnectionHandler(Role.SERVER, NO_IDLE), events,
             new CloseOnException());
         ch.pipeline().fireExceptionCaught(new SocketException("Connection reset"));
         assertNull(ch.readOutbound(), "no close frame into a failed transport");
@@ -100,7 +102,8 @@ class TransportFailureTest {
     @Test
     void ioErrorWhileOpenIsPassedOn() {
         Exceptions exceptions = new Exceptions();
-        EmbeddedChannel ch = channel(new ConnectionHandler(Role.CLIENT, NO_IDLE), exceptions);
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.CLIENT),
+            new ConnectionHandler(Role.CLIENT, NO_IDLE), exceptions);
         SSLException tls = new SSLException("bad record MAC");
         ch.pipeline().fireExceptionCaught(new DecoderException(tls));
         assertEquals(1, exceptions.caught.size());
@@ -114,18 +117,20 @@ class TransportFailureTest {
         ClosedEvents events = new ClosedEvents();
         Exceptions exceptions = new Exceptions();
         // The same failure twice, as it may echo through a closing pipeline: one close frame, nothing passed on.
-        EmbeddedChannel ch = channel(new ReadThenFail(new IllegalStateException("a bug in a handler in front"),
-            new IllegalStateException("again")), new ConnectionHandler(Role.SERVER, NO_IDLE), events, exceptions);
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.SERVER),
+            new ReadThenFail(new IllegalStateException("a bug in a handler in front"),
+                new IllegalStateException("again")),
+            new ConnectionHandler(Role.SERVER, NO_IDLE), events, exceptions);
         ch.writeInbound(new Object());
         ch.readInbound();
         CloseFrame close = ProtocolTestSupport.nextOutbound(ch, CloseFrame.class);
         assertEquals(CloseStatus.INTERNAL_ERROR, close.statusCode());
-        assertEquals(ConnectionHandler.INTERNAL_ERROR_REASON, close.reasonText());
+        assertEquals(ConnectionConfig.INTERNAL_ERROR_REASON, close.reasonText());
         close.release();
         assertNull(ch.readOutbound());
         assertFalse(ch.isOpen(), "TCP closed once the close frame is written");
         assertTrue(exceptions.caught.isEmpty(), () -> "passed on: " + exceptions.caught);
-        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionHandler.INTERNAL_ERROR_REASON, false, false);
+        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -133,7 +138,8 @@ class TransportFailureTest {
     void outOfMemoryErrorInFrontFailsTheConnectionWith1011() {
         ClosedEvents events = new ClosedEvents();
         Exceptions exceptions = new Exceptions();
-        EmbeddedChannel ch = channel(new OutOfMemoryInFront(), new ConnectionHandler(Role.SERVER, NO_IDLE), events,
+        EmbeddedChannel ch = channel(new ProtocolTestSupport.FrameObjects(Role.SERVER), new OutOfMemoryInFront(),
+            new ConnectionHandler(Role.SERVER, NO_IDLE), events,
             exceptions);
         ch.writeInbound(Unpooled.buffer(4).writeInt(42));
         CloseFrame close = ProtocolTestSupport.nextOutbound(ch, CloseFrame.class);
@@ -141,7 +147,7 @@ class TransportFailureTest {
         close.release();
         assertFalse(ch.isOpen());
         assertTrue(exceptions.caught.isEmpty(), () -> "passed on: " + exceptions.caught);
-        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionHandler.INTERNAL_ERROR_REASON, false, false);
+        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -156,7 +162,7 @@ class TransportFailureTest {
         assertEquals(CloseStatus.NORMAL_CLOSURE, assertInstanceOf(CloseFrame.class, sent.get(0)).statusCode());
         releaseAll(sent);
         assertFalse(ch.isOpen());
-        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionHandler.INTERNAL_ERROR_REASON, false, false);
+        events.assertClosed(CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
 

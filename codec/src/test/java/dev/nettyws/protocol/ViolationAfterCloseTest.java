@@ -16,6 +16,8 @@ import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.Connection;
+import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import dev.nettyws.testsupport.FrameBytes;
 import io.netty.buffer.Unpooled;
@@ -35,7 +37,7 @@ class ViolationAfterCloseTest {
         // Found by FrameDecoderFuzzTest (crash-0c8fff76...): a client's close, then a masked frame from the server.
         ClosedEvents events = new ClosedEvents();
         EmbeddedChannel ch = wire(Role.CLIENT, NO_IDLE, events);
-        ConnectionHandler.close(ch, CloseStatus.GOING_AWAY, "leaving");
+        Connection.find(ch).close(CloseStatus.GOING_AWAY, "leaving");
         ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.text("masked").mask(0x01020304).bytes()));
 
         List<Frame> sent = sentFrames(ch, Role.CLIENT);

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
-import dev.nettyws.extension.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.frame.FrameConfig;
-import dev.nettyws.handshake.ServerExtensionNegotiator;
 import dev.nettyws.handshake.ServerHandshakeConfig;
+import dev.nettyws.internal.ServerExtensionNegotiator;
+import dev.nettyws.internal.deflate.PerMessageDeflateServerNegotiator;
 import dev.nettyws.protocol.ConnectionConfig;
 import org.junit.jupiter.api.Test;
 
@@ -107,24 +107,16 @@ class WebSocketServerConfigTest {
     @Test
     void compressionIsOffByDefault() {
         assertNull(WebSocketServerConfig.DEFAULT.compression());
-        assertSame(WebSocketServerConfig.DEFAULT.handshake(), WebSocketServerConfig.DEFAULT.upgradeHandshake());
+        assertSame(ServerExtensionNegotiator.NONE, WebSocketServerConfig.DEFAULT.extensionNegotiator());
     }
 
     @Test
-    void compressionAddsThePermessageDeflateNegotiatorToTheUpgradeHandshake() {
+    void compressionMakesThePermessageDeflateNegotiatorOnce() {
         WebSocketServerConfig config = WebSocketServerConfig.builder().deflate(true).build();
         assertSame(PerMessageDeflateConfig.DEFAULT, config.compression());
-        assertInstanceOf(PerMessageDeflateServerNegotiator.class, config.upgradeHandshake().extensionNegotiator());
-        assertSame(ServerExtensionNegotiator.NONE, config.handshake().extensionNegotiator(), "the user's stays as is");
+        assertInstanceOf(PerMessageDeflateServerNegotiator.class, config.extensionNegotiator());
         WebSocketServerConfig rebuilt = config.toBuilder().build();
         assertSame(PerMessageDeflateConfig.DEFAULT, rebuilt.compression(), "toBuilder keeps compression");
         assertNull(config.toBuilder().deflate(false).build().compression());
-    }
-
-    @Test
-    void compressionAndAnExtensionNegotiatorOfOneselfAreRefused() {
-        ServerHandshakeConfig handshake = ServerHandshakeConfig.builder().extensionNegotiator(offers -> null).build();
-        assertThrows(IllegalArgumentException.class, () -> WebSocketServerConfig.builder().handshake(handshake)
-            .deflate(true).build());
     }
 }

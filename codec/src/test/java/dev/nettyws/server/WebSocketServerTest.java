@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,9 +12,12 @@ import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Opcode;
+import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.testsupport.FrameBytes;
 import dev.nettyws.testsupport.HandshakeRequest;
 import dev.nettyws.testsupport.RawHttpResponse;
@@ -109,9 +113,9 @@ class WebSocketServerTest {
     }
 
     @Test
-    void installPutsTheBackpressureHandlerAndTheUpgradeDecoderRightAfterTheHttpServerCodec() {
+    void installPutsTheBackpressureHandlerAndTheUpgradeHandlerRightAfterTheHttpServerCodec() {
         installIntoHttpPipeline(ECHO);
-        assertEquals(List.of("codec", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME, "pages"),
+        assertEquals(List.of("codec", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE, "pages"),
             names());
         assertEquals(ECHO.writeBufferWaterMark(), channel.config().getWriteBufferWaterMark());
     }
@@ -121,7 +125,7 @@ class WebSocketServerTest {
         channel = new EmbeddedChannel();
         channel.pipeline().addLast("encoder", new HttpResponseEncoder()).addLast("decoder", new HttpRequestDecoder());
         WebSocketServer.install(channel.pipeline(), ECHO, Recorder::new);
-        assertEquals(List.of("encoder", "decoder", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME),
+        assertEquals(List.of("encoder", "decoder", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE),
             names());
     }
 
@@ -137,10 +141,15 @@ class WebSocketServerTest {
     void upgradeReplacesTheCodecWithTheWebSocketHandlersInOrder() {
         installIntoHttpPipeline(ECHO);
         upgrade();
-        assertEquals(List.of("ws-encoder", "ws-decoder", WebSocketServer.CONNECTION_NAME,
-            WebSocketServer.AGGREGATOR_NAME, WebSocketServer.APPLICATION_NAME, "pages"), names());
+        assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
+            HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.AGGREGATOR, HandlerNames.APPLICATION,
+            "pages"), names());
         HandshakeCompletedEvent event = assertInstanceOf(HandshakeCompletedEvent.class, received.get(0));
         assertEquals("/echo", event.path());
+        WebSocketSession session = WebSocketSession.of(channel);
+        assertSame(event, session.handshake(), "the application learns the same from the channel");
+        assertEquals(Role.SERVER, session.role());
+        assertTrue(session.isOpen());
     }
 
     @Test
@@ -149,7 +158,7 @@ class WebSocketServerTest {
         channel.writeInbound(HandshakeRequest.plainGet("/index.html").toBuf());
         HttpRequest request = assertInstanceOf(HttpRequest.class, pages.requests.get(0));
         assertEquals("/index.html", request.uri());
-        assertEquals(List.of("codec", WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.UPGRADE_NAME, "pages"),
+        assertEquals(List.of("codec", HandlerNames.HTTP_BACKPRESSURE, HandlerNames.UPGRADE, "pages"),
             names(), "nothing upgraded");
         assertNull(channel.readOutbound(), "the endpoint answered nothing itself");
     }
@@ -170,7 +179,7 @@ class WebSocketServerTest {
     void withoutAggregationFragmentsReachTheApplicationAsTheyCame() {
         installIntoHttpPipeline(ECHO.toBuilder().aggregate(false).build());
         upgrade();
-        assertFalse(names().contains(WebSocketServer.AGGREGATOR_NAME), names()::toString);
+        assertFalse(names().contains(HandlerNames.AGGREGATOR), names()::toString);
         channel.writeInbound(FrameBytes.binary(new byte[] {1}).fin(false).mask(MASK).buf());
         channel.writeInbound(FrameBytes.continuation(new byte[] {2}).mask(MASK).buf());
         assertFalse(assertInstanceOf(BinaryFrame.class, received.get(1)).isFinal());
@@ -226,12 +235,12 @@ class WebSocketServerTest {
     void initializerBuildsCodecEndpointAndFallback() {
         channel = new EmbeddedChannel(new WebSocketServerInitializer(ECHO, Recorder::new));
         // The per-address limit admitted the channel and left.
-        assertEquals(List.of(WebSocketServerInitializer.HTTP_CODEC_NAME, WebSocketServer.BACKPRESSURE_NAME,
-            WebSocketServer.UPGRADE_NAME, WebSocketServerInitializer.NOT_FOUND_NAME), names());
+        assertEquals(List.of(HandlerNames.HTTP_CODEC, HandlerNames.HTTP_BACKPRESSURE,
+            HandlerNames.UPGRADE, HandlerNames.NOT_FOUND), names());
         upgrade();
-        assertEquals(List.of("ws-encoder", "ws-decoder", WebSocketServer.CONNECTION_NAME,
-            WebSocketServer.AGGREGATOR_NAME, WebSocketServer.APPLICATION_NAME,
-            WebSocketServerInitializer.NOT_FOUND_NAME), names());
+        assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
+            HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.AGGREGATOR, HandlerNames.APPLICATION,
+            HandlerNames.NOT_FOUND), names());
     }
 
     @Test

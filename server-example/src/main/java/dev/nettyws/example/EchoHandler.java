@@ -1,10 +1,11 @@
 package dev.nettyws.example;
 
 import dev.nettyws.PeerText;
+import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -102,7 +103,8 @@ public class EchoHandler extends ChannelInboundHandlerAdapter {
         }
         failed = true;
         LOG.warn("{} closing with 1011 after an error", ctx.channel().id(), cause);
-        ConnectionHandler.close(ctx.channel(), CloseStatus.INTERNAL_ERROR, ConnectionHandler.INTERNAL_ERROR_REASON);
+        // A close frame written starts the close handshake; the connection handler closes TCP after it.
+        ctx.writeAndFlush(new CloseFrame(CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON));
     }
 
     private static boolean isTransportError(Throwable cause) {

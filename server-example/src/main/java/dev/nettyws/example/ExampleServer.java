@@ -141,7 +141,27 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ServerAccess access,
                                       ConnectionListener listener) throws InterruptedException {
-        return start(transport, address, echo, chat, HttpChatSettings.DEFAULT, sslContext, access, listener);
+        return start(transport, address, echo, new ChatRooms(chat), sslContext, access, listener);
+    }
+
+    /**
+     * Starts the server with a chat service of the caller's, such as one whose rooms live in Redis
+     * ({@link dev.nettyws.example.chat.RedisChatRooms}: one node of a cluster).
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param rooms the chat service of {@code /chat}, with its settings
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatRooms rooms, SslContext sslContext, ServerAccess access,
+                                      ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echo, rooms, HttpChatSettings.DEFAULT, sslContext, access, listener);
     }
 
     /**
@@ -150,7 +170,7 @@ public final class ExampleServer implements AutoCloseable {
      * @param transport the socket transport
      * @param address where to listen (port 0 for a free one)
      * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
-     * @param chat the settings of {@code /chat} and the rooms
+     * @param rooms the chat service of {@code /chat} and of its HTTP transports, with its settings
      * @param http the limits of the chat over HTTP (Server-Sent Events, long and short polling)
      * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
      * @param access the origins and hosts of both endpoints, and the connections per client address
@@ -159,10 +179,10 @@ public final class ExampleServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
-                                      ChatSettings chat, HttpChatSettings http, SslContext sslContext,
+                                      ChatRooms rooms, HttpChatSettings http, SslContext sslContext,
                                       ServerAccess access, ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        ChatRooms rooms = new ChatRooms(chat);
+        ChatSettings chat = rooms.settings();
         HttpChatService httpChat = new HttpChatService(rooms, http, access.allowedOrigins(), access.allowedHosts(),
             sslContext != null);
         ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),

@@ -3,12 +3,12 @@ package dev.nettyws.example;
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.http.HttpChatService;
-import dev.nettyws.handshake.UpgradeDecoder;
 import dev.nettyws.handshake.WebSocketInitializer;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.server.ConnectionsPerAddressLimit;
+import dev.nettyws.server.UpgradeHandler;
 import dev.nettyws.server.WebSocketServer;
 import dev.nettyws.server.WebSocketServerConfig;
-import dev.nettyws.server.WebSocketServerInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -29,10 +29,10 @@ import java.util.function.Supplier;
  *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat
  *       http-aggregator  http-chat  pages
  * </pre>
- * Each endpoint's {@link UpgradeDecoder} passes requests for other paths on. The one that upgrades installs the
- * WebSocket handlers ({@link WebSocketServer#webSocketInitializer}) and, before that, removes the other endpoint and
- * the page handler: they have no more work, and the application's writes, which start at the tail of the pipeline,
- * would otherwise pass through them.
+ * Each endpoint's {@link UpgradeHandler} passes requests for other paths on. The one that upgrades installs the
+ * WebSocket handlers; its initializer removes the other endpoint and the page handler (they have no more work, and
+ * the application's writes, which start at the tail of the pipeline, would otherwise pass through them) and adds
+ * the endpoint's application handler.
  *
  * <p>Sharable; {@link #initChannel} runs on each accepted channel's event loop.
  */
@@ -70,14 +70,13 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
 
     private static WebSocketInitializer removingOthers(String self, WebSocketServerConfig config,
                                                        Supplier<? extends ChannelHandler> application) {
-        WebSocketInitializer install = WebSocketServer.webSocketInitializer(config, application);
         return (pipeline, afterName, handshake) -> {
             for (String name : HTTP_ONLY) {
                 if (!name.equals(self) && pipeline.get(name) != null) {
                     pipeline.remove(name);
                 }
             }
-            install.initialize(pipeline, afterName, handshake);
+            pipeline.addAfter(afterName, HandlerNames.APPLICATION, application.get());
         };
     }
 
@@ -85,18 +84,16 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
         if (limit != null) {
-            pipeline.addLast(WebSocketServerInitializer.LIMIT_NAME, limit);
+            pipeline.addLast(HandlerNames.CONNECTION_LIMIT, limit);
         }
         if (sslContext != null) {
             pipeline.addLast(TLS_NAME, sslContext.newHandler(ch.alloc()));
         }
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
-        pipeline.addLast(WebSocketServer.BACKPRESSURE_NAME, WebSocketServer.httpBackpressure(chat));
-        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeDecoder(echo.upgradeHandshake(), echo.frames(),
-            echoInitializer));
-        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeDecoder(chat.upgradeHandshake(), chat.frames(),
-            chatInitializer));
+        pipeline.addLast(HandlerNames.HTTP_BACKPRESSURE, WebSocketServer.httpBackpressure(chat));
+        pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeHandler(echo, echoInitializer));
+        pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeHandler(chat, chatInitializer));
         pipeline.addLast(HTTP_AGGREGATOR_NAME, new HttpObjectAggregator(http.maxBodyBytes()));
         pipeline.addLast(HTTP_CHAT_NAME, http.newHandler());
         pipeline.addLast(PAGES_NAME, new PageHandler());

@@ -14,7 +14,7 @@ import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.ConnectionConfig;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -105,7 +105,7 @@ class EchoHandlerTest {
         CloseFrame close = channel.readOutbound();
         try {
             assertEquals(CloseStatus.INTERNAL_ERROR, close.statusCode());
-            assertEquals(ConnectionHandler.INTERNAL_ERROR_REASON, close.reasonText());
+            assertEquals(ConnectionConfig.INTERNAL_ERROR_REASON, close.reasonText());
         } finally {
             close.release();
         }

@@ -6,7 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The code and reason of a close frame the pipeline sent (RFC 6455 §5.5.1). Immutable.
+ * The code and reason of a close frame the pipeline sent (RFC 6455 §5.5.1). Immutable; holds no buffers (the reason
+ * is a copy).
  *
  * @param code the status code, or {@link #NO_CODE} when the frame had no body
  * @param reason the reason, empty when there was none

@@ -10,6 +10,7 @@ import java.util.Locale;
 /**
  * An HTTP/1.1 message head (and body) as it went over the wire: the server's handshake response for
  * {@link WebSocketServerTester}, the client's handshake request for {@link WebSocketClientTester}. Immutable.
+ * Holds no buffers: everything is copied out of the bytes it was read from.
  */
 public final class HttpMessage {
     private static final int MAX_HEAD = 64 * 1024;

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * An HTTP/1.1 opening handshake request (RFC 6455 §4.1) for {@link WebSocketServerTester}: valid by default, with
  * setters for what tests vary (subprotocols, Origin, extensions, extra headers) and for breaking it (removing or
- * replacing any header). Mutable builder; not thread-safe.
+ * replacing any header). Mutable builder; not thread-safe. Holds no buffers.
  */
 public final class UpgradeRequest {
     /** The example key of RFC 6455 §1.3, used unless the test sets another. */

@@ -2,7 +2,7 @@ package dev.nettyws.testkit;
 
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.client.WebSocketClientConfig;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.Future;
@@ -28,7 +28,7 @@ import java.util.Objects;
  * §5.3) and well formed, or the read fails. See {@link WebSocketTester} for threads and buffers.
  */
 public final class WebSocketClientTester extends WebSocketTester {
-    private Future<ClientHandshakeCompletedEvent> handshake;
+    private Future<HandshakeCompletedEvent> handshake;
 
     private WebSocketClientTester() {
         super(false);
@@ -52,7 +52,7 @@ public final class WebSocketClientTester extends WebSocketTester {
     }
 
     /** How the client's handshake ended, or is still pending. */
-    public Future<ClientHandshakeCompletedEvent> handshakeFuture() {
+    public Future<HandshakeCompletedEvent> handshakeFuture() {
         return handshake;
     }
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Unit tests a server-side WebSocket handler: runs the real server pipeline (nettyws' HTTP codec, upgrade decoder,
- * frame codec, connection handler, aggregator, and the application handler under test) on an
+ * Unit tests a server-side WebSocket handler: runs the real server pipeline (the HTTP codec, nettyws' upgrade handler
+ * and the WebSocket handlers it installs, and the application handler under test) on an
  * {@link io.netty.channel.embedded.EmbeddedChannel}, and plays the client. A test reads like a conversation:
  *
  * <pre>{@code

@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
 import dev.nettyws.handshake.ClientHandshakeException;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.URI;
@@ -25,7 +25,7 @@ class WebSocketClientTesterTest {
     private static final class Greeter extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ClientHandshakeCompletedEvent) {
+            if (evt instanceof HandshakeCompletedEvent) {
                 ctx.writeAndFlush(new TextFrame("hello"));
             }
             ctx.fireUserEventTriggered(evt);
@@ -35,7 +35,7 @@ class WebSocketClientTesterTest {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof TextFrame && "bye".equals(((TextFrame) msg).text())) {
                 ((TextFrame) msg).release();
-                ConnectionHandler.close(ctx.channel(), 4000, "asked to");
+                WebSocketSession.of(ctx.channel()).close(4000, "asked to");
                 return;
             }
             new Echo().channelRead(ctx, msg);

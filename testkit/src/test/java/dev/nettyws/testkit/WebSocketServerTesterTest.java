@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.WebSocketServerConfig;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +132,7 @@ class WebSocketServerTesterTest {
             ws.assertNothingWritten();
             ws.advanceTime(Duration.ofSeconds(1));
             CloseReceived close = ws.readClose();
-            assertEquals(new CloseReceived(CloseStatus.GOING_AWAY, ConnectionHandler.IDLE_TIMEOUT_REASON), close);
+            assertEquals(new CloseReceived(CloseStatus.GOING_AWAY, ConnectionConfig.IDLE_TIMEOUT_REASON), close);
             ws.assertChannelOpen();
             ws.advanceTime(Duration.ofSeconds(5));
             ws.assertChannelClosed();
@@ -199,7 +198,7 @@ class WebSocketServerTesterTest {
             ws.advanceTime(Duration.ofMillis(1));
             ws.assertChannelClosed();
             assertEquals(CloseStatus.POLICY_VIOLATION, ws.closedEvent().statusCode());
-            assertEquals(ConnectionHandler.WRITE_STALL_REASON, ws.closedEvent().reason());
+            assertEquals(ConnectionConfig.WRITE_STALL_REASON, ws.closedEvent().reason());
         }
     }
 

@@ -3,7 +3,7 @@ package dev.nettyws.bench.load;
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeCompletedEvent;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,7 +15,7 @@ import io.netty.util.ReferenceCountUtil;
  * connection, so the send times are kept in a ring and no timestamp travels in the payload (a text payload must
  * stay valid UTF-8).
  *
- * <p>WebSocket connections start sending on {@link ClientHandshakeCompletedEvent}; TCP connections on
+ * <p>WebSocket connections start sending on {@link HandshakeCompletedEvent}; TCP connections on
  * {@code channelActive}. Every message wraps a retained duplicate of one shared payload buffer; our client's
  * encoder masks it into a new buffer (RFC 6455 §5.3), the raw pipeline prepends a length, and the unframed byte
  * echo ({@link ServerKind#BYTES}) gets the bare payload: there the echo arrives as a byte stream cut anywhere, and
@@ -56,7 +56,7 @@ final class LoadConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof ClientHandshakeCompletedEvent) {
+        if (evt instanceof HandshakeCompletedEvent) {
             start(ctx);
         }
         super.userEventTriggered(ctx, evt);

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Opening handshakes validated and answered per second (RFC 6455 §4.2): ours ({@code UpgradeDecoder}) against
+ * Opening handshakes validated and answered per second (RFC 6455 §4.2): ours ({@code UpgradeHandler}) against
  * Netty's {@code WebSocketServerProtocolHandler} ({@code WebSocketServerHandshaker13}), in the same run.
  *
  * <p><b>Same input, same way.</b> Each operation is {@link Handshakes#handshake}: a new {@code EmbeddedChannel}
@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.State;
 public class HandshakeBenchmark {
     private final InboundSink sink = new InboundSink(false);
 
-    /** Ours: {@code UpgradeDecoder}. */
+    /** Ours: {@code UpgradeHandler}. */
     @Benchmark
     public int ours() {
         return Handshakes.handshake(Impl.OURS, sink, null);

@@ -1,9 +1,10 @@
 package dev.nettyws.bench.micro;
 
-import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.handshake.OriginPolicy;
 import dev.nettyws.handshake.ServerHandshakeConfig;
-import dev.nettyws.handshake.UpgradeDecoder;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.server.UpgradeHandler;
+import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelPipeline;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -20,9 +22,11 @@ import java.util.List;
  * upgrade request for {@value #PATH} and answers {@code 101 Switching Protocols}.
  *
  * <ul>
- *   <li>Ours: {@code HttpServerCodec - UpgradeDecoder - sink}, the default {@link ServerHandshakeConfig} for the
+ *   <li>Ours: {@code HttpServerCodec - UpgradeHandler - sink}, the default {@link ServerHandshakeConfig} for the
  *       path with the request's host and origin allowed (so the host and origin checks run and pass, and the
- *       handshake timeout is armed, as in production), an initializer that adds nothing.</li>
+ *       handshake timeout is armed, as in production), an initializer that adds nothing. The switch installs what
+ *       Netty's does: the frame codec and the connection protocol (ping/pong, close); the aggregator, keepalive and
+ *       write limits, which Netty's pipeline does not have, are left out.</li>
  *   <li>Netty: {@code HttpServerCodec - HttpObjectAggregator - WebSocketServerProtocolHandler - sink}, the
  *       documented way to serve WebSockets with websocketx; the handler runs a {@code WebSocketServerHandshaker13}.
  *       The aggregator is part of that recipe: Netty's handshake handler wants a full request.</li>
@@ -49,8 +53,12 @@ public final class Handshakes {
         + "Sec-WebSocket-Version: 13\r\n"
         + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
-    private static final ServerHandshakeConfig OUR_CONFIG = ServerHandshakeConfig.builder().path(PATH)
-        .allowedHosts("server.example.com").originPolicy(OriginPolicy.allowList(List.of("http://example.com")))
+    private static final WebSocketServerConfig OUR_CONFIG = WebSocketServerConfig.builder()
+        .handshake(ServerHandshakeConfig.builder().path(PATH).allowedHosts("server.example.com")
+            .originPolicy(OriginPolicy.allowList(List.of("http://example.com"))).build())
+        .aggregate(false)
+        .connection(ConnectionConfig.builder().idleTimeout(Duration.ZERO).writeStallTimeout(Duration.ZERO)
+            .maxPendingWriteBytes(0).build())
         .build();
 
     private Handshakes() {
@@ -68,7 +76,7 @@ public final class Handshakes {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(new HttpServerCodec());
         if (impl == Impl.OURS) {
-            pipeline.addLast(new UpgradeDecoder(OUR_CONFIG, FrameConfig.SERVER_DEFAULT, (p, after, event) -> {
+            pipeline.addLast(new UpgradeHandler(OUR_CONFIG, (p, after, event) -> {
             }));
         } else {
             pipeline.addLast(new HttpObjectAggregator(8192), new WebSocketServerProtocolHandler(PATH));

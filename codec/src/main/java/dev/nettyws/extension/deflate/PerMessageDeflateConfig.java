@@ -7,17 +7,17 @@ package dev.nettyws.extension.deflate;
  *
  * <p>How the parameters are used depends on the side:
  * <ul>
- *   <li><b>Server</b> ({@link PerMessageDeflateServerNegotiator}): {@link #serverNoContextTakeover()} and
+ *   <li><b>Server</b> ({@code WebSocketServerConfig.compression}): {@link #serverNoContextTakeover()} and
  *       {@link #clientNoContextTakeover()} are added to every accepted response (§7.1.1.1, §7.1.1.2 allow that
  *       unasked); {@link #serverMaxWindowBits()} below 15 caps our compression window, and
  *       {@link #clientMaxWindowBits()} below 15 caps the client's when its offer allows it (§7.1.2.2). What the
  *       client's offer asks for is always granted on top.</li>
- *   <li><b>Client</b> ({@link PerMessageDeflateClientNegotiator}): each parameter that differs from the default is
+ *   <li><b>Client</b> ({@code WebSocketClientConfig.compression}): each parameter that differs from the default is
  *       put into the offer ({@code client_max_window_bits} is always offered, without a value at 15, so that the
  *       server may limit it).</li>
  * </ul>
  *
- * <p>Safe to share between channels and threads.
+ * <p>Safe to share between channels and threads. Holds no buffers.
  */
 public final class PerMessageDeflateConfig {
     /** The largest window, 2^15 bytes, and the default of both window parameters. */

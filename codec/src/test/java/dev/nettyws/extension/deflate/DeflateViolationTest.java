@@ -15,6 +15,8 @@ import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.ProtocolViolationException;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
+import dev.nettyws.internal.deflate.DeflatePair;
+import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
 import dev.nettyws.testsupport.FrameBytes;
 import dev.nettyws.testsupport.Hex;
 import dev.nettyws.testsupport.WireFrame;
@@ -26,7 +28,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,27 +43,6 @@ class DeflateViolationTest {
             maxMessageLength);
         ch.config().setAllocator(new UnpooledByteBufAllocator(false));
         return ch;
-    }
-
-    /** Raw DEFLATE with a sync flush and without its 00 00 ff ff tail, as a permessage-deflate sender makes it. */
-    static byte[] compress(byte[] data) {
-        Deflater deflater = new Deflater(9, true);
-        try {
-            deflater.setInput(data);
-            byte[] out = new byte[data.length / 100 + 1024];
-            int length = 0;
-            while (true) {
-                int n = deflater.deflate(out, length, out.length - length, Deflater.SYNC_FLUSH);
-                length += n;
-                if (length < out.length) {
-                    break;
-                }
-                out = Arrays.copyOf(out, out.length * 2);
-            }
-            return Arrays.copyOf(out, length - 4);
-        } finally {
-            deflater.end();
-        }
     }
 
     private static ProtocolViolationException assertFails(EmbeddedChannel ch, int code, byte[] wire) {
@@ -87,7 +67,7 @@ class DeflateViolationTest {
 
     @Test
     void rfc6455_7_4_1_bombOf16MebibytesOfZerosFailsWith1009InBoundedMemory() {
-        byte[] compressed = compress(new byte[16 << 20]);
+        byte[] compressed = DeflatePair.compress(new byte[16 << 20]);
         assertTrue(compressed.length < 32 * 1024, "a few KiB: " + compressed.length);
         EmbeddedChannel ch = server(FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH);
         byte[] wire = FrameBytes.binary(compressed).rsv(FrameBytes.RSV1).mask(KEY).bytes();
@@ -100,7 +80,7 @@ class DeflateViolationTest {
 
     @Test
     void rfc6455_7_4_1_fragmentedBombFailsWith1009AcrossFrames() {
-        byte[] compressed = compress(new byte[3 << 20]);
+        byte[] compressed = DeflatePair.compress(new byte[3 << 20]);
         EmbeddedChannel ch = server(FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH);
         int half = compressed.length / 2;
         byte[] first = FrameBytes.binary(Arrays.copyOf(compressed, half)).fin(false).rsv(FrameBytes.RSV1).mask(KEY)
@@ -120,8 +100,8 @@ class DeflateViolationTest {
     @Test
     void messageOfExactlyTheLimitIsAccepted() {
         EmbeddedChannel ch = server(1000);
-        ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.binary(compress(new byte[1000])).rsv(FrameBytes.RSV1)
-            .mask(KEY).bytes()));
+        ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.binary(DeflatePair.compress(new byte[1000]))
+            .rsv(FrameBytes.RSV1).mask(KEY).bytes()));
         Frame frame = ch.readInbound();
         assertEquals(1000, frame.content().readableBytes());
         frame.release();
@@ -130,7 +110,7 @@ class DeflateViolationTest {
 
     @Test
     void oneByteOverTheLimitFailsWith1009() {
-        assertFails(server(1000), CloseStatus.MESSAGE_TOO_BIG, FrameBytes.binary(compress(new byte[1001]))
+        assertFails(server(1000), CloseStatus.MESSAGE_TOO_BIG, FrameBytes.binary(DeflatePair.compress(new byte[1001]))
             .rsv(FrameBytes.RSV1).mask(KEY).bytes());
     }
 
@@ -138,7 +118,7 @@ class DeflateViolationTest {
     void incompressibleMessageOfTheLimitMayBeLargerOnTheWire() {
         byte[] random = new byte[1000];
         new Random(5).nextBytes(random);
-        byte[] compressed = compress(random);
+        byte[] compressed = DeflatePair.compress(random);
         assertTrue(compressed.length > 1000, "DEFLATE grows random data: " + compressed.length);
         EmbeddedChannel ch = server(1000);
         ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.binary(compressed).rsv(FrameBytes.RSV1).mask(KEY).bytes()));
@@ -177,14 +157,14 @@ class DeflateViolationTest {
     @Test
     void rfc6455_8_1_invalidUtf8InsideCompressedTextFailsWith1007() {
         byte[] bad = {'a', (byte) 0xc3, 0x28, 'b'};
-        assertFails(server(1000), CloseStatus.INVALID_PAYLOAD_DATA, FrameBytes.text(compress(bad))
+        assertFails(server(1000), CloseStatus.INVALID_PAYLOAD_DATA, FrameBytes.text(DeflatePair.compress(bad))
             .rsv(FrameBytes.RSV1).mask(KEY).bytes());
     }
 
     @Test
     void rfc6455_8_1_compressedTextEndingInsideACharacterFailsWith1007() {
         byte[] cut = {'a', (byte) 0xe4, (byte) 0xb8};
-        assertFails(server(1000), CloseStatus.INVALID_PAYLOAD_DATA, FrameBytes.text(compress(cut))
+        assertFails(server(1000), CloseStatus.INVALID_PAYLOAD_DATA, FrameBytes.text(DeflatePair.compress(cut))
             .rsv(FrameBytes.RSV1).mask(KEY).bytes());
     }
 
@@ -192,7 +172,7 @@ class DeflateViolationTest {
 
     @Test
     void section6_rsv1OnAContinuationFrameFailsWith1002() {
-        byte[] first = FrameBytes.text(compress("He".getBytes(StandardCharsets.UTF_8))).fin(false)
+        byte[] first = FrameBytes.text(DeflatePair.compress("He".getBytes(StandardCharsets.UTF_8))).fin(false)
             .rsv(FrameBytes.RSV1).mask(KEY).bytes();
         byte[] second = FrameBytes.continuation(new byte[] {0}).rsv(FrameBytes.RSV1).mask(KEY).bytes();
         EmbeddedChannel ch = server(1000);
@@ -226,7 +206,7 @@ class DeflateViolationTest {
         EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder(FrameConfig.SERVER_DEFAULT),
             new FrameDecoder(FrameConfig.SERVER_DEFAULT));
         assertThrows(ProtocolViolationException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(
-            FrameBytes.text(compress(new byte[] {'a'})).rsv(FrameBytes.RSV1).mask(KEY).bytes())));
+            FrameBytes.text(DeflatePair.compress(new byte[] {'a'})).rsv(FrameBytes.RSV1).mask(KEY).bytes())));
         ch.finishAndReleaseAll();
     }
 

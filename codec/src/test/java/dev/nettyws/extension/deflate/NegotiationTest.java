@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.Role;
-import dev.nettyws.handshake.ExtensionOffer;
-import dev.nettyws.handshake.ServerExtensionNegotiator;
+import dev.nettyws.internal.ExtensionOffer;
+import dev.nettyws.internal.ServerExtensionNegotiator;
+import dev.nettyws.internal.deflate.PerMessageDeflateClientNegotiator;
+import dev.nettyws.internal.deflate.PerMessageDeflateParameters;
+import dev.nettyws.internal.deflate.PerMessageDeflateServerNegotiator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

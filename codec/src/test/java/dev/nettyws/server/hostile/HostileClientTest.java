@@ -8,7 +8,6 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.FrameBytes;
@@ -191,7 +190,7 @@ class HostileClientTest {
                 RawWebSocket.Received close = ws.readFrame();
                 assertEquals(0x8, close.opcode());
                 assertEquals(CloseStatus.GOING_AWAY, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff));
-                assertEquals(ConnectionHandler.IDLE_TIMEOUT_REASON,
+                assertEquals(ConnectionConfig.IDLE_TIMEOUT_REASON,
                     new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8));
                 // Silent still: the close timer ends TCP.
                 ws.readToEnd();

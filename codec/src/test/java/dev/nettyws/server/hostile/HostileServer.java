@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.server.BoundServer;
 import dev.nettyws.server.ConnectionsPerAddressLimit;
 import dev.nettyws.server.WebSocketServerConfig;
@@ -153,7 +153,7 @@ final class HostileServer implements AutoCloseable {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof TextFrame && CLOSE_COMMAND.equals(((TextFrame) msg).text())) {
                 ReferenceCountUtil.release(msg);
-                ConnectionHandler.close(ctx.channel(), 4000, "closing");
+                WebSocketSession.of(ctx.channel()).close(4000, "closing");
             } else if (msg instanceof Frame && !((Frame) msg).isControl()) {
                 ctx.writeAndFlush(msg);
             } else {

@@ -3,11 +3,11 @@ package dev.nettyws.server.hostile;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nettyws.handshake.HttpBackpressureHandler;
 import dev.nettyws.handshake.ServerHandshakeConfig;
 import dev.nettyws.internal.SlowPeerDetector;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
+import dev.nettyws.server.HttpBackpressureHandler;
 import dev.nettyws.server.WebSocketServer;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.HandshakeRequest;

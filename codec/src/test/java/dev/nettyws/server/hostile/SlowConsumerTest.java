@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.FrameBytes;
@@ -75,7 +74,7 @@ class SlowConsumerTest {
 
     private static void assertPolicyViolation(WebSocketClosedEvent closed) {
         assertEquals(CloseStatus.POLICY_VIOLATION, closed.statusCode(), closed.toString());
-        assertTrue(List.of(ConnectionHandler.PENDING_LIMIT_REASON, ConnectionHandler.WRITE_STALL_REASON)
+        assertTrue(List.of(ConnectionConfig.PENDING_LIMIT_REASON, ConnectionConfig.WRITE_STALL_REASON)
             .contains(closed.reason()), closed.reason());
         assertFalse(closed.clean());
     }

@@ -5,8 +5,8 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -93,7 +93,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         } catch (ChatRefusal refusal) {
             closing = true;
             ctx.writeAndFlush(new TextFrame(ChatJson.error(refusal.getMessage()).content()));
-            ConnectionHandler.close(ctx.channel(), refusal.kind() == ChatRefusal.Kind.INVALID
+            WebSocketSession.of(ctx.channel()).close(refusal.kind() == ChatRefusal.Kind.INVALID
                 ? CloseStatus.POLICY_VIOLATION : CloseStatus.TRY_AGAIN_LATER, refusal.getMessage());
         }
     }
@@ -120,7 +120,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
                     break;
                 case FLOODING:
                     closing = true;
-                    ConnectionHandler.close(ctx.channel(), CloseStatus.POLICY_VIOLATION, FLOODING_REASON);
+                    WebSocketSession.of(ctx.channel()).close(CloseStatus.POLICY_VIOLATION, FLOODING_REASON);
                     break;
                 default:
                     break;

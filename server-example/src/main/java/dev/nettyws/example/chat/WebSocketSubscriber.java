@@ -1,9 +1,10 @@
 package dev.nettyws.example.chat;
 
+import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.ConnectionConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -23,7 +24,7 @@ import java.util.ArrayDeque;
  * beyond the write buffer's high water mark queued, and the slow consumer limit
  * ({@link ChatSettings#maxPendingWriteBytes()}) only ever counts what the client fails to read. The queue counts
  * against that same limit: a client that cannot keep up with the room while it catches up is closed with 1008
- * {@value ConnectionHandler#PENDING_LIMIT_REASON}.
+ * {@value ConnectionConfig#PENDING_LIMIT_REASON}.
  *
  * <p>Outside catching up, a room event is written at once, without a flush (the room flushes after a run), except
  * that the run is flushed every high water mark's worth of bytes (64 KiB): a long run of broadcasts never piles up
@@ -121,6 +122,18 @@ final class WebSocketSubscriber implements ChatSubscriber {
         }
     }
 
+    /** Sends the reason as an error event and closes with 1013: the page reconnects, as after any drop. */
+    @Override
+    public void refused(String reason) {
+        if (closed) {
+            return;
+        }
+        close();
+        channel.write(new TextFrame(ChatJson.error(reason).content()));
+        // The reason (it may quote Redis, beyond a close frame's 123 bytes) went in the error event.
+        channel.writeAndFlush(new CloseFrame(CloseStatus.TRY_AGAIN_LATER, "try again later"));
+    }
+
     /** The channel's writability changed: go on catching up if it can take more. */
     void writabilityChanged() {
         if (catchingUp && history != null && !closed && channel.isWritable()) {
@@ -183,7 +196,8 @@ final class WebSocketSubscriber implements ChatSubscriber {
         queuedBytes += bytes;
         if (queuedBytes > maxQueuedBytes) {
             close();
-            ConnectionHandler.close(channel, CloseStatus.POLICY_VIOLATION, ConnectionHandler.PENDING_LIMIT_REASON);
+            // A close frame written starts the close handshake; the connection handler closes TCP after it.
+            channel.writeAndFlush(new CloseFrame(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON));
         }
     }
 }

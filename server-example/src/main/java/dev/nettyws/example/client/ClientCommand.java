@@ -7,8 +7,8 @@ import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.protocol.ConnectionConfig;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
@@ -190,7 +190,7 @@ public final class ClientCommand implements Callable<Integer> {
         // The ConnectionHandler sends the close frame, waits for the server's answer and its TCP close (§7.1.1),
         // at most the close timeout; a close already under way (the server's) is left alone.
         if (channel.isActive()) {
-            ConnectionHandler.close(channel, CloseStatus.NORMAL_CLOSURE, "");
+            WebSocketSession.of(channel).close(CloseStatus.NORMAL_CLOSURE, "");
         }
     }
 

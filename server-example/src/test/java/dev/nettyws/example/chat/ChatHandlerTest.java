@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.frame.CloseStatus;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.testkit.UpgradeRequest;
 import dev.nettyws.testkit.WebSocketServerTester;
 import io.netty.buffer.ByteBuf;
@@ -435,7 +435,7 @@ class ChatHandlerTest {
         slow.assertChannelClosed();
         assertTrue(sent > 16 && sent < 30, "closed once more than 100 KiB were queued; sent " + sent);
         assertEquals(CloseStatus.POLICY_VIOLATION, slow.closedEvent().statusCode());
-        assertEquals(ConnectionHandler.PENDING_LIMIT_REASON, slow.closedEvent().reason());
+        assertEquals(ConnectionConfig.PENDING_LIMIT_REASON, slow.closedEvent().reason());
         assertEquals("{\"type\":\"leave\",\"nick\":\"slow\"}", event(bob).toString(), "bob hears the slow one left");
         bob.assertNothingWritten();
         say(alice, "still here");
@@ -459,7 +459,7 @@ class ChatHandlerTest {
         slow.advanceTime(Duration.ofMillis(1));
         slow.assertChannelClosed();
         assertEquals(CloseStatus.POLICY_VIOLATION, slow.closedEvent().statusCode());
-        assertEquals(ConnectionHandler.WRITE_STALL_REASON, slow.closedEvent().reason());
+        assertEquals(ConnectionConfig.WRITE_STALL_REASON, slow.closedEvent().reason());
     }
 
     @Test

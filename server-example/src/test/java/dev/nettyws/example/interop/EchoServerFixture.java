@@ -8,9 +8,9 @@ import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.protocol.WebSocketClosedEvent;
-import dev.nettyws.server.WebSocketServer;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -48,10 +48,10 @@ final class EchoServerFixture implements AutoCloseable {
             ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES, deflate), new ConnectionListener() {
                 @Override
                 public void opened(Channel channel, HandshakeCompletedEvent handshake) {
-                    channel.pipeline().addBefore(WebSocketServer.CONNECTION_NAME, "test-close-sniffer",
+                    channel.pipeline().addBefore(HandlerNames.CONNECTION, "test-close-sniffer",
                         new CloseSniffer());
                     if (handshake.queryParameters().containsKey(SERVER_CLOSE_QUERY)) {
-                        ConnectionHandler.close(channel, SERVER_CLOSE.code(), SERVER_CLOSE.reason());
+                        WebSocketSession.of(channel).close(SERVER_CLOSE.code(), SERVER_CLOSE.reason());
                     }
                 }
 

@@ -5,7 +5,7 @@ import dev.nettyws.example.chat.ChatJson;
 import dev.nettyws.example.chat.ChatRefusal;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSession;
-import dev.nettyws.server.WebSocketServer;
+import dev.nettyws.protocol.HandlerNames;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -187,7 +187,7 @@ public final class HttpChatHandler extends ChannelInboundHandlerAdapter {
             if (seen && !name.equals(ctx.name()) && pipeline.get(name) != null) {
                 after.add(name);
             }
-            seen |= WebSocketServer.BACKPRESSURE_NAME.equals(name);
+            seen |= HandlerNames.HTTP_BACKPRESSURE.equals(name);
         }
         after.forEach(pipeline::remove);
         ctx.writeAndFlush(HttpReplies.streamHead(request.protocolVersion()));

@@ -9,10 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
+import dev.nettyws.example.ServerAccess;
 import dev.nettyws.example.chat.ChatJson;
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.RedisChatRooms;
+import dev.nettyws.example.cluster.RedisRoomStore;
+import dev.nettyws.example.cluster.RedisServer;
+import dev.nettyws.example.cluster.RedisServers;
+import dev.nettyws.example.cluster.RoomStoreConfig;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
-import dev.nettyws.protocol.ConnectionHandler;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
 import java.io.IOException;
@@ -173,7 +180,7 @@ class BrowserChatTest {
                 await(() -> texts(alice, "#messages li.message .text").size() == 2, "alice sees one and two");
 
                 // The server drops alice's connection; two more messages come while she reconnects.
-                ConnectionHandler.close(pages.get("alice"), 1012, "service restart");
+                WebSocketSession.of(pages.get("alice")).close(1012, "service restart");
                 for (String text : List.of("three", "four")) {
                     post(carol, text);
                 }
@@ -188,6 +195,55 @@ class BrowserChatTest {
                 carol.abort();
             }
         }
+    }
+
+    /**
+     * Two browsers on two nodes of a cluster (one Redis): they chat; then the node behind alice's page goes away (a
+     * load balancer cuts her connection and sends the next one to the other node), bob talks meanwhile, and alice's
+     * page comes back on bob's node with the messages it missed, each once and in order.
+     */
+    @Test
+    void twoBrowsersOnTwoNodesAndAPageThatMovesToTheOtherNodeMissesNothing() throws Exception {
+        try (RedisServer redis = RedisServers.standalone();
+             // A config each: each node has its own random node id.
+             RedisRoomStore storeA = RedisRoomStore.connect(redis.uri(), RoomStoreConfig.builder().build());
+             RedisRoomStore storeB = RedisRoomStore.connect(redis.uri(), RoomStoreConfig.builder().build());
+             ExampleServer nodeA = node(storeA);
+             ExampleServer nodeB = node(storeB);
+             SwitchingProxy balancer = new SwitchingProxy(nodeA.localAddress())) {
+            WebDriver alice = browser();
+            WebDriver bob = browser();
+            join(alice, "http://127.0.0.1:" + balancer.port() + "/", "alice", "meadow");
+            join(bob, nodeB.pageUri().toString(), "bob", "meadow");
+            await(() -> texts(alice, "#presence li").contains("bob"), "alice sees bob, who is on the other node");
+            say(alice, "hello from node A");
+            await(() -> texts(bob, "#messages li.message .text").contains("hello from node A"), "bob sees it");
+            say(bob, "hello from node B");
+            await(() -> texts(alice, "#messages li.message .text").contains("hello from node B"), "alice sees it");
+
+            balancer.switchTo(nodeB.localAddress());
+            balancer.dropAll();
+            await(() -> !"online".equals(alice.findElement(By.id("status")).getText()), "alice's page is cut off");
+            say(bob, "while you were away 1");
+            say(bob, "while you were away 2");
+            await(() -> texts(alice, "#messages li.message .text").contains("while you were away 2"),
+                "alice's page is back, on node B");
+            say(alice, "back on node B");
+            List<String> expected = List.of("hello from node A", "hello from node B", "while you were away 1",
+                "while you were away 2", "back on node B");
+            await(() -> texts(bob, "#messages li.message .text").size() == expected.size(), "bob sees five");
+            await(() -> texts(alice, "#messages li.message .text").size() >= expected.size(), "alice sees five");
+            assertEquals(expected, texts(alice, "#messages li.message .text"), "each message once, in order");
+            assertEquals(expected, texts(bob, "#messages li.message .text"));
+        }
+    }
+
+    private static ExampleServer node(RedisRoomStore store) throws InterruptedException {
+        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT, new RedisChatRooms(ChatSettings.DEFAULT, store),
+            System::currentTimeMillis);
+        return ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), rooms, null, ServerAccess.DEFAULT,
+            ConnectionListener.NONE);
     }
 
     private static void post(WebSocket socket, String text) throws Exception {

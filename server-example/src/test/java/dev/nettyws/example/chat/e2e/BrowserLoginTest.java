@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.ServerAccess;
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.chat.http.HttpChatSettings;
 import dev.nettyws.transport.Transport;
@@ -46,7 +47,7 @@ class BrowserLoginTest {
     @Test
     void theWaitingPageSwitchesWhenThePhoneConfirmsOnEveryTransport() throws Exception {
         try (ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
-                ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), ChatSettings.DEFAULT,
+                ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), new ChatRooms(ChatSettings.DEFAULT),
                 HttpChatSettings.DEFAULT, null, ServerAccess.DEFAULT, ConnectionListener.NONE)) {
             ChromeDriver page = browsers.open();
             ChromeDriver phone = browsers.open();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.ServerAccess;
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.transport.Transport;
 import java.net.InetSocketAddress;
@@ -40,7 +41,8 @@ class HttpTransportsTest {
 
     private static ExampleServer start(ChatSettings chat, HttpChatSettings http) throws InterruptedException {
         return ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
-            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), chat, http, null, ServerAccess.DEFAULT,
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), new ChatRooms(chat), http, null,
+            ServerAccess.DEFAULT,
             ConnectionListener.NONE);
     }
 

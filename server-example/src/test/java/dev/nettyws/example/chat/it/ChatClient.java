@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.nettyws.client.WebSocketClient;
 import dev.nettyws.example.chat.ChatJson;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.protocol.ConnectionHandler;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -123,7 +123,7 @@ abstract class ChatClient implements AutoCloseable {
 
         @Override
         public void close() throws Exception {
-            ConnectionHandler.close(channel, 1000, "bye").await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            WebSocketSession.of(channel).close(1000, "bye").await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
 
         private final class Collector extends ChannelInboundHandlerAdapter {

@@ -1,0 +1,335 @@
+package dev.nettyws.internal;
+
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import dev.nettyws.frame.CloseFrame;
+import dev.nettyws.frame.CloseStatus;
+import dev.nettyws.frame.ProtocolViolationException;
+import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketSession;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * The one owner of a WebSocket connection's truth (RFC 6455 §7): where the close handshake stands, which close
+ * frames went which way, whether and why the connection was failed, what the opening handshake established, and the
+ * end event. The frame codec, the extension handlers, the connection handler and the write limiter report into it
+ * and ask it; none of them looks another up. One per channel, in a channel attribute ({@link #of}, {@link #find}),
+ * so that handlers a user places on their own share it too.
+ *
+ * <p>The state machine is plain: {@link #closeFrameWriting}, {@link #closeFrameReceived} and
+ * {@link #transportFailed()} only move it and say what to do, so it is testable without a channel. The acts that
+ * belong to the state are here as well: {@link #fail} (§7.1.7: one close frame, then TCP), {@link #abort} and the
+ * close timer that bounds every close.
+ *
+ * <p>Event loop only, except the {@link WebSocketSession} methods, which any thread may call.
+ */
+public final class Connection implements WebSocketSession {
+    private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
+
+    /** The close handshake as this endpoint sees it (§7.1). */
+    public enum CloseState {
+        /** No close frame either way: data flows both ways. */
+        OPEN,
+        /** We sent a close frame and wait for the peer's; we send no more data. */
+        CLOSE_SENT,
+        /** The peer's close frame arrived and our answer is not written yet. */
+        CLOSE_RECEIVED,
+        /** Close frames went both ways, or the connection failed, or TCP closed: only the TCP close remains. */
+        CLOSED
+    }
+
+    /** What the connection handler does about the peer's close frame. */
+    public enum PeerClose {
+        /** Answer with a close frame echoing the code, then close TCP ({@link #CLOSE}) or wait ({@link #WAIT}). */
+        ECHO,
+        /** Our close was answered and we are the server: close TCP (§7.1.1). */
+        CLOSE,
+        /** Our close was answered and we are the client: wait for the server's TCP close, at most the close timer. */
+        WAIT,
+        /** A close frame after the connection failed or closed: nothing. */
+        IGNORE
+    }
+
+    private final Channel channel;
+    private final Role role;
+    private long closeTimeoutNanos;
+    /** Written on the event loop, read by {@link #isOpen()} from any thread. */
+    private volatile CloseState state = CloseState.OPEN;
+    private HandshakeCompletedEvent handshake;
+    /** Whether a handler runs the close handshake (the connection handler); otherwise {@link #close} closes TCP. */
+    private boolean closeHandshakeRun;
+
+    private boolean closeStartedByUs;
+    private boolean closeStartedByPeer;
+    /** A close frame went to the frame encoder: no second one may follow (§5.5.1). */
+    private boolean closeFrameQueued;
+    /** That close frame was written to the transport. */
+    private boolean closeFrameSent;
+    private int sentCode;
+    private String sentReason = "";
+    private boolean closeFrameReceived;
+    private int receivedCode;
+    private String receivedReason = "";
+    private int failureCode;
+    private String failureReason = "";
+    private boolean closedEventTaken;
+    private ScheduledFuture<?> closeTimer;
+
+    /**
+     * Creates the state of one connection; {@link #of} and {@link #install} put it on the channel.
+     *
+     * @param channel the connection's channel, for the close timer and {@link #close}; may be null in unit tests that
+     *     only drive the state machine
+     * @param role this end of the connection
+     * @param closeTimeoutNanos how long a close may take once we sent a close frame
+     */
+    public Connection(Channel channel, Role role, long closeTimeoutNanos) {
+        this.channel = channel;
+        this.role = role;
+        this.closeTimeoutNanos = closeTimeoutNanos;
+    }
+
+    /**
+     * Puts a new connection state on {@code channel}, replacing any earlier one: what the pipeline assembly does
+     * when the opening handshake succeeds.
+     */
+    public static Connection install(Channel channel, Role role, ConnectionConfig config) {
+        Connection connection = new Connection(channel, role, config.closeTimeout().toNanos());
+        channel.attr(KEY).set(connection);
+        return connection;
+    }
+
+    /**
+     * The state of {@code channel}'s connection, created with the default close timeout if there is none yet: for a
+     * frame encoder or decoder a user placed into a pipeline of their own.
+     */
+    public static Connection of(Channel channel, Role role) {
+        Attribute<Connection> attribute = channel.attr(KEY);
+        Connection connection = attribute.get();
+        if (connection == null) {
+            connection = new Connection(channel, role, ConnectionConfig.DEFAULT_CLOSE_TIMEOUT.toNanos());
+            attribute.set(connection);
+        }
+        return connection;
+    }
+
+    /** The state of {@code channel}'s connection, or null if it has none. */
+    public static Connection find(Channel channel) {
+        return channel.hasAttr(KEY) ? channel.attr(KEY).get() : null;
+    }
+
+    // ---- what the handshake established
+
+    /** Records what the opening handshake established; the pipeline switch calls it before the application's init. */
+    public void handshake(HandshakeCompletedEvent handshake) {
+        this.handshake = handshake;
+    }
+
+    @Override
+    public HandshakeCompletedEvent handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Role role() {
+        return role;
+    }
+
+    // ---- the close state machine
+
+    /** Where the close handshake stands. */
+    public CloseState closeState() {
+        return state;
+    }
+
+    /** Whether the connection was failed (§7.1.7), by a violation of the peer or a limit. */
+    public boolean isFailed() {
+        return failureCode != 0;
+    }
+
+    /** Whether the peer's close frame has arrived; nothing it sends after it counts (§5.5.1). */
+    public boolean isCloseFrameReceived() {
+        return closeFrameReceived;
+    }
+
+    /** The connection handler runs the close handshake with this close timeout. */
+    public void runCloseHandshake(long closeTimeoutNanos) {
+        this.closeHandshakeRun = true;
+        this.closeTimeoutNanos = closeTimeoutNanos;
+    }
+
+    /**
+     * The frame encoder is writing {@code frame}, whoever wrote it (the application, the aggregator, an echo, a
+     * failure). Returns the promise to write it with, which reports whether it reached the transport.
+     */
+    public ChannelPromise closeFrameWriting(CloseFrame frame, ChannelPromise promise) {
+        closeFrameQueued(frame.statusCode(), frame.reasonText());
+        ChannelPromise written = promise.unvoid();
+        written.addListener((ChannelFutureListener) f -> closeFrameWritten(f.isSuccess()));
+        return written;
+    }
+
+    /** A close frame with {@code code} and {@code reason} is on its way: no second one may follow, the timer runs. */
+    public void closeFrameQueued(int code, String reason) {
+        if (!closeFrameQueued) {
+            closeFrameQueued = true;
+            sentCode = code;
+            sentReason = reason;
+        }
+        if (state == CloseState.OPEN) {
+            state = CloseState.CLOSE_SENT;
+            closeStartedByUs = true;
+        } else if (state == CloseState.CLOSE_RECEIVED) {
+            state = CloseState.CLOSED;
+        }
+        armCloseTimer();
+    }
+
+    /** The close frame reached the transport, or could not be written (then TCP is closed at once). */
+    public void closeFrameWritten(boolean success) {
+        if (success) {
+            closeFrameSent = true;
+        } else if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** The peer's close frame arrived with {@code code} (1005 when it had none) and {@code reason}. */
+    public PeerClose closeFrameReceived(int code, String reason) {
+        if (state != CloseState.OPEN && state != CloseState.CLOSE_SENT) {
+            // A second close frame, or one after the connection failed or its transport broke.
+            return PeerClose.IGNORE;
+        }
+        closeFrameReceived = true;
+        receivedCode = code;
+        receivedReason = reason;
+        if (state == CloseState.OPEN) {
+            closeStartedByPeer = true;
+            state = CloseState.CLOSE_RECEIVED;
+            return PeerClose.ECHO;
+        }
+        state = CloseState.CLOSED;
+        return role == Role.SERVER ? PeerClose.CLOSE : PeerClose.WAIT;
+    }
+
+    /**
+     * The transport failed (a reset, a broken pipe) while the connection was open: Netty closes the channel itself,
+     * and the end is the peer's or the network's doing (1006, remote, §7.1.5), not a close of ours.
+     */
+    public void transportFailed() {
+        if (state == CloseState.OPEN) {
+            state = CloseState.CLOSED;
+        }
+    }
+
+    /**
+     * Fails the connection (§7.1.7) from {@code ctx}, which must be between the frame encoder and the application:
+     * records the first failure, writes one close frame with {@code code} and {@code reason} unless one was already
+     * sent (§5.5.1), and closes TCP once it is written (the close timer bounds the wait for a peer that does not
+     * read), or at once without a close frame.
+     *
+     * @return the exception that carries the code, for the caller to throw or fire
+     */
+    public ProtocolViolationException fail(ChannelHandlerContext ctx, int code, String reason) {
+        recordFailure(code, reason);
+        if (ctx.channel().isActive() && !closeFrameQueued) {
+            ctx.writeAndFlush(new CloseFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.close();
+        }
+        return new ProtocolViolationException(code, reason);
+    }
+
+    /**
+     * Records a failure without acting on it: for a connection whose transport is already gone or whose caller
+     * closes it.
+     */
+    public void recordFailure(int code, String reason) {
+        if (failureCode == 0) {
+            failureCode = code;
+            failureReason = reason;
+        }
+        state = CloseState.CLOSED;
+    }
+
+    /**
+     * Fails the connection without a close frame, which would only queue behind what the peer does not read:
+     * records {@code code} and {@code reason} for the end event and closes TCP from {@code ctx} at once.
+     */
+    public void abort(ChannelHandlerContext ctx, int code, String reason) {
+        recordFailure(code, reason);
+        ctx.close();
+    }
+
+    private void armCloseTimer() {
+        if (closeTimer == null && channel != null && channel.isActive()) {
+            closeTimer = channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, closeTimeoutNanos, NANOSECONDS);
+        }
+    }
+
+    /**
+     * TCP closed: the state is final and the close timer stops. Returns how the connection ended, once; null on
+     * later calls.
+     */
+    public WebSocketClosedEvent transportClosed() {
+        state = CloseState.CLOSED;
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+            closeTimer = null;
+        }
+        if (closedEventTaken) {
+            return null;
+        }
+        closedEventTaken = true;
+        return closedEvent();
+    }
+
+    /** How the connection ended, from what went each way (§7.1.5, §7.1.6). */
+    private WebSocketClosedEvent closedEvent() {
+        if (failureCode != 0) {
+            return new WebSocketClosedEvent(failureCode, failureReason, false, false);
+        }
+        boolean clean = closeFrameSent && closeFrameReceived;
+        if (closeFrameReceived) {
+            return closeStartedByPeer ? new WebSocketClosedEvent(receivedCode, receivedReason, true, clean)
+                : new WebSocketClosedEvent(sentCode, sentReason, false, clean);
+        }
+        // §7.1.5: no close frame received means 1006, whoever started.
+        return new WebSocketClosedEvent(CloseStatus.ABNORMAL_CLOSURE, "", !closeStartedByUs, false);
+    }
+
+    // ---- WebSocketSession
+
+    @Override
+    public boolean isOpen() {
+        return state == CloseState.OPEN && channel.isActive();
+    }
+
+    @Override
+    public ChannelFuture close(int statusCode, String reason) {
+        CloseFrame frame = new CloseFrame(statusCode, reason);
+        ChannelFuture written = channel.writeAndFlush(frame);
+        if (!closeHandshakeRun) {
+            // A bare frame codec: nothing else would close TCP after the close frame.
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        return channel.closeFuture();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection(" + role + ", " + state + (failureCode != 0 ? ", failed " + failureCode : "") + ')';
+    }
+}

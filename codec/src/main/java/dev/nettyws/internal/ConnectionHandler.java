@@ -1,0 +1,250 @@
+package dev.nettyws.internal;
+
+import dev.nettyws.frame.CloseFrame;
+import dev.nettyws.frame.CloseStatus;
+import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.PingFrame;
+import dev.nettyws.frame.PongFrame;
+import dev.nettyws.frame.ProtocolViolationException;
+import dev.nettyws.frame.Role;
+import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketClosedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * The connection protocol between the frame codec and the application (RFC 6455 §5.5, §7): answers pings, runs the
+ * close handshake on the {@link Connection}'s state machine, refuses writes after our close frame, and fires the
+ * {@link WebSocketClosedEvent} once when the channel goes inactive.
+ *
+ * <p>Why it holds back pongs: while the channel is unwritable only the latest unanswered ping is kept (§5.5.3 allows
+ * answering only the most recent), so a peer that pings without reading cannot make pongs pile up. Why a server
+ * closes TCP right after its answer and a client waits: §7.1.1. The peer's close frame is not passed on; the closed
+ * event says how the connection ended.
+ *
+ * <p>Errors: an I/O error (an {@link IOException} in the cause chain) while the connection is open is passed on, and
+ * the end is 1006; once the connection has ended for the application (close handshake done, or failed) it is only
+ * logged at debug level, since a peer resetting right after the close handshake is common. Any other exception that
+ * reaches this handler (an {@link OutOfMemoryError} from a buffer, a bug in a handler in front) is one the pipeline
+ * cannot handle: logged once at warn level, not passed on, and the connection is failed with 1011. Exceptions of the
+ * application's handlers, behind this one, do not pass through it.
+ *
+ * <p>Buffers: frames passed on belong to the next handler. Pings, unforwarded pongs, close frames and refused writes
+ * are released here; a pong reuses its ping's payload, and a held one is released when replaced, when the peer's
+ * close arrives, and when the channel goes inactive. One instance per channel, on its event loop.
+ */
+public final class ConnectionHandler extends ChannelDuplexHandler {
+    private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(ConnectionHandler.class);
+
+    private final Role role;
+    private final ConnectionConfig config;
+    private Connection connection;
+    /** The payload of the most recent ping not answered because the channel was not writable. */
+    private ByteBuf pendingPong;
+    /** An error the pipeline cannot handle failed the connection: what the decoder still produces is dropped. */
+    private boolean internalErrorSeen;
+
+    /**
+     * Creates the handler of one connection.
+     *
+     * @param role whether this is the server or the client end; decides who closes TCP first (§7.1.1)
+     * @param config the close timeout and whether pongs reach the application
+     */
+    public ConnectionHandler(Role role, ConnectionConfig config) {
+        this.role = Objects.requireNonNull(role, "role");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        connection = Connection.of(ctx.channel(), role);
+        connection.runCloseHandshake(config.closeTimeout().toNanos());
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePendingPong();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (internalErrorSeen) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (!(msg instanceof Frame) || !((Frame) msg).isControl()) {
+            if (connection.isCloseFrameReceived()) {
+                // §5.5.1: nothing follows a close frame. The decoder already drops such frames.
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        } else if (msg instanceof PingFrame) {
+            onPing(ctx, (PingFrame) msg);
+        } else if (msg instanceof PongFrame) {
+            if (config.forwardPongs() && !connection.isCloseFrameReceived()) {
+                ctx.fireChannelRead(msg);
+            } else {
+                ((PongFrame) msg).release();
+            }
+        } else {
+            onPeerClose(ctx, (CloseFrame) msg);
+        }
+    }
+
+    private void onPing(ChannelHandlerContext ctx, PingFrame ping) {
+        // §5.5.2: answer until the peer's close frame arrives; pongs are control frames, so also after ours.
+        Connection.CloseState state = connection.closeState();
+        if (state != Connection.CloseState.OPEN && state != Connection.CloseState.CLOSE_SENT) {
+            ping.release();
+            return;
+        }
+        releasePendingPong();
+        ByteBuf payload = ping.content();
+        if (ctx.channel().isWritable()) {
+            ctx.writeAndFlush(new PongFrame(payload));
+        } else {
+            pendingPong = payload;
+        }
+    }
+
+    private void onPeerClose(ChannelHandlerContext ctx, CloseFrame frame) {
+        int code;
+        String reason;
+        try {
+            code = frame.statusCode();
+            reason = frame.reasonText();
+        } finally {
+            frame.release();
+        }
+        switch (connection.closeFrameReceived(code, reason)) {
+            case ECHO:
+                releasePendingPong();
+                // §5.5.1: echo the status code; a close without one is answered without one.
+                ChannelFuture written = ctx.writeAndFlush(CloseStatus.isValidOnWire(code) ? new CloseFrame(code, null)
+                    : new CloseFrame());
+                if (role == Role.SERVER) {
+                    written.addListener(f -> ctx.close());
+                }
+                return;
+            case CLOSE:
+                ctx.close();
+                return;
+            default:
+                releasePendingPong();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (pendingPong != null && ctx.channel().isWritable()) {
+            ByteBuf payload = pendingPong;
+            pendingPong = null;
+            ctx.writeAndFlush(new PongFrame(payload));
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (find(cause, ProtocolViolationException.class) != null) {
+            // The handler that found it has failed the connection through the Connection: close frame, TCP, timer.
+            releasePendingPong();
+            return;
+        }
+        if (find(cause, IOException.class) == null) {
+            failInternally(ctx, cause);
+            return;
+        }
+        if (connection.closeState() == Connection.CloseState.CLOSED) {
+            // The connection has ended for the application (close handshake done, or failed): nothing to report.
+            LOGGER.debug("{} I/O error after the WebSocket connection ended: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        connection.transportFailed();
+        releasePendingPong();
+        ctx.fireExceptionCaught(cause);
+    }
+
+    /**
+     * Fails the connection with 1011 after an exception the pipeline cannot handle; logs the first one at warn level,
+     * later ones (the same failure echoing through a closing pipeline) at debug.
+     */
+    private void failInternally(ChannelHandlerContext ctx, Throwable cause) {
+        if (internalErrorSeen) {
+            LOGGER.debug("{} another unhandled error: {}", ctx.channel(), cause.toString());
+            return;
+        }
+        internalErrorSeen = true;
+        LOGGER.warn("{} failing the WebSocket connection with 1011 after an unhandled error", ctx.channel(), cause);
+        releasePendingPong();
+        connection.fail(ctx, CloseStatus.INTERNAL_ERROR, ConnectionConfig.INTERNAL_ERROR_REASON);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        releasePendingPong();
+        WebSocketClosedEvent closed = connection.transportClosed();
+        if (closed != null) {
+            ctx.fireUserEventTriggered(closed);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        Connection.CloseState state = connection.closeState();
+        if (state == Connection.CloseState.OPEN) {
+            ctx.write(msg, promise);
+            if (msg instanceof CloseFrame) {
+                // Nothing may follow a close frame, so there is no batching to keep: make sure it leaves.
+                ctx.flush();
+            }
+        } else if (state == Connection.CloseState.CLOSE_SENT
+                && (msg instanceof PingFrame || msg instanceof PongFrame)) {
+            ctx.write(msg, promise);
+        } else {
+            ReferenceCountUtil.release(msg);
+            promise.tryFailure(new WebSocketClosedException(state == Connection.CloseState.CLOSE_SENT
+                ? "write after the close frame was sent" : "write after the WebSocket connection closed"));
+        }
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (connection.closeState() == Connection.CloseState.OPEN && ctx.channel().isActive()) {
+            // The application closes: the close handshake first (1000), the promise when TCP is closed.
+            ctx.channel().closeFuture().addListener(f -> promise.trySuccess());
+            write(ctx, new CloseFrame(CloseStatus.NORMAL_CLOSURE, null), ctx.newPromise());
+            return;
+        }
+        ctx.close(promise);
+    }
+
+    /** The first throwable of {@code type} in the cause chain of {@code cause}, or null. */
+    private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    private void releasePendingPong() {
+        if (pendingPong != null) {
+            ByteBuf payload = pendingPong;
+            pendingPong = null;
+            payload.release();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nettyws.protocol;
+
+import dev.nettyws.frame.CloseStatus;
+import dev.nettyws.frame.Role;
+import dev.nettyws.handshake.HandshakeCompletedEvent;
+import dev.nettyws.internal.Connection;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * A WebSocket connection as the application sees it, the same for servers and clients: what the opening handshake
+ * established, which end this is, whether the connection is still open, and how to close it. Kept on the channel:
+ * {@link #of(Channel)} finds it from any handler, so an application never needs to remember the handshake event.
+ *
+ * <p>{@link #of}, {@link #handshake()} and {@link #role()} may be called from any thread once the handshake has
+ * completed; {@link #close(int, String)} too. Holds no buffers.
+ */
+public interface WebSocketSession {
+    /**
+     * The session of a WebSocket channel: set during the pipeline switch of the opening handshake, before the
+     * application's handlers are added, on servers and clients alike.
+     *
+     * @param channel a channel
+     * @return its session, or {@code null} if its opening handshake has not completed (or it is no WebSocket)
+     */
+    static WebSocketSession of(Channel channel) {
+        Connection connection = Connection.find(channel);
+        return connection == null || connection.handshake() == null ? null : connection;
+    }
+
+    /** What the opening handshake established: request target, path, query, headers, subprotocol, extensions. */
+    HandshakeCompletedEvent handshake();
+
+    /** Whether this end accepted ({@link Role#SERVER}) or opened ({@link Role#CLIENT}) the connection. */
+    Role role();
+
+    /**
+     * Whether data may still be sent: no close frame has gone either way, the connection was not failed, and the
+     * channel is active.
+     */
+    boolean isOpen();
+
+    /**
+     * Starts the close handshake (RFC 6455 §7.1.2) with a close frame carrying {@code statusCode} and
+     * {@code reason}; safe to call from any thread. The returned future completes once TCP is closed: when the
+     * handshake completes, or at the latest when {@link ConnectionConfig#closeTimeout()} runs out. If a close is
+     * already under way the frame is refused and the future still completes when that close ends.
+     *
+     * @param statusCode a code valid on the wire, see {@link CloseStatus#isValidOnWire(int)}
+     * @param reason a reason of at most 123 UTF-8 bytes, or {@code null}
+     * @return the channel's close future
+     * @throws IllegalArgumentException if the code may not be sent or the reason is too long
+     */
+    ChannelFuture close(int statusCode, String reason);
+}
