@@ -143,6 +143,12 @@ final class HttpChatSession implements ChatSubscriber {
         flush();
     }
 
+    /** The room cannot take or keep this member (Redis unreachable): the session ends, so the client joins anew. */
+    @Override
+    public void refused(String reason) {
+        end(reason);
+    }
+
     @Override
     public void send(ChatEvent event) {
         queue(event, null);

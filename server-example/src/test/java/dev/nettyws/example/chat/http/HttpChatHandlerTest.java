@@ -196,6 +196,24 @@ class HttpChatHandlerTest {
     }
 
     @Test
+    void aRoomThatRefusesTheMemberEndsTheSessionAndAnswersItsHeldPoll() {
+        EmbeddedChannel a = channel();
+        String session = join(a, "ann");
+        long next = poll(a, session, 0, false).json().get("next").asLong();
+        assertNull(poll(a, session, next, true), "held");
+        // What a room shared through Redis does when Redis cannot keep the member (ChatSubscriber.refused).
+        service.sessions().get(session).refused("cannot join now: Redis did not answer");
+        Reply held = reply(a);
+        assertEquals(404, held.status());
+        assertTrue(held.json().toString().contains("Redis did not answer"), held.json().toString());
+        assertEquals(0, service.sessionCount());
+        // The member left the room: the nick is free again.
+        EmbeddedChannel b = channel();
+        String again = join(b, "ann");
+        assertEquals("ann", poll(b, again, 0, false).json().get("events").get(1).get("nick").textValue());
+    }
+
+    @Test
     void aSessionThatStopsAskingExpiresAndLeavesTheRoom() {
         EmbeddedChannel a = channel();
         String session = join(a, "ann");
