@@ -8,6 +8,9 @@
 #
 #   scripts/bench-scale.sh                          # 10,000 connections
 #   scripts/bench-scale.sh --connections 1000       # other options (--transport, --server-heap ...): --help
+#   scripts/bench-scale.sh --server nettyws --connections 1000 --nodes 3
+#                                                   # the chat server as 3 nodes sharing the room through a
+#                                                   # redis-server started here (needs redis-server on PATH)
 #
 # Appends to benchmarks/results/scale.csv and writes benchmarks/results/scale-classes.md. Each connection is a file
 # descriptor in the server and in the client process: the script raises the soft file limit as far as the hard limit

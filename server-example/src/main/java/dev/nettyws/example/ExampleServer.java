@@ -3,6 +3,8 @@ package dev.nettyws.example;
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.http.HttpChatService;
+import dev.nettyws.example.chat.http.HttpChatSettings;
 import dev.nettyws.extension.deflate.PerMessageDeflateConfig;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.server.BoundServer;
@@ -16,8 +18,9 @@ import java.util.Objects;
 
 /**
  * The example server, on one port: the chat page at {@code /} (with its script and style sheet), the chat service
- * at {@code /chat} ({@link ChatHandler}), the echo service at {@code /echo} ({@link EchoHandler}), and 404 for
- * everything else; optionally over TLS. {@link Main} starts it from the command line; tests start it in-process on
+ * at {@code /chat} ({@link ChatHandler}) and over plain HTTP under {@code /chat/} ({@link HttpChatService}: Server-Sent
+ * Events, long and short polling), the echo service at {@code /echo} ({@link EchoHandler}), and 404 for everything
+ * else; optionally over TLS. {@link Main} starts it from the command line; tests start it in-process on
  * an ephemeral port. See {@link ExampleServerInitializer} for the pipeline.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread except the server's event loops.
@@ -35,11 +38,13 @@ public final class ExampleServer implements AutoCloseable {
     private final BoundServer server;
     private final boolean tls;
     private final ChatRooms rooms;
+    private final HttpChatService httpChat;
 
-    private ExampleServer(BoundServer server, boolean tls, ChatRooms rooms) {
+    private ExampleServer(BoundServer server, boolean tls, ChatRooms rooms, HttpChatService httpChat) {
         this.server = server;
         this.tls = tls;
         this.rooms = rooms;
+        this.httpChat = httpChat;
     }
 
     /**
@@ -136,11 +141,54 @@ public final class ExampleServer implements AutoCloseable {
     public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
                                       ChatSettings chat, SslContext sslContext, ServerAccess access,
                                       ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echo, new ChatRooms(chat), sslContext, access, listener);
+    }
+
+    /**
+     * Starts the server with a chat service of the caller's, such as one whose rooms live in Redis
+     * ({@link dev.nettyws.example.chat.RedisChatRooms}: one node of a cluster).
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param rooms the chat service of {@code /chat}, with its settings
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatRooms rooms, SslContext sslContext, ServerAccess access,
+                                      ConnectionListener listener) throws InterruptedException {
+        return start(transport, address, echo, rooms, HttpChatSettings.DEFAULT, sslContext, access, listener);
+    }
+
+    /**
+     * Starts the server with every setting, the limits of the chat's HTTP transports too.
+     *
+     * @param transport the socket transport
+     * @param address where to listen (port 0 for a free one)
+     * @param echo the configuration of {@code /echo}; its path should be {@link #ECHO_PATH}
+     * @param rooms the chat service of {@code /chat} and of its HTTP transports, with its settings
+     * @param http the limits of the chat over HTTP (Server-Sent Events, long and short polling)
+     * @param sslContext a server TLS context for {@code https} and {@code wss}, or null for plain TCP
+     * @param access the origins and hosts of both endpoints, and the connections per client address
+     * @param listener told about every connection opening and closing
+     * @return the running server; the caller closes it
+     * @throws InterruptedException if interrupted while binding
+     */
+    public static ExampleServer start(Transport transport, InetSocketAddress address, WebSocketServerConfig echo,
+                                      ChatRooms rooms, HttpChatSettings http, SslContext sslContext,
+                                      ServerAccess access, ConnectionListener listener) throws InterruptedException {
         Objects.requireNonNull(listener, "listener");
-        ChatRooms rooms = new ChatRooms(chat);
+        ChatSettings chat = rooms.settings();
+        HttpChatService httpChat = new HttpChatService(rooms, http, access.allowedOrigins(), access.allowedHosts(),
+            sslContext != null);
         ExampleServerInitializer initializer = new ExampleServerInitializer(sslContext, access.applyTo(echo),
-            access.applyTo(chat.serverConfig()), rooms, listener);
-        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms);
+            access.applyTo(chat.serverConfig()), rooms, httpChat, listener);
+        return new ExampleServer(BoundServer.bind(transport, 0, address, initializer), sslContext != null, rooms,
+            httpChat);
     }
 
     /** The resolved transport. */
@@ -176,6 +224,11 @@ public final class ExampleServer implements AutoCloseable {
     /** The chat rooms. */
     public ChatRooms rooms() {
         return rooms;
+    }
+
+    /** The chat over HTTP (its sessions). */
+    public HttpChatService httpChat() {
+        return httpChat;
     }
 
     /** Host and port of the URLs; 127.0.0.1 for the wildcard address. */

@@ -2,6 +2,7 @@ package dev.nettyws.example;
 
 import dev.nettyws.example.chat.ChatHandler;
 import dev.nettyws.example.chat.ChatRooms;
+import dev.nettyws.example.chat.http.HttpChatService;
 import dev.nettyws.handshake.WebSocketInitializer;
 import dev.nettyws.protocol.HandlerNames;
 import dev.nettyws.server.ConnectionsPerAddressLimit;
@@ -14,6 +15,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -27,14 +29,15 @@ import java.util.function.Supplier;
 /**
  * The pipeline of an example server connection: the per-address connection limit (which leaves once it admitted the
  * connection), TLS (when configured), the HTTP codec, the HTTP phase's backpressure (with the chat's outbound limits;
- * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, and the
- * {@link PageHandler} for everything else.
+ * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, the chat's HTTP
+ * transports ({@link HttpChatService}, behind a bounded aggregator), and the {@link PageHandler} for everything else.
  * <pre>
- *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat  pages
+ *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat
+ *       http-aggregator  http-chat  pages
  * </pre>
  * With TLS, ALPN chooses: {@code http/1.1} gets the pipeline above, {@code h2} gets {@link WebSocketHttp2} with both
- * endpoints and the pages on each stream ({@code ws-h2-connect  ws-upgrade-echo  h2-http  pages}), so a browser's
- * chat WebSocket rides on the page's own HTTP/2 connection.
+ * endpoints, the chat's HTTP transports and the pages on each stream ({@code ws-h2-connect  ws-upgrade-echo  h2-http
+ * http-aggregator  http-chat  pages}), so a browser's chat WebSocket rides on the page's own HTTP/2 connection.
  * Each endpoint's {@link UpgradeHandler} passes requests for other paths on. The one that upgrades installs the
  * WebSocket handlers; its initializer removes the other endpoint and the page handler (they have no more work, and
  * the application's writes, which start at the tail of the pipeline, would otherwise pass through them) and adds
@@ -49,10 +52,12 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     static final String ECHO_UPGRADE_NAME = "ws-upgrade-echo";
     static final String CHAT_UPGRADE_NAME = "ws-upgrade-chat";
     static final String PAGES_NAME = "pages";
+    static final String HTTP_AGGREGATOR_NAME = "http-aggregator";
+    static final String HTTP_CHAT_NAME = "http-chat";
     static final String ALPN_NAME = "alpn";
     static final String H2_HTTP_NAME = "h2-http";
     private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, H2_HTTP_NAME,
-        PAGES_NAME);
+        HTTP_AGGREGATOR_NAME, HTTP_CHAT_NAME, PAGES_NAME);
 
     private final SslContext sslContext;
     private final WebSocketServerConfig echo;
@@ -60,11 +65,13 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final WebSocketInitializer echoInitializer;
     private final WebSocketInitializer chatInitializer;
     private final ConnectionsPerAddressLimit limit;
+    private final HttpChatService http;
     private final Http2Streams http2Streams = new Http2Streams();
 
     ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
-                             ChatRooms rooms, ConnectionListener listener) {
+                             ChatRooms rooms, HttpChatService http, ConnectionListener listener) {
         this.sslContext = sslContext;
+        this.http = http;
         this.echo = echo;
         this.chat = chat;
         this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
@@ -116,13 +123,18 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         WebSocketHttp2.install(pipeline, chat, chatInitializer, http2Streams);
     }
 
-    /** What follows the chat's front end on every HTTP/2 stream: the echo endpoint, then the pages. */
+    /**
+     * What follows the chat's front end on every HTTP/2 stream: the echo endpoint, then, as HTTP/1.1 objects, the
+     * chat's HTTP transports and the pages.
+     */
     @ChannelHandler.Sharable
     private final class Http2Streams extends ChannelInitializer<Http2StreamChannel> {
         @Override
         protected void initChannel(Http2StreamChannel stream) {
             stream.pipeline().addLast(ECHO_UPGRADE_NAME, WebSocketHttp2.endpoint(echo, echoInitializer));
             stream.pipeline().addLast(H2_HTTP_NAME, new Http2StreamFrameToHttpObjectCodec(true));
+            stream.pipeline().addLast(HTTP_AGGREGATOR_NAME, new HttpObjectAggregator(http.maxBodyBytes()));
+            stream.pipeline().addLast(HTTP_CHAT_NAME, http.newHandler());
             stream.pipeline().addLast(PAGES_NAME, new PageHandler());
         }
     }
@@ -134,6 +146,8 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         pipeline.addLast(HandlerNames.HTTP_BACKPRESSURE, WebSocketServer.httpBackpressure(chat));
         pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeHandler(echo, echoInitializer));
         pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeHandler(chat, chatInitializer));
+        pipeline.addLast(HTTP_AGGREGATOR_NAME, new HttpObjectAggregator(http.maxBodyBytes()));
+        pipeline.addLast(HTTP_CHAT_NAME, http.newHandler());
         pipeline.addLast(PAGES_NAME, new PageHandler());
         ch.config().setWriteBufferWaterMark(chat.writeBufferWaterMark());
     }

@@ -1,7 +1,12 @@
 package dev.nettyws.example;
 
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.RedisChatRooms;
+import dev.nettyws.example.chat.RoomMeters;
 import dev.nettyws.example.client.ClientCommand;
+import dev.nettyws.example.cluster.RedisRoomStore;
+import dev.nettyws.example.cluster.RoomStoreConfig;
 import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.transport.Transport;
 import io.netty.handler.ssl.SslContext;
@@ -110,6 +115,23 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "PEM", description = "Private key for --tls, PKCS#8 (with --cert).")
     private File key;
 
+    @Option(names = "--redis", paramLabel = "URI",
+        description = "Run as one node of a cluster sharing the chat rooms through Redis: redis://HOST:PORT, "
+            + "rediss:// for TLS, or a Redis Cluster's comma-separated seed nodes. History (--history), ids, nicks "
+            + "and presence then live in Redis (default: none, a single process).")
+    private String redis;
+
+    @Option(names = "--metrics-port", paramLabel = "N",
+        description = "Serve metrics in Prometheus format at http://HOST:N/metrics (connections, closes by code; with "
+            + "--redis also posts, Redis round trip, deliveries, delivery lag); 0 picks a free port (default: off).")
+    private Integer metricsPort;
+
+    /** The metrics with {@code --metrics-port}. */
+    private ServerMetrics metrics;
+
+    /** The node's connection to Redis with {@code --redis}, closed after the server. */
+    private RedisRoomStore redisStore;
+
     /**
      * Runs the command line and exits with its code.
      *
@@ -129,6 +151,9 @@ public final class Main implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
         }
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+            throw new ParameterException(spec.commandLine(), "--metrics-port must be 0-65535: " + metricsPort);
+        }
         if (maxMessageBytes < 0) {
             throw new ParameterException(spec.commandLine(), "--max-message-bytes must be >= 0: " + maxMessageBytes);
         }
@@ -140,20 +165,32 @@ public final class Main implements Callable<Integer> {
         ExampleServer server;
         try {
             SslContext sslContext = sslContext();
+            if (metricsPort != null) {
+                metrics = new ServerMetrics();
+                LOG.info("metrics at http://{}/metrics", NetUtil.toSocketAddressString(
+                    metrics.serve(new InetSocketAddress(host, metricsPort))));
+            }
+            ChatRooms rooms = chatRooms(chat);
+            if (rooms == null) {
+                closeAfterServer();
+                return 1;
+            }
             server = ExampleServer.start(transport, new InetSocketAddress(host, port),
-                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), chat, sslContext, access,
-                ConnectionListener.NONE);
+                ExampleServer.echoConfig(maxMessageBytes, !noDeflate), rooms, sslContext, access,
+                metrics == null ? ConnectionListener.NONE : metrics);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            closeAfterServer();
             LOG.error("cannot listen on {}:{} ({}): {}", host, port, transport, e.toString());
             return 1;
         }
         // SIGTERM and SIGINT (Ctrl-C) start the JVM's shutdown: the hook closes every connection with 1001 and
         // then ends the process with 0, a clean stop on request, instead of the JVM's 143 or 130. The hook is only
         // registered while the server runs, so other exits keep their codes.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server), "chat-server-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(server, this::closeAfterServer),
+            "chat-server-shutdown"));
         InetSocketAddress bound = server.localAddress();
         LOG.info("listening on {}:{} with transport {}{}; chat at {} ({}), echo at {} (max message {} bytes, "
             + "permessage-deflate {})",
@@ -168,9 +205,51 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private static void stopOnSignal(ExampleServer server) {
+    /** The chat service: in this process, or with {@code --redis} in Redis; null (logged) if Redis is unreachable. */
+    private ChatRooms chatRooms(ChatSettings chat) {
+        if (redis == null) {
+            return new ChatRooms(chat);
+        }
+        // Lettuce on epoll like the server's auto transport, rather than warning at startup that it prefers epoll
+        // over io_uring.
+        if (System.getProperty("io.lettuce.core.iouring") == null) {
+            System.setProperty("io.lettuce.core.iouring", "false");
+        }
+        RoomStoreConfig config = RoomStoreConfig.builder().streamLength(Math.max(1, history)).build();
+        try {
+            redisStore = RedisRoomStore.connect(redis, config);
+        } catch (RuntimeException e) {
+            LOG.error("cannot use Redis ({}): {}", redisForLog(), e.getMessage());
+            return null;
+        }
+        LOG.info("cluster node {} on Redis {} ({}); members of a node that dies leave presence within {} s",
+            redisStore.nodeId(), redisForLog(), redisStore.isCluster() ? "Redis Cluster" : "standalone",
+            (config.lease().toMillis() + config.heartbeatInterval().toMillis()) / 1000);
+        RoomMeters meters = metrics == null ? RoomMeters.NONE : new RoomMeters(metrics.registry());
+        return new ChatRooms(chat, new RedisChatRooms(chat, redisStore, meters), System::currentTimeMillis);
+    }
+
+    /** The Redis URI without credentials. */
+    private String redisForLog() {
+        return redis.replaceAll("//[^@/,]*@", "//***@");
+    }
+
+    /** Closes the Redis connection and the metrics endpoint, once the server is closed (or failed to start). */
+    private void closeAfterServer() {
+        if (redisStore != null) {
+            redisStore.close();
+            redisStore = null;
+        }
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+    }
+
+    private static void stopOnSignal(ExampleServer server, Runnable afterServer) {
         LOG.info("stopping: closing every connection with 1001");
         server.close();
+        afterServer.run();
         LOG.info("stopped");
         System.out.flush();
         System.err.flush();

@@ -24,10 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Serves the chat page and its script and style sheet from the jar ({@code dev/nettyws/example/web/}), and answers
- * every other request with 404. GET and HEAD only (405 otherwise); keep-alive is honoured, except after an upgrade
- * request for a path no WebSocket endpoint serves (404, then the connection is closed). The last handler of the
- * example server's HTTP pipeline, after the WebSocket endpoints, which pass on requests for other paths.
+ * Serves the chat page, the scan-to-login page and their scripts and style sheet from the jar
+ * ({@code dev/nettyws/example/web/}), and answers every other request with 404. GET and HEAD only (405 otherwise);
+ * keep-alive is honoured, except after an upgrade request for a path no WebSocket endpoint serves (404, then the
+ * connection is closed). The last handler of the example server's HTTP pipeline, after the WebSocket endpoints and
+ * the chat's HTTP transports, which pass on requests for other paths.
  *
  * <p>Every response carries the security headers of {@link #SECURITY_HEADERS}: a Content-Security-Policy that lets
  * the page load only its own script and style sheet and connect only to its own origin (its WebSocket included),
@@ -41,7 +42,9 @@ final class PageHandler extends ChannelInboundHandlerAdapter {
         "/", Page.load("index.html", "text/html; charset=UTF-8"),
         "/index.html", Page.load("index.html", "text/html; charset=UTF-8"),
         "/chat.js", Page.load("chat.js", "text/javascript; charset=UTF-8"),
-        "/chat.css", Page.load("chat.css", "text/css; charset=UTF-8"));
+        "/chat.css", Page.load("chat.css", "text/css; charset=UTF-8"),
+        "/login.html", Page.load("login.html", "text/html; charset=UTF-8"),
+        "/login.js", Page.load("login.js", "text/javascript; charset=UTF-8"));
     /**
      * Headers of every response. {@code connect-src 'self'} covers {@code ws:}/{@code wss:} to the page's own host
      * and port (CSP Level 3); {@code X-Frame-Options} repeats {@code frame-ancestors} for browsers without it.

@@ -70,6 +70,25 @@ class MainTest {
     }
 
     @Test
+    void unreachableRedisExitsWith1WithoutListening() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        assertEquals(1, Main.commandLine().execute("--port", "0", "--redis", "redis://127.0.0.1:" + closedPort));
+    }
+
+    @Test
+    void metricsPortOutOfRangeExitsWith2() {
+        CommandLine commandLine = Main.commandLine();
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        assertEquals(2, commandLine.execute("--metrics-port", "-1"));
+        assertTrue(err.toString().startsWith("--metrics-port must be 0-65535: -1"), err::toString);
+    }
+
+    @Test
     void clientSubcommandIsKept() {
         CommandLine commandLine = Main.commandLine();
         assertTrue(commandLine.getSubcommands().containsKey("client"), commandLine.getSubcommands()::toString);

@@ -111,6 +111,12 @@ public final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--csv", defaultValue = "benchmarks/results/scale.csv", description = "CSV file to append to.")
     Path csv;
 
+    @Option(names = "--nodes", defaultValue = "0",
+        description = "Run nettyws as a cluster of N chat-server nodes (--redis) sharing the room through a "
+            + "redis-server started here; connections spread round-robin over the nodes, CPU summed over every node "
+            + "and Redis (0: one process, no Redis).")
+    int nodes;
+
     /** Runs the command line. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ScaleCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -147,11 +153,17 @@ public final class ScaleCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String[] measure(String server, int n, StringBuilder breakdown) throws Exception {
-        int port;
+    private static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
+            return free.getLocalPort();
         }
+    }
+
+    private String[] measure(String server, int n, StringBuilder breakdown) throws Exception {
+        if (server.equals("nettyws") && nodes > 0) {
+            return measureNodes(n, breakdown);
+        }
+        int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xms" + serverHeap, "-Xmx" + serverHeap,
             "-XX:MaxDirectMemorySize=" + serverDirect, "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC"));
@@ -188,7 +200,7 @@ public final class ScaleCommand implements Callable<Integer> {
             Receivers receivers = new Receivers(n + 1);
             EventLoopGroup group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-client");
             try {
-                List<Channel> channels = connectAll(group, uri, n + 1, receivers);
+                List<Channel> channels = connectAll(group, List.of(uri), n + 1, receivers);
                 awaitQuiet(receivers, 3);
                 ClassHistogram loaded = process.classHistogram();
                 long heap = loaded.totalBytes();
@@ -198,34 +210,113 @@ public final class ScaleCommand implements Callable<Integer> {
                 double rssPer = (double) (rss - rss0) / n;
                 System.out.printf("%,d idle connections: live heap %,d B (%.0f B per connection), RSS %,d B"
                     + " (%.0f B per connection)%n", n + 1, heap, heapPer, rss, rssPer);
-                Channel sender = channels.get(n);
-                long[] fanOut = new long[messages];
-                for (int seq = 1; seq <= messages; seq++) {
-                    long start = System.nanoTime();
-                    sender.writeAndFlush(message(seq));
-                    awaitReached(receivers, seq, n + 1);
-                    fanOut[seq - 1] = System.nanoTime() - start;
-                    System.out.printf("message %d reached %,d of %,d connections in %.1f ms%n", seq,
-                        receivers.reached(seq), n + 1, fanOut[seq - 1] / 1e6);
-                }
-                double[] burstRates = burst(process, sender, receivers, n + 1);
-                long expected = (long) (messages + burst) * (n + 1);
-                long lost = expected - receivers.delivered();
-                Arrays.sort(fanOut);
-                closeAll(channels);
-                return new String[] {Instant.now().toString(), server, transport.displayName(),
-                    Integer.toString(n + 1),
-                    String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
-                    String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
-                    String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length - 1] / 1e6),
-                    String.format(Locale.ROOT, "%.0f", burstRates[0]),
-                    String.format(Locale.ROOT, "%.0f", burstRates[1]),
-                    Long.toString(lost), Long.toString(receivers.outOfOrder()), serverHeap,
-                    Long.toString(rss0), Long.toString(rss)};
+                return fanOut(server, n, channels, receivers, List.of(process), heapPer, rssPer, rss0, rss);
             } finally {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         }
+    }
+
+    /**
+     * The chat server as {@link #nodes} nodes sharing the room through a redis-server started here: connection i on
+     * node {@code i % nodes}, the sender on the last; heap and RSS summed over the nodes (the class breakdown is node
+     * 0's, per connection of that node), CPU over every node and Redis.
+     */
+    private String[] measureNodes(int n, StringBuilder breakdown) throws Exception {
+        String server = "nettyws-redis-x" + nodes;
+        int redisPort = freePort();
+        List<String> redisCommand = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
+            "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "10000");
+        System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<ChildJvm> started = new ArrayList<>();
+        try (ChildJvm redis = ChildJvm.start(redisCommand, "Ready to accept connections", 30)) {
+            started.add(redis);
+            List<URI> bases = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                int port = freePort();
+                List<String> command = List.of(java, "-Xms" + serverHeap, "-Xmx" + serverHeap,
+                    "-XX:MaxDirectMemorySize=" + serverDirect, "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC",
+                    "-jar", chatJar.toString(), "--port", Integer.toString(port), "--transport", transport.name(),
+                    "--rate", Integer.toString(Math.max(1000, burst + messages)), "--max-connections-per-address",
+                    "0", "--redis", "redis://127.0.0.1:" + redisPort);
+                System.out.printf("== node %d: %s%n", i, String.join(" ", command));
+                started.add(ChildJvm.start(command, "listening", 60));
+                bases.add(URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u"));
+            }
+            List<ChildJvm> servers = started.subList(1, started.size());
+            Thread.sleep(1000);
+            List<ClassHistogram> idle = new ArrayList<>();
+            long heap0 = 0;
+            long rss0 = 0;
+            for (ChildJvm node : servers) {
+                ClassHistogram histogram = node.classHistogram();
+                idle.add(histogram);
+                heap0 += histogram.totalBytes();
+                rss0 += node.rssBytes();
+            }
+            Receivers receivers = new Receivers(n + 1);
+            EventLoopGroup group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-client");
+            try {
+                List<Channel> channels = connectAll(group, bases, n + 1, receivers);
+                awaitQuiet(receivers, 3);
+                long heap = 0;
+                long rss = 0;
+                for (int i = 0; i < servers.size(); i++) {
+                    ClassHistogram loaded = servers.get(i).classHistogram();
+                    heap += loaded.totalBytes();
+                    rss += servers.get(i).rssBytes();
+                    if (i == 0) {
+                        describe(breakdown, server + " node 0", Math.max(1, (n + 1) / nodes),
+                            loaded.minus(idle.get(0)));
+                    }
+                }
+                double heapPer = (double) (heap - heap0) / n;
+                double rssPer = (double) (rss - rss0) / n;
+                System.out.printf("%,d idle connections on %d nodes: live heap %,d B (%.0f B per connection),"
+                    + " RSS %,d B (%.0f B per connection)%n", n + 1, nodes, heap, heapPer, rss, rssPer);
+                return fanOut(server, n, channels, receivers, started, heapPer, rssPer, rss0, rss);
+            } finally {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            }
+        } finally {
+            for (ChildJvm node : started.subList(Math.min(1, started.size()), started.size())) {
+                node.close();
+            }
+        }
+    }
+
+    /**
+     * The timed numbered messages and the burst on connections already open; closes them and returns the CSV row.
+     * CPU is counted over {@code cpuOf}.
+     */
+    private String[] fanOut(String server, int n, List<Channel> channels, Receivers receivers, List<ChildJvm> cpuOf,
+                            double heapPer, double rssPer, long rss0, long rss)
+        throws IOException, InterruptedException {
+        Channel sender = channels.get(n);
+        long[] fanOut = new long[messages];
+        for (int seq = 1; seq <= messages; seq++) {
+            long start = System.nanoTime();
+            sender.writeAndFlush(message(seq));
+            awaitReached(receivers, seq, n + 1);
+            fanOut[seq - 1] = System.nanoTime() - start;
+            System.out.printf("message %d reached %,d of %,d connections in %.1f ms%n", seq,
+                receivers.reached(seq), n + 1, fanOut[seq - 1] / 1e6);
+        }
+        double[] burstRates = burst(cpuOf, sender, receivers, n + 1);
+        long expected = (long) (messages + burst) * (n + 1);
+        long lost = expected - receivers.delivered();
+        Arrays.sort(fanOut);
+        closeAll(channels);
+        return new String[] {Instant.now().toString(), server, transport.displayName(),
+            Integer.toString(n + 1),
+            String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
+            String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length / 2] / 1e6),
+            String.format(Locale.ROOT, "%.1f", fanOut[fanOut.length - 1] / 1e6),
+            String.format(Locale.ROOT, "%.0f", burstRates[0]),
+            String.format(Locale.ROOT, "%.0f", burstRates[1]),
+            Long.toString(lost), Long.toString(receivers.outOfOrder()), serverHeap,
+            Long.toString(rss0), Long.toString(rss)};
     }
 
     /**
@@ -262,12 +353,12 @@ public final class ScaleCommand implements Callable<Integer> {
      * Broadcast throughput: the sender writes {@link #burst} numbered messages back to back; returns deliveries per
      * second (until every connection has the last) and per second of server CPU time in that interval.
      */
-    private double[] burst(ChildJvm process, Channel sender, Receivers receivers, int count)
+    private double[] burst(List<ChildJvm> processes, Channel sender, Receivers receivers, int count)
         throws IOException, InterruptedException {
         if (burst == 0) {
             return new double[] {0, 0};
         }
-        double cpuBefore = process.cpuSeconds();
+        double cpuBefore = cpuSeconds(processes);
         long start = System.nanoTime();
         for (int seq = messages + 1; seq <= messages + burst; seq++) {
             sender.write(message(seq));
@@ -275,7 +366,7 @@ public final class ScaleCommand implements Callable<Integer> {
         sender.flush();
         awaitReached(receivers, messages + burst, count);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double cpu = process.cpuSeconds() - cpuBefore;
+        double cpu = cpuSeconds(processes) - cpuBefore;
         double deliveries = (double) burst * count;
         System.out.printf("burst of %d messages to %,d connections: %.2f s, %.0f deliveries/s, server CPU %.2f s,"
             + " %.0f deliveries per server CPU second%n", burst, count, seconds, deliveries / seconds, cpu,
@@ -283,8 +374,19 @@ public final class ScaleCommand implements Callable<Integer> {
         return new double[] {deliveries / seconds, deliveries / cpu};
     }
 
-    /** Opens {@code count} connections, at most {@link #handshakes} handshakes at a time; fails if any fails. */
-    private List<Channel> connectAll(EventLoopGroup group, URI base, int count, Receivers receivers)
+    private static double cpuSeconds(List<ChildJvm> processes) throws IOException {
+        double sum = 0;
+        for (ChildJvm process : processes) {
+            sum += process.cpuSeconds();
+        }
+        return sum;
+    }
+
+    /**
+     * Opens {@code count} connections, connection i to {@code bases[i % size]}, at most {@link #handshakes}
+     * handshakes at a time; fails if any fails.
+     */
+    private List<Channel> connectAll(EventLoopGroup group, List<URI> bases, int count, Receivers receivers)
         throws InterruptedException {
         Semaphore inFlight = new Semaphore(handshakes);
         AtomicInteger failed = new AtomicInteger();
@@ -295,7 +397,7 @@ public final class ScaleCommand implements Callable<Integer> {
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             inFlight.acquire();
-            URI uri = URI.create(base + Integer.toString(i));
+            URI uri = URI.create(bases.get(i % bases.size()) + Integer.toString(i));
             ChannelHandler receiver = receivers.handler(i);
             InetSocketAddress source = new InetSocketAddress("127.0.0." + (2 + i % Math.max(1, sources)), 0);
             // The slot is given back once: when the handshake ends, or when the connection failed before it began

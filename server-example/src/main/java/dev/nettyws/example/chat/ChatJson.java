@@ -34,6 +34,7 @@ import java.util.List;
  *                     {"type":"join","nick":"..."}, {"type":"leave","nick":"..."}
  *                     {"type":"message","id":"...","room":"...","nick":"...","text":"...","ts":EPOCH_MILLIS}
  *                     {"type":"error","reason":"..."}
+ *                     {"type":"session","session":"..."}   (HTTP transports: the session id, before the welcome)
  * </pre>
  */
 public final class ChatJson {
@@ -131,6 +132,11 @@ public final class ChatJson {
         }
         node.put("count", nicks.size());
         return event(node);
+    }
+
+    /** The id of an HTTP session, which the client's requests name: the first event of the session. */
+    public static ChatEvent session(String id) {
+        return event(MAPPER.createObjectNode().put("type", "session").put("session", id));
     }
 
     /** An error about the client's last message; the connection stays open. */

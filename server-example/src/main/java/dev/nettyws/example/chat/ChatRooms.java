@@ -184,9 +184,10 @@ public final class ChatRooms {
 
     /**
      * What counts as one client address: the IP address, an IPv6 one cut to its /64 prefix; the address itself
-     * for other kinds of channel (tests, local channels).
+     * for other kinds of channel (tests, local channels). Other per-address limits (the HTTP transports' sessions)
+     * count the same way.
      */
-    static Object addressKey(SocketAddress remote) {
+    public static Object addressKey(SocketAddress remote) {
         if (!(remote instanceof InetSocketAddress) || ((InetSocketAddress) remote).getAddress() == null) {
             return String.valueOf(remote);
         }

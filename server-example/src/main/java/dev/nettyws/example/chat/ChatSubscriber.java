@@ -45,4 +45,15 @@ public interface ChatSubscriber {
 
     /** The end of a run of {@link #deliver} calls: send what they wrote. */
     void flush();
+
+    /**
+     * The room cannot take or keep the member after all (a room shared through Redis that Redis cannot reach, or a
+     * nick lost while the node was cut off): the member is not in the room. A transport ends the session so that
+     * the client asks again later (WebSocket: 1013); by default the reason goes out as an error event.
+     *
+     * @param reason why, for the client
+     */
+    default void refused(String reason) {
+        send(ChatJson.error(reason));
+    }
 }

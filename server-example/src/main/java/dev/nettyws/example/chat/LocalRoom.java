@@ -1,7 +1,6 @@
 package dev.nettyws.example.chat;
 
 import io.netty.util.concurrent.EventExecutor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,21 +22,19 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class LocalRoom implements ChatRoom {
     private final String name;
-    private final EventExecutor executor;
     private final ChatSettings settings;
     /** By nick, in the order they joined (the presence list). */
     private final Map<String, ChatMember> members = new LinkedHashMap<>();
     private final RoomNicks nicks = new RoomNicks();
     private final RoomMembers fanout = new RoomMembers();
     private final RoomHistory history;
-    private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-    private boolean running;
+    private final RoomTasks tasks;
 
     LocalRoom(String name, EventExecutor executor, ChatSettings settings) {
         this.name = name;
-        this.executor = executor;
         this.settings = settings;
         this.history = new RoomHistory(settings.history(), settings.historyBytes());
+        this.tasks = new RoomTasks(name, executor);
     }
 
     @Override
@@ -55,16 +52,7 @@ final class LocalRoom implements ChatRoom {
             RoomHistory.Slice slice = history.after(since);
             JoinedRoom joined = new JoinedRoom(name, nick, slice.messages(), slice.complete(),
                 ChatJson.presence(members.keySet(), settings.presenceLimit()));
-            ChatSubscriber subscriber = member.subscriber();
-            if (subscriber.executor().inEventLoop()) {
-                subscriber.joined(joined);
-            } else {
-                try {
-                    subscriber.executor().execute(() -> subscriber.joined(joined));
-                } catch (RejectedExecutionException e) {
-                    // The member's event loop is shutting down with its connection.
-                }
-            }
+            sendJoined(member, joined);
             if (members.size() <= settings.presenceLimit()) {
                 fanout.broadcast(ChatJson.join(nick), member);
             }
@@ -101,6 +89,20 @@ final class LocalRoom implements ChatRoom {
         });
     }
 
+    /** Gives a member what it gets on joining, on its executor (now if this is it; a task there otherwise). */
+    static void sendJoined(ChatMember member, JoinedRoom joined) {
+        ChatSubscriber subscriber = member.subscriber();
+        if (subscriber.executor().inEventLoop()) {
+            subscriber.joined(joined);
+        } else {
+            try {
+                subscriber.executor().execute(() -> subscriber.joined(joined));
+            } catch (RejectedExecutionException e) {
+                // The member's event loop is shutting down with its connection.
+            }
+        }
+    }
+
     private boolean isIn(ChatMember member) {
         String nick = member.nick();
         return nick != null && members.get(nick) == member;
@@ -111,30 +113,8 @@ final class LocalRoom implements ChatRoom {
         return new ArrayList<>(members.keySet());
     }
 
-    /**
-     * Runs a task on the room's executor, after the tasks before it. A task started while another runs (a write in
-     * a broadcast can close a slow member, whose leave comes back here) waits until that one is done.
-     */
+    /** Runs a task on the room's executor after those before it ({@link RoomTasks}). */
     private void run(Runnable task) {
-        if (!executor.inEventLoop()) {
-            try {
-                executor.execute(() -> run(task));
-            } catch (RejectedExecutionException e) {
-                // The room's event loop is shutting down with the server: no member is left to tell.
-            }
-            return;
-        }
-        pending.addLast(task);
-        if (running) {
-            return;
-        }
-        running = true;
-        try {
-            for (Runnable next; (next = pending.pollFirst()) != null; ) {
-                next.run();
-            }
-        } finally {
-            running = false;
-        }
+        tasks.run(task);
     }
 }

@@ -122,6 +122,18 @@ final class WebSocketSubscriber implements ChatSubscriber {
         }
     }
 
+    /** Sends the reason as an error event and closes with 1013: the page reconnects, as after any drop. */
+    @Override
+    public void refused(String reason) {
+        if (closed) {
+            return;
+        }
+        close();
+        channel.write(new TextFrame(ChatJson.error(reason).content()));
+        // The reason (it may quote Redis, beyond a close frame's 123 bytes) went in the error event.
+        channel.writeAndFlush(new CloseFrame(CloseStatus.TRY_AGAIN_LATER, "try again later"));
+    }
+
     /** The channel's writability changed: go on catching up if it can take more. */
     void writabilityChanged() {
         if (catchingUp && history != null && !closed && channel.isWritable()) {

@@ -12,7 +12,10 @@ import java.util.UUID;
  * anyone joins or lists the room).
  */
 public final class RoomStoreConfig {
-    /** Defaults: see the builder's methods. */
+    /**
+     * Defaults: see the builder's methods. Its random node id is made once: two stores of one process need a config
+     * each ({@code builder().build()}), or the second one's posts are taken for repeats of the first one's.
+     */
     public static final RoomStoreConfig DEFAULT = builder().build();
 
     private final String keyPrefix;

@@ -5,10 +5,13 @@ import java.util.regex.Pattern;
 /**
  * The id of a message in a room: a Redis stream entry id, {@code <milliseconds>-<sequence>}. Ids increase within a
  * room, in the order of its messages; {@link #ZERO} comes before every message. Immutable.
+ *
+ * @param millis the milliseconds part
+ * @param sequence the sequence part
  */
-record StreamId(long millis, long sequence) implements Comparable<StreamId> {
+public record StreamId(long millis, long sequence) implements Comparable<StreamId> {
     /** Before the first message of any room. */
-    static final StreamId ZERO = new StreamId(0, 0);
+    public static final StreamId ZERO = new StreamId(0, 0);
 
     private static final Pattern FORM = Pattern.compile("\\d{1,18}-\\d{1,18}");
 
@@ -18,7 +21,7 @@ record StreamId(long millis, long sequence) implements Comparable<StreamId> {
      * @throws IllegalArgumentException if {@code id} is not two decimal numbers (of at most 18 digits) joined by
      *     {@code -}
      */
-    static StreamId parse(String id) {
+    public static StreamId parse(String id) {
         if (id == null || !FORM.matcher(id).matches()) {
             throw new IllegalArgumentException("not a message id: " + id);
         }

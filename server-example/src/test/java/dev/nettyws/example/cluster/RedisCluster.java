@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /** A local Redis Cluster of masters started by {@link RedisServers#cluster}; closing it stops every node. */
-final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements AutoCloseable {
     final List<RedisServer> nodes;
 
     RedisCluster(List<RedisServer> nodes) {
@@ -14,7 +14,7 @@ final class RedisCluster implements AutoCloseable {
     }
 
     /** The seed list for Lettuce: every node's URI, comma-separated. */
-    String uris() {
+    public String uris() {
         return nodes.stream().map(RedisServer::uri).collect(Collectors.joining(","));
     }
 

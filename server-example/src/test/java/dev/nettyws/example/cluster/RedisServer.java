@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * listen on port 0, so a port is picked from 20000-22767 (below the kernel's ephemeral range, and so is the cluster
  * bus port, 10000 above it), checked free, and another is tried when redis-server still fails to bind it.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private static final int FIRST_PORT = 20000;
     private static final int PORTS = 2768;
     private static final long START_MILLIS = 15_000;
@@ -42,7 +42,7 @@ final class RedisServer implements AutoCloseable {
      * Starts a server with {@code --save '' --appendonly no} and then {@code options} (which may override them), and
      * waits until it answers PING.
      */
-    static RedisServer start(String... options) throws IOException, InterruptedException {
+    public static RedisServer start(String... options) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("nettyws-redis-");
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -74,22 +74,22 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** The URI for Lettuce. */
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** Stops answering: SIGSTOP. The connections stay open; commands wait in the socket buffers. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("-STOP");
         paused = true;
     }
 
     /** Answers again: SIGCONT. */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("-CONT");
         paused = false;
     }
@@ -99,7 +99,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Dies at once (SIGKILL), as a crashed server does, and waits for the process to end. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -107,7 +107,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Kills the server and starts it again on the same port and directory; waits until it answers. */
-    void restart() throws IOException, InterruptedException {
+    public void restart() throws IOException, InterruptedException {
         kill();
         launch();
     }

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * several masters ({@link #cluster}), built from {@code redis-server} processes joined by {@code redis-cli --cluster
  * create}. Every process started is also killed by a JVM shutdown hook, in case a test run is cut short.
  */
-final class RedisServers {
+public final class RedisServers {
     private static final Set<Process> STARTED = ConcurrentHashMap.newKeySet();
 
     static {
@@ -27,7 +27,7 @@ final class RedisServers {
     }
 
     /** A standalone server without persistence, plus {@code options}. */
-    static RedisServer standalone(String... options) throws IOException, InterruptedException {
+    public static RedisServer standalone(String... options) throws IOException, InterruptedException {
         return RedisServer.start(options);
     }
 
@@ -36,7 +36,7 @@ final class RedisServers {
      * served even while another master is down ({@code cluster-require-full-coverage no}); returns once every node
      * reports {@code cluster_state:ok}.
      */
-    static RedisCluster cluster(int masters, String... options) throws IOException, InterruptedException {
+    public static RedisCluster cluster(int masters, String... options) throws IOException, InterruptedException {
         List<RedisServer> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < masters; i++) {

@@ -1,17 +1,27 @@
 package dev.nettyws.example.chat.e2e;
 
+import static dev.nettyws.example.chat.e2e.Browsers.await;
+import static dev.nettyws.example.chat.e2e.Browsers.join;
+import static dev.nettyws.example.chat.e2e.Browsers.say;
+import static dev.nettyws.example.chat.e2e.Browsers.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.example.ExampleServer;
+import dev.nettyws.example.ServerAccess;
 import dev.nettyws.example.chat.ChatJson;
+import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.RedisChatRooms;
+import dev.nettyws.example.cluster.RedisRoomStore;
+import dev.nettyws.example.cluster.RedisServer;
+import dev.nettyws.example.cluster.RedisServers;
+import dev.nettyws.example.cluster.RoomStoreConfig;
 import dev.nettyws.handshake.HandshakeCompletedEvent;
 import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.transport.Transport;
 import io.netty.channel.Channel;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,7 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -30,18 +39,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -49,94 +53,21 @@ import org.openqa.selenium.logging.LogType;
  * The chat page in a real browser: two headless Chromium sessions join a room through the page served by the
  * example server and see each other's messages and presence, under the page's Content-Security-Policy; and a page
  * whose connection drops comes back asking for the messages after the last one it showed, and shows each once.
- * Chromium and chromedriver are Debian's ({@code apt-get install chromium chromium-driver};
- * {@code scripts/install-test-peers.sh} installs them): the driver path is given explicitly, so Selenium Manager
- * never runs and nothing is downloaded. A missing browser fails the test. A screenshot of the second session is
+ * Chromium is started by {@link Browsers}. A screenshot of the second session is
  * saved as {@code target/chat-e2e.png}.
  */
 class BrowserChatTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = Browsers.TIMEOUT;
 
-    private final List<WebDriver> drivers = new ArrayList<>();
-    private final List<ChromeDriverService> services = new ArrayList<>();
-    private final List<Path> profiles = new ArrayList<>();
+    private final Browsers browsers = new Browsers();
 
     @AfterEach
     void quit() throws IOException {
-        for (WebDriver driver : drivers) {
-            driver.quit();
-        }
-        for (ChromeDriverService service : services) {
-            service.stop();
-        }
-        for (Path profile : profiles) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
-        }
+        browsers.close();
     }
 
     private WebDriver browser() throws IOException {
-        assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
-        assertTrue(Files.isExecutable(CHROMEDRIVER), CHROMEDRIVER + " is missing: apt-get install -y chromium-driver");
-        Path profile = Files.createTempDirectory("nettyws-chromium");
-        profiles.add(profile);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-            "--window-size=1000,800", "--user-data-dir=" + profile);
-        // The console, to see that the page's Content-Security-Policy refused nothing of its own.
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-        services.add(service);
-        WebDriver driver = new ChromeDriver(service, options);
-        drivers.add(driver);
-        driver.manage().timeouts().pageLoadTimeout(TIMEOUT);
-        return driver;
-    }
-
-    private static void join(WebDriver driver, String url, String nick, String room) {
-        driver.get(url);
-        driver.findElement(By.id("nick")).sendKeys(nick);
-        WebElement roomField = driver.findElement(By.id("room"));
-        roomField.clear();
-        roomField.sendKeys(room);
-        driver.findElement(By.id("join-button")).click();
-        await(() -> "online".equals(driver.findElement(By.id("status")).getText()), nick + " online");
-    }
-
-    private static void say(WebDriver driver, String text) {
-        driver.findElement(By.id("text")).sendKeys(text);
-        driver.findElement(By.id("send-button")).click();
-    }
-
-    private static List<String> texts(WebDriver driver, String selector) {
-        List<String> texts = new ArrayList<>();
-        for (WebElement element : driver.findElements(By.cssSelector(selector))) {
-            texts.add(element.getText());
-        }
-        return texts;
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + TIMEOUT + ": " + what);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+        return browsers.open();
     }
 
     @Test
@@ -264,6 +195,55 @@ class BrowserChatTest {
                 carol.abort();
             }
         }
+    }
+
+    /**
+     * Two browsers on two nodes of a cluster (one Redis): they chat; then the node behind alice's page goes away (a
+     * load balancer cuts her connection and sends the next one to the other node), bob talks meanwhile, and alice's
+     * page comes back on bob's node with the messages it missed, each once and in order.
+     */
+    @Test
+    void twoBrowsersOnTwoNodesAndAPageThatMovesToTheOtherNodeMissesNothing() throws Exception {
+        try (RedisServer redis = RedisServers.standalone();
+             // A config each: each node has its own random node id.
+             RedisRoomStore storeA = RedisRoomStore.connect(redis.uri(), RoomStoreConfig.builder().build());
+             RedisRoomStore storeB = RedisRoomStore.connect(redis.uri(), RoomStoreConfig.builder().build());
+             ExampleServer nodeA = node(storeA);
+             ExampleServer nodeB = node(storeB);
+             SwitchingProxy balancer = new SwitchingProxy(nodeA.localAddress())) {
+            WebDriver alice = browser();
+            WebDriver bob = browser();
+            join(alice, "http://127.0.0.1:" + balancer.port() + "/", "alice", "meadow");
+            join(bob, nodeB.pageUri().toString(), "bob", "meadow");
+            await(() -> texts(alice, "#presence li").contains("bob"), "alice sees bob, who is on the other node");
+            say(alice, "hello from node A");
+            await(() -> texts(bob, "#messages li.message .text").contains("hello from node A"), "bob sees it");
+            say(bob, "hello from node B");
+            await(() -> texts(alice, "#messages li.message .text").contains("hello from node B"), "alice sees it");
+
+            balancer.switchTo(nodeB.localAddress());
+            balancer.dropAll();
+            await(() -> !"online".equals(alice.findElement(By.id("status")).getText()), "alice's page is cut off");
+            say(bob, "while you were away 1");
+            say(bob, "while you were away 2");
+            await(() -> texts(alice, "#messages li.message .text").contains("while you were away 2"),
+                "alice's page is back, on node B");
+            say(alice, "back on node B");
+            List<String> expected = List.of("hello from node A", "hello from node B", "while you were away 1",
+                "while you were away 2", "back on node B");
+            await(() -> texts(bob, "#messages li.message .text").size() == expected.size(), "bob sees five");
+            await(() -> texts(alice, "#messages li.message .text").size() >= expected.size(), "alice sees five");
+            assertEquals(expected, texts(alice, "#messages li.message .text"), "each message once, in order");
+            assertEquals(expected, texts(bob, "#messages li.message .text"));
+        }
+    }
+
+    private static ExampleServer node(RedisRoomStore store) throws InterruptedException {
+        ChatRooms rooms = new ChatRooms(ChatSettings.DEFAULT, new RedisChatRooms(ChatSettings.DEFAULT, store),
+            System::currentTimeMillis);
+        return ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
+            ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), rooms, null, ServerAccess.DEFAULT,
+            ConnectionListener.NONE);
     }
 
     private static void post(WebSocket socket, String text) throws Exception {
