@@ -25,14 +25,14 @@ import org.openqa.selenium.WebDriver;
  * The chat page in headless Chromium over {@code https} with HTTP/2 (ALPN h2): the server sees each browser's chat
  * WebSocket arrive as an RFC 8441 extended CONNECT on a stream of the connection that carried the page (a stream
  * after the page's own), and two browsers chat both ways. The example uses a self-signed certificate, which
- * Chromium is told to accept. Chromium and chromedriver are Debian's, see {@link Chromium}.
+ * Chromium is told to accept. Chromium and chromedriver are Debian's, see {@link Browsers}.
  */
 class BrowserHttp2ChatTest {
-    private final Chromium chromium = new Chromium();
+    private final Browsers browsers = new Browsers();
 
     @AfterEach
     void quit() throws IOException {
-        chromium.close();
+        browsers.close();
     }
 
     @Test
@@ -53,10 +53,10 @@ class BrowserHttp2ChatTest {
                 tls.context(), listener)) {
             String url = server.pageUri().toString();
             assertTrue(url.startsWith("https://"), url);
-            WebDriver alice = chromium.browser("--ignore-certificate-errors");
-            WebDriver bob = chromium.browser("--ignore-certificate-errors");
-            Chromium.join(alice, url, "alice", "rooftop");
-            Chromium.join(bob, url, "bob", "rooftop");
+            WebDriver alice = browsers.open("--ignore-certificate-errors");
+            WebDriver bob = browsers.open("--ignore-certificate-errors");
+            Browsers.join(alice, url, "alice", "rooftop");
+            Browsers.join(bob, url, "bob", "rooftop");
             for (String nick : List.of("alice", "bob")) {
                 HandshakeCompletedEvent handshake = handshakes.get(nick);
                 assertTrue(handshake != null, "no handshake for " + nick + ": " + handshakes.keySet());
@@ -68,11 +68,11 @@ class BrowserHttp2ChatTest {
             }
             assertTrue(opened.get("alice").parent() != opened.get("bob").parent(), "one connection per browser");
 
-            Chromium.say(alice, "over HTTP/2 from alice");
-            Chromium.await(() -> Chromium.texts(bob, "#messages li.message .text").contains("over HTTP/2 from alice"),
+            Browsers.say(alice, "over HTTP/2 from alice");
+            Browsers.await(() -> Browsers.texts(bob, "#messages li.message .text").contains("over HTTP/2 from alice"),
                 "bob sees alice's message");
-            Chromium.say(bob, "and back from bob");
-            Chromium.await(() -> Chromium.texts(alice, "#messages li.message .text").contains("and back from bob"),
+            Browsers.say(bob, "and back from bob");
+            Browsers.await(() -> Browsers.texts(alice, "#messages li.message .text").contains("and back from bob"),
                 "alice sees bob's reply");
         }
     }

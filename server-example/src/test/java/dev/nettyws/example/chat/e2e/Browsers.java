@@ -37,8 +37,11 @@ final class Browsers implements AutoCloseable {
     private final List<ChromeDriverService> services = new ArrayList<>();
     private final List<Path> profiles = new ArrayList<>();
 
-    /** A new headless Chromium session with its own profile, the browser console recorded. */
-    ChromeDriver open() throws IOException {
+    /**
+     * A new headless Chromium session with its own profile, the browser console recorded, and
+     * {@code extraArguments} (e.g. {@code --ignore-certificate-errors} for the self-signed certificate of a TLS test).
+     */
+    ChromeDriver open(String... extraArguments) throws IOException {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: apt-get install -y chromium");
         assertTrue(Files.isExecutable(CHROMEDRIVER), CHROMEDRIVER + " is missing: apt-get install -y chromium-driver");
         Path profile = Files.createTempDirectory("nettyws-chromium");
@@ -48,6 +51,7 @@ final class Browsers implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
             "--window-size=1000,800", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         // The console, to see that the page's Content-Security-Policy refused nothing of its own.
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
