@@ -1,7 +1,7 @@
 """An independent HTTP/2 peer for the RFC 8441 tests: drives extended CONNECT and WebSocket frames over h2c (prior
 knowledge) with the Python `h2` library (Debian python3-h2) and prints one JSON object with what it saw.
 
-usage: h2_client.py PORT SCENARIO   (SCENARIO: settings, refusals, multiplex, reset)
+usage: h2_client.py PORT SCENARIO   (SCENARIO: settings, refusals, multiplex, reset, stall, early)
 """
 import json
 import os
@@ -18,7 +18,7 @@ DEADLINE_SECONDS = 10
 
 
 class Peer:
-    def __init__(self, port):
+    def __init__(self, port, await_settings=True):
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=DEADLINE_SECONDS)
         config = h2.config.H2Configuration(client_side=True, validate_outbound_headers=False,
                                            normalize_outbound_headers=False, validate_inbound_headers=False)
@@ -30,7 +30,7 @@ class Peer:
         self.data = {}
         self.ended = set()
         self.reset = {}
-        while h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL not in self.remote_settings:
+        while await_settings and h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL not in self.remote_settings:
             if not self.pump():
                 break
 
@@ -232,9 +232,25 @@ def stall(peer):
             "received": len(peer.data.get(stream_id, b""))}
 
 
+def early(peer):
+    """An extended CONNECT sent with the preface, before the server's SETTINGS were read (RFC 8441 §3 forbids it),
+    then one sent the proper way on the same connection."""
+    first = peer.websocket()
+    peer.until(lambda: first in peer.responses or first in peer.reset)
+    early_answer = (int(peer.responses[first][":status"]) if first in peer.responses
+                    else "RST_STREAM %d" % peer.reset[first])
+    peer.until(lambda: h2.settings.SettingCodes.ENABLE_CONNECT_PROTOCOL in peer.remote_settings)
+    second = peer.websocket()
+    peer.until(lambda: second in peer.responses or second in peer.reset)
+    peer.send(second, frame(1, b"in order"))
+    peer.until(lambda: len(parse(peer.data.get(second, b""))) >= 1)
+    return {"early": early_answer, "after": int(peer.responses[second][":status"]),
+            "echo": parse(peer.data[second])[0]}
+
+
 def main():
     port, scenario = int(sys.argv[1]), sys.argv[2]
-    peer = Peer(port)
+    peer = Peer(port, await_settings=scenario != "early")
     try:
         result = globals()[scenario](peer)
     finally:

@@ -181,6 +181,14 @@ class Http2InteropTest {
     }
 
     @Test
+    void rfc8441Section3ConnectBeforeTheSettingIsAnsweredAndTheConnectionGoesOn() throws Exception {
+        // The peer sends its extended CONNECT with the preface, before it could have read the setting: the server
+        // announced it in its first frame, so it answers as for any CONNECT; the connection keeps serving.
+        String result = run("early");
+        assertEquals("{\"early\": 200, \"after\": 200, \"echo\": [1, \"in order\"]}", result);
+    }
+
+    @Test
     void rfc8441Section5ResetStreamIsAnAbnormalClosure1006() throws Exception {
         EVENTS.clear();
         String result = run("reset");
