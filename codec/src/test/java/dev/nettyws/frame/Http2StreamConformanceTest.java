@@ -130,7 +130,52 @@ class Http2StreamConformanceTest {
             Arguments.of("8.1 close reason not UTF-8", FrameBytes.close(1000, new byte[] {(byte) 0xc0}).mask(KEY)
                 .bytes(), CloseStatus.INVALID_PAYLOAD_DATA),
             Arguments.of("10.4 message over the limit", FrameBytes.binary(new byte[MAX_MESSAGE + 1]).mask(KEY)
-                .bytes(), CloseStatus.MESSAGE_TOO_BIG));
+                .bytes(), CloseStatus.MESSAGE_TOO_BIG),
+            Arguments.of("10.4 fragmented message over the limit", FrameBytes.concat(
+                FrameBytes.binary(new byte[MAX_MESSAGE / 2 + 1]).fin(false).mask(KEY).bytes(),
+                FrameBytes.continuation(new byte[MAX_MESSAGE / 2 + 1]).mask(KEY).bytes()),
+                CloseStatus.MESSAGE_TOO_BIG),
+            Arguments.of("5.2 RSV2", FrameBytes.text("x").rsv(FrameBytes.RSV2).mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("5.2 RSV3 on a ping", FrameBytes.ping(new byte[0]).rsv(FrameBytes.RSV3).mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("5.2 reserved control opcode 0xB", FrameBytes.frame(0xB).mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("5.2 reserved opcode 0x7 inside a message", FrameBytes.concat(
+                FrameBytes.text("a").fin(false).mask(KEY).bytes(), FrameBytes.frame(0x7).mask(KEY).bytes()),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("5.5 fragmented close", FrameBytes.close(1000, "").fin(false).mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("5.2 16-bit length for a 5-byte payload", FrameBytes.text("hello").lengthBytes(2).mask(KEY)
+                .bytes(), CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("7.4.1 close code 999", FrameBytes.close(999, "").mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("7.4.1 close code 1004", FrameBytes.close(1004, "").mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("7.4.1 close code 1006 on the wire", FrameBytes.close(1006, "").mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("7.4.1 close code 1015 on the wire", FrameBytes.close(1015, "").mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("7.4.2 close code 5000", FrameBytes.close(5000, "").mask(KEY).bytes(),
+                CloseStatus.PROTOCOL_ERROR),
+            Arguments.of("8.1 text split inside a code point, invalid", FrameBytes.concat(
+                FrameBytes.text(new byte[] {(byte) 0xce}).fin(false).mask(KEY).bytes(),
+                FrameBytes.continuation(new byte[] {(byte) 0x41}).mask(KEY).bytes()),
+                CloseStatus.INVALID_PAYLOAD_DATA));
+    }
+
+    @Test
+    void section5_4_aFragmentedMessageWithAPingBetweenItsFragmentsArrivesWholeAfterThePong() {
+        accepted();
+        send(FrameBytes.concat(FrameBytes.text("Hello, ").fin(false).mask(KEY).bytes(),
+            FrameBytes.ping(FrameBytes.utf8("p")).mask(KEY).bytes(),
+            FrameBytes.continuation(FrameBytes.utf8("world")).mask(KEY).bytes()), 1);
+        boolean[] endStream = {false};
+        assertArrayEquals(FrameBytes.pong(FrameBytes.utf8("p")).bytes(), sent(endStream));
+        assertEquals(1, received.size(), received::toString);
+        TextFrame text = assertInstanceOf(TextFrame.class, received.get(0));
+        assertEquals("Hello, world", text.text());
+        assertFalse(endStream[0]);
     }
 
     @ParameterizedTest(name = "{0}")
