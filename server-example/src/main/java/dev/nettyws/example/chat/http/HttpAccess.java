@@ -53,7 +53,7 @@ final class HttpAccess {
         }
         String host = server.getHost();
         if (host == null || server.getRawPath() != null && !server.getRawPath().isEmpty()
-                || server.getRawUserInfo() != null) {
+                || server.getRawUserInfo() != null || server.getRawQuery() != null || server.getRawFragment() != null) {
             return "invalid Host header";
         }
         if (!allowsHost(host.toLowerCase(Locale.ROOT))) {

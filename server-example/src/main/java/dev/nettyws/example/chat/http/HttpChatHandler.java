@@ -167,8 +167,17 @@ public final class HttpChatHandler extends ChannelInboundHandlerAdapter {
             HttpReplies.error(ctx, refusal.kind() == ChatRefusal.Kind.INVALID ? HttpResponseStatus.BAD_REQUEST
                 : HttpResponseStatus.SERVICE_UNAVAILABLE, refusal.getMessage(), keepAlive);
             return null;
+        } catch (RuntimeException e) {
+            // The session is counted and listed already: give its place back before the error goes on.
+            session.end("cannot join now");
+            throw e;
         }
         session.started(chat);
+        if (session.ended()) {
+            // Ended while joining (its history overflowed the queue, or the room refused it at once): no session.
+            HttpReplies.error(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "session ended while joining", keepAlive);
+            return null;
+        }
         return session;
     }
 

@@ -253,6 +253,10 @@ final class HttpChatSession implements ChatSubscriber {
 
     /** Makes this session's events go to an event stream on {@code ctx} (whose response head is written). */
     void attachStream(ChannelHandlerContext ctx) {
+        if (ended) {
+            ctx.close();
+            return;
+        }
         stream = ctx;
         long every = settings.heartbeat().toNanos();
         heartbeat = executor.scheduleAtFixedRate(this::beat, every, every, TimeUnit.NANOSECONDS);

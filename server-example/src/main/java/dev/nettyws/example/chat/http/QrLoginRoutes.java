@@ -71,7 +71,7 @@ final class QrLoginRoutes {
                 return;
             }
             String url = (tls ? "https://" : "http://") + request.headers().get("Host") + "/login.html?confirm="
-                + QueryStringDecoder.decodeComponent(id).replaceAll("[^A-Za-z0-9_-]", "");
+                + id.replaceAll("[^A-Za-z0-9_-]", "");
             HttpReplies.body(ctx, "image/svg+xml", utf8(QrLogins.qrSvg(url)), keepAlive);
         } else if ("confirm".equals(path) && post) {
             confirm(ctx, request, keepAlive);

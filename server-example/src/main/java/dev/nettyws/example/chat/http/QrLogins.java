@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounds: at most {@value #MAX_PENDING} logins are kept (a new one beyond that pushes the oldest out), each for
  * {@value #TTL_SECONDS} s, and each can be confirmed once; one client address may have {@value #MAX_PER_ADDRESS}
- * unconfirmed at once, so that pushing everyone else's out takes many addresses. Thread-safe (a short lock); holds
- * no buffers.
+ * live (confirmed or not) at once, so that pushing everyone else's out takes many addresses. Thread-safe (a short
+ * lock); holds no buffers.
  */
 final class QrLogins {
     static final int MAX_PENDING = 1024;
@@ -61,11 +61,12 @@ final class QrLogins {
 
     /**
      * A new login for a client at {@code address} ({@link dev.nettyws.example.chat.ChatRooms#addressKey}); null when
-     * the address has {@value #MAX_PER_ADDRESS} unconfirmed already.
+     * the address has {@value #MAX_PER_ADDRESS} live already (confirmed ones too, until they expire: anyone may
+     * confirm a login, so counting only unconfirmed ones would let one address push out everyone else's).
      */
     synchronized Login start(Object address) {
         expire();
-        if (logins.values().stream().filter(l -> l.confirmedName == null && l.address.equals(address)).count()
+        if (logins.values().stream().filter(l -> l.address.equals(address)).count()
                 >= MAX_PER_ADDRESS) {
             return null;
         }

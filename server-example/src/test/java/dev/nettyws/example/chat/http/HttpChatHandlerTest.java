@@ -296,6 +296,13 @@ class HttpChatHandlerTest {
         rebound.headers().set(HttpHeaderNames.HOST, "evil.example");
         a.writeInbound(rebound);
         assertEquals(403, reply(a).status());
+        for (String host : List.of("127.0.0.1:8080?x", "127.0.0.1:8080#x", "127.0.0.1:8080/x")) {
+            EmbeddedChannel c = channel();
+            FullHttpRequest odd = request(HttpMethod.POST, "/chat/session", "{\"nick\":\"x\"}");
+            odd.headers().set(HttpHeaderNames.HOST, host);
+            c.writeInbound(odd);
+            assertEquals(403, reply(c).status(), host);
+        }
         a = channel();
         FullHttpRequest sameOrigin = request(HttpMethod.POST, "/chat/leave?session=" + session, null);
         sameOrigin.headers().set(HttpHeaderNames.ORIGIN, "http://127.0.0.1:8080");
