@@ -50,7 +50,15 @@ public final class ServerMetrics implements ConnectionListener, AutoCloseable {
     public void closed(Channel channel, WebSocketClosedEvent closed) {
         open.decrementAndGet();
         Counter.builder("nettyws.connections.closed").description("WebSocket connections closed, by close code")
-            .tag("code", Integer.toString(closed.statusCode())).register(registry).increment();
+            .tag("code", codeTag(closed.statusCode())).register(registry).increment();
+    }
+
+    /**
+     * The tag of a close code: the RFC's own codes (1000-2999) as themselves, the codes applications and peers pick
+     * (3000-4999) as one {@code other}, so a client cycling through them cannot make the registry grow by 2,000 series.
+     */
+    static String codeTag(int code) {
+        return code < 3000 ? Integer.toString(code) : "other";
     }
 
     /** Every meter in the Prometheus text format. */

@@ -132,12 +132,12 @@ final class RedisChatRoom implements ChatRoom {
             refuse(member, "every form of this nick is taken");
             return;
         }
-        member.assign(new RoomNicks.Assigned(nick, nick, nick));
         if (closed) {
             store.leave(name, nick);
             refuse(member, "the room closed");
             return;
         }
+        member.assign(new RoomNicks.Assigned(nick, nick, nick));
         members.put(nick, member);
         if (since != null && history.isAhead(since)) {
             ScheduledFuture<?> timeout = executor.schedule(() -> run(() -> admitWaiting(member, true)),
@@ -184,20 +184,25 @@ final class RedisChatRoom implements ChatRoom {
             if (nick == null || members.get(nick) != member) {
                 return;
             }
-            members.remove(nick);
-            waiting.removeIf(w -> {
-                if (w.member == member) {
-                    w.timeout.cancel(false);
-                    return true;
-                }
-                return false;
-            });
-            member.assign(null);
-            fanout.remove(member);
+            forget(member, nick);
             // Other nodes hear of it from Redis; here at once (the event from Redis then finds it gone).
             announceLeave(nick);
             store.leave(name, nick);
         });
+    }
+
+    /** Takes a member out of this node's room: it no longer holds {@code nick}, gets nothing, and cannot post. */
+    private void forget(ChatMember member, String nick) {
+        members.remove(nick);
+        waiting.removeIf(w -> {
+            if (w.member == member) {
+                w.timeout.cancel(false);
+                return true;
+            }
+            return false;
+        });
+        member.assign(null);
+        fanout.remove(member);
     }
 
     @Override
@@ -247,6 +252,15 @@ final class RedisChatRoom implements ChatRoom {
         subscribing = false;
         List<Waiting> joins = new ArrayList<>(beforeReady);
         beforeReady.clear();
+        if (closed) {
+            // Closed while subscribing: close() unsubscribed before this subscription existed, so undo it here,
+            // or the name would stay taken on this node and every later open of the room would fail.
+            if (error == null) {
+                store.unsubscribe(name);
+            }
+            joins.forEach(w -> refuse(w.member, "the room closed"));
+            return;
+        }
         if (error != null) {
             if (!(unwrap(error) instanceof IllegalStateException)) {
                 // Subscribed, but the member list could not be read: start over with the next join. (An
@@ -369,6 +383,8 @@ final class RedisChatRoom implements ChatRoom {
             run(() -> {
                 ChatMember member = members.get(nick);
                 if (member != null) {
+                    // The nick is someone else's now: this member must not post under it while it is refused.
+                    forget(member, nick);
                     refuse(member, "your nick was taken while this server was cut off from Redis");
                 }
             });
