@@ -132,8 +132,12 @@ final class ExtendedConnectClient extends ChannelInboundHandlerAdapter {
             return;   // an interim response; the real answer follows
         }
         if (status == null || !AsciiString.contentEquals("200", status)) {
-            int code = status == null ? -1 : AsciiString.of(status).parseInt();
-            fail(ctx, "the server answered " + status + " instead of 200", code);
+            fail(ctx, "the server answered " + status + " instead of 200", statusCode(status));
+            return;
+        }
+        if (((Http2HeadersFrame) msg).isEndStream()) {
+            // A 200 that ends the stream opens no tunnel (RFC 8441 §5, RFC 9113 §8.5).
+            fail(ctx, "the server answered 200 and ended the stream", 200);
             return;
         }
         HttpHeaders responseHeaders = Http2Fields.regular(headers);
@@ -144,6 +148,22 @@ final class ExtendedConnectClient extends ChannelInboundHandlerAdapter {
             return;
         }
         switchPipeline(ctx, responseHeaders, negotiation);
+    }
+
+    /** A three-digit {@code :status} as a number, or -1 (Netty does not check its value). */
+    private static int statusCode(CharSequence status) {
+        if (status == null || status.length() != 3) {
+            return -1;
+        }
+        int code = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = status.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            code = code * 10 + c - '0';
+        }
+        return code;
     }
 
     private void switchPipeline(ChannelHandlerContext ctx, HttpHeaders responseHeaders,

@@ -94,44 +94,81 @@ final class Http2Connections {
      *     when the server does not take WebSockets over HTTP/2, or with the connect or handshake failure
      */
     Future<Channel> connect(EventLoop loop, String host, int port, URI uri, WebSocketInitializer initializer) {
+        return connect(loop, host, port, uri, initializer, false);
+    }
+
+    /** As above; {@code retried}: a full connection sent this call here already, so a full one now is a refusal. */
+    private Future<Channel> connect(EventLoop loop, String host, int port, URI uri, WebSocketInitializer initializer,
+            boolean retried) {
         String key = key(uri);
         Promise<Channel> result = loop.newPromise();
         Future<Channel> connection = connections.computeIfAbsent(key, k -> open(loop, host, port, uri, k));
         connection.addListener(opened -> {
-            if (!opened.isSuccess()) {
-                if (opened.cause() instanceof NoExtendedConnect) {
-                    http1Only.add(key);
-                }
-                result.tryFailure(opened.cause());
-                return;
-            }
-            Channel parent = (Channel) opened.getNow();
-            AtomicInteger streams = parent.attr(STREAMS).get();
-            if (streams.incrementAndGet() > parent.pipeline().get(Http2FrameCodec.class).connection().local()
-                    .maxActiveStreams()) {
-                // Full (the server's SETTINGS_MAX_CONCURRENT_STREAMS): the next WebSockets get a new connection.
-                streams.decrementAndGet();
-                connections.remove(key, connection);
-                connect(loop, host, port, uri, initializer).addListener(next -> {
-                    if (next.isSuccess()) {
-                        result.trySuccess((Channel) next.getNow());
-                    } else {
-                        result.tryFailure(next.cause());
+            try {
+                if (!opened.isSuccess()) {
+                    if (opened.cause() instanceof NoExtendedConnect) {
+                        http1Only.add(key);
                     }
-                });
-                return;
+                    result.tryFailure(opened.cause());
+                    return;
+                }
+                Channel parent = (Channel) opened.getNow();
+                Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
+                if (!parent.isActive() || codec == null) {
+                    connections.remove(key, connection);
+                    result.tryFailure(new ClientHandshakeException("WebSocket handshake (HTTP/2) with " + uri
+                        + " failed: the connection closed", -1, null));
+                    return;
+                }
+                AtomicInteger streams = parent.attr(STREAMS).get();
+                if (streams.incrementAndGet() > codec.connection().local().maxActiveStreams()) {
+                    streams.decrementAndGet();
+                    connections.remove(key, connection);
+                    closeIfIdle(parent, streams);
+                    if (retried) {
+                        // Even a new connection is full: a server announcing no streams (0) would otherwise have us
+                        // open connections without end.
+                        result.tryFailure(new ClientHandshakeException("WebSocket handshake (HTTP/2) with " + uri
+                            + " failed: the server allows no more streams", -1, null));
+                        return;
+                    }
+                    // Full (the server's SETTINGS_MAX_CONCURRENT_STREAMS): the next WebSockets get a new connection.
+                    connect(loop, host, port, uri, initializer, true).addListener(next -> {
+                        if (next.isSuccess()) {
+                            result.trySuccess((Channel) next.getNow());
+                        } else {
+                            result.tryFailure(next.cause());
+                        }
+                    });
+                    return;
+                }
+                openStream(parent, streams, key, connection, uri, initializer, result);
+            } catch (RuntimeException e) {
+                result.tryFailure(e);
             }
-            openStream(parent, streams, uri, initializer, result);
         });
         return result;
     }
 
-    private void openStream(Channel connection, AtomicInteger streams, URI uri, WebSocketInitializer initializer,
-            Promise<Channel> result) {
+    /** Closes a connection no longer offered to new WebSockets once it carries none. */
+    private static void closeIfIdle(Channel connection, AtomicInteger streams) {
+        if (streams.get() == 0) {
+            connection.close();
+        }
+    }
+
+    private void openStream(Channel connection, AtomicInteger streams, String key, Future<Channel> offered, URI uri,
+            WebSocketInitializer initializer, Promise<Channel> result) {
         new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.closeFuture().addListener(closed -> streams.decrementAndGet());
+                stream.closeFuture().addListener(closed -> {
+                    streams.decrementAndGet();
+                    if (connections.get(key) != offered) {
+                        // A full connection that was replaced: it ends with its last WebSocket.
+                        closeIfIdle(connection, streams);
+                    }
+                });
                 ExtendedConnectClient handshaker = new ExtendedConnectClient(uri, config, initializer);
                 stream.pipeline().addLast(HandlerNames.HANDSHAKER, handshaker);
                 handshaker.handshakeFuture().addListener(done -> {

@@ -35,6 +35,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -44,6 +47,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +188,32 @@ class Http2ClientTest {
         for (Channel ch : channels) {
             ch.close();
         }
+        // The full connection is offered to nobody any more: it ends with its last WebSocket.
+        assertTrue(first.closeFuture().await(Collector.WAIT_SECONDS, TimeUnit.SECONDS), "the full connection closed");
+    }
+
+    @Test
+    void aServerThatAllowsNoStreamsFailsTheConnectAfterOneMoreConnection() throws Exception {
+        serverGroup = Transport.AUTO.newEventLoopGroup(1, "h2-server");
+        AtomicInteger accepted = new AtomicInteger();
+        Channel server = new ServerBootstrap().group(serverGroup).channel(Transport.AUTO.serverChannelClass())
+            .childHandler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    accepted.incrementAndGet();
+                    ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().initialSettings(
+                        new Http2Settings().maxConcurrentStreams(0).connectProtocolEnabled(true)).build(),
+                        new Http2MultiplexHandler(new NotFound()));
+                }
+            })
+            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        client = new WebSocketClient(WebSocketClientConfig.builder().threads(1).http2(true).build());
+        URI uri = URI.create("ws://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort() + "/chat");
+        Future<Channel> connected = client.connect(uri, new Collector());
+        assertTrue(connected.await(Collector.WAIT_SECONDS, TimeUnit.SECONDS));
+        ClientHandshakeException e = assertInstanceOf(ClientHandshakeException.class, connected.cause());
+        assertTrue(e.getMessage().contains("no more streams"), e.getMessage());
+        assertEquals(2, accepted.get(), "one connection, and one more to try: not one per attempt without end");
     }
 
     @Test
