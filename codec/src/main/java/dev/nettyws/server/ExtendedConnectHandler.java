@@ -179,6 +179,8 @@ final class ExtendedConnectHandler extends ChannelInboundHandlerAdapter {
         response.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         response.setInt(HttpHeaderNames.CONTENT_LENGTH, reason.readableBytes());
         ctx.write(new DefaultHttp2HeadersFrame(response, false));
-        ctx.writeAndFlush(new DefaultHttp2DataFrame(reason, true)).addListener(ChannelFutureListener.CLOSE);
+        // Closed from here, not from the tail: after a failed initializer the WebSocket handlers it left behind
+        // would otherwise write a close frame and a second END_STREAM into the ended stream.
+        ctx.writeAndFlush(new DefaultHttp2DataFrame(reason, true)).addListener(f -> ctx.close());
     }
 }

@@ -96,6 +96,24 @@ class ExtendedConnectTest {
     }
 
     @Test
+    void anInitializerThatThrowsGets500AndNothingMoreIsWrittenIntoTheEndedStream() {
+        channel = new EmbeddedChannel();
+        channel.pipeline().addLast(HandlerNames.EXTENDED_CONNECT, new ExtendedConnectHandler(CONFIG,
+            (pipeline, afterName, handshake) -> {
+                throw new IllegalStateException("application bug");
+            }, false));
+        channel.writeInbound(new DefaultHttp2HeadersFrame(connect(), false));
+        Http2HeadersFrame response = assertInstanceOf(Http2HeadersFrame.class, channel.readOutbound());
+        assertEquals("500", response.headers().status().toString());
+        Http2DataFrame body = assertInstanceOf(Http2DataFrame.class, channel.readOutbound());
+        assertTrue(body.isEndStream());
+        body.release();
+        assertFalse(channel.isActive(), "a refused stream closes");
+        // No close frame and no second END_STREAM from the WebSocket handlers the failed switch left behind.
+        assertNull(channel.readOutbound());
+    }
+
+    @Test
     void rfc8441Section5AcceptsWith200AndNoAcceptHeader() {
         Http2Headers headers = answer(connect().add("sec-websocket-protocol", "chat.v1, chat.v2"), false);
         assertEquals("200", headers.status().toString());
