@@ -1,6 +1,7 @@
 package dev.nettyws.example.chat;
 
 import dev.nettyws.example.cluster.HistoryPage;
+import dev.nettyws.example.cluster.NickClaim;
 import dev.nettyws.example.cluster.RedisRoomStore;
 import dev.nettyws.example.cluster.RoomListener;
 import dev.nettyws.example.cluster.RoomMessage;
@@ -29,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * event loop of the member that opened the room here: feed events, joins and leaves are queued there in the order
  * they happen, so a member gets the history up to some message and then every later message, each once.
  *
- * <p><b>Joining.</b> The nick is claimed in Redis (unique across nodes: the one asked for, else the first free of
- * {@code nick#2}, {@code nick#3}...; Redis compares strings, so the node leaves out those that read the same as a
- * nick it knows in the room ({@link ClusterPresence}): only two nodes claiming look-alike nicks at the same moment
- * can both get theirs), then the member gets the messages after its {@code since} from the node's copy.
+ * <p><b>Joining.</b> The nick is claimed in Redis, unique across nodes by its {@link ChatNames#key key} (so two
+ * look-alike nicks are one, even claimed on two nodes at once): the one asked for, else the first free of
+ * {@code nick#2}, {@code nick#3}... up to {@code #}{@value #SUFFIXES}+1; then the member gets the messages after its
+ * {@code since} from the node's copy.
  * A {@code since} that this node has not delivered yet (the client came from a node whose feed is ahead) makes the
  * join wait until the feed passes it, at most {@value #CATCH_UP_SECONDS} s.
  *
@@ -97,18 +98,10 @@ final class RedisChatRoom implements ChatRoom {
                 subscribe();
                 return;
             }
-            List<String> candidates = new ArrayList<>(SUFFIXES + 1);
+            List<NickClaim> candidates = new ArrayList<>(SUFFIXES + 1);
             for (int i = 1; i <= SUFFIXES + 1; i++) {
-                String nick = i == 1 ? member.requestedNick()
-                    : member.requestedNick() + ChatNames.SUFFIX_SEPARATOR + i;
-                // Not one that reads the same as a nick in the room (Redis compares strings only).
-                if (!presence.readsAsAny(nick)) {
-                    candidates.add(nick);
-                }
-            }
-            if (candidates.isEmpty()) {
-                refuse(member, "every form of this nick is taken");
-                return;
+                candidates.add(claimOf(i == 1 ? member.requestedNick()
+                    : member.requestedNick() + ChatNames.SUFFIX_SEPARATOR + i));
             }
             claiming.put(member, Boolean.TRUE);
             store.join(name, candidates).whenComplete((nick, error) -> run(() -> claimed(member, since, nick, error)));
@@ -119,7 +112,7 @@ final class RedisChatRoom implements ChatRoom {
         if (claiming.remove(member) == null) {
             // Left while claiming.
             if (nick != null) {
-                store.leave(name, nick);
+                store.leave(name, claimOf(nick));
             }
             return;
         }
@@ -132,12 +125,13 @@ final class RedisChatRoom implements ChatRoom {
             refuse(member, "every form of this nick is taken");
             return;
         }
+        NickClaim claim = claimOf(nick);
         if (closed) {
-            store.leave(name, nick);
+            store.leave(name, claim);
             refuse(member, "the room closed");
             return;
         }
-        member.assign(new RoomNicks.Assigned(nick, nick, nick));
+        member.assign(new RoomNicks.Assigned(nick, claim.key(), claim.key()));
         members.put(nick, member);
         if (since != null && history.isAhead(since)) {
             ScheduledFuture<?> timeout = executor.schedule(() -> run(() -> admitWaiting(member, true)),
@@ -187,7 +181,7 @@ final class RedisChatRoom implements ChatRoom {
             forget(member, nick);
             // Other nodes hear of it from Redis; here at once (the event from Redis then finds it gone).
             announceLeave(nick);
-            store.leave(name, nick);
+            store.leave(name, claimOf(nick));
         });
     }
 
@@ -300,6 +294,11 @@ final class RedisChatRoom implements ChatRoom {
         if (presence.remove(nick) && announced) {
             fanout.broadcast(ChatJson.leave(nick), null);
         }
+    }
+
+    /** A nick and the key that makes it unique in Redis: nicks that read the same share it. */
+    private static NickClaim claimOf(String nick) {
+        return new NickClaim(nick, ChatNames.key(nick));
     }
 
     static String reason(Throwable error) {

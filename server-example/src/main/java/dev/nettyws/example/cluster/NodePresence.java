@@ -33,11 +33,11 @@ final class NodePresence {
     private final ScheduledFuture<?> heartbeat;
 
     /** The nicks of this node's members in one room. */
-    private record RoomNicks(RoomKeys keys, Set<String> nicks) {
+    private record RoomNicks(RoomKeys keys, Set<NickClaim> nicks) {
     }
 
     /** A leave Redis has not heard of yet. */
-    private record PendingLeave(RoomKeys keys, String nick) {
+    private record PendingLeave(RoomKeys keys, NickClaim nick) {
         @Override
         public boolean equals(Object other) {
             return other instanceof PendingLeave leave && leave.keys.room.equals(keys.room) && leave.nick.equals(nick);
@@ -58,13 +58,14 @@ final class NodePresence {
             TimeUnit.MILLISECONDS);
     }
 
-    CompletionStage<String> join(RoomKeys keys, List<String> candidates) {
+    CompletionStage<String> join(RoomKeys keys, List<NickClaim> candidates) {
         return claim(keys, "join", candidates).thenApply(nick -> {
             if (nick != null) {
+                NickClaim claimed = candidates.stream().filter(c -> c.nick().equals(nick)).findFirst().orElseThrow();
                 // Atomic with the heartbeat's removal of a room without nicks.
                 rooms.compute(keys.room, (room, local) -> {
                     RoomNicks nicks = local != null ? local : new RoomNicks(keys, ConcurrentHashMap.newKeySet());
-                    nicks.nicks.add(nick);
+                    nicks.nicks.add(claimed);
                     return nicks;
                 });
             }
@@ -76,7 +77,7 @@ final class NodePresence {
      * Gives up a nick. If Redis cannot be told now, the node retries with every heartbeat until it can, so that the
      * nick does not stay held for a member that is gone.
      */
-    CompletionStage<Boolean> leave(RoomKeys keys, String nick) {
+    CompletionStage<Boolean> leave(RoomKeys keys, NickClaim nick) {
         RoomNicks local = rooms.get(keys.room);
         if (local != null) {
             local.nicks.remove(nick);
@@ -90,15 +91,15 @@ final class NodePresence {
     }
 
     private CompletionStage<Boolean> sendLeave(PendingLeave leave) {
-        return RoomScript.LEAVE.<Long>run(redis.commands, new String[] {leave.keys.nicks}, leave.keys.channel,
-            config.nodeId(), leave.nick).thenApply(held -> held == 1L);
+        return RoomScript.LEAVE.<Long>run(redis.commands, new String[] {leave.keys.nicks, leave.keys.nickKeys},
+            leave.keys.channel, config.nodeId(), leave.nick.nick(), leave.nick.key()).thenApply(held -> held == 1L);
     }
 
     /** Gives up every nick of this node. */
     CompletionStage<Void> leaveAll() {
         List<CompletableFuture<Boolean>> leaves = new ArrayList<>();
         for (RoomNicks local : rooms.values()) {
-            for (String nick : List.copyOf(local.nicks)) {
+            for (NickClaim nick : List.copyOf(local.nicks)) {
                 leaves.add(leave(local.keys, nick).toCompletableFuture());
             }
         }
@@ -109,8 +110,8 @@ final class NodePresence {
         heartbeat.cancel(false);
     }
 
-    private CompletionStage<String> claim(RoomKeys keys, String mode, List<String> candidates) {
-        String[] args = new String[6 + candidates.size()];
+    private CompletionStage<String> claim(RoomKeys keys, String mode, List<NickClaim> candidates) {
+        String[] args = new String[6 + 2 * candidates.size()];
         args[0] = keys.channel;
         args[1] = config.nodeId();
         args[2] = Long.toString(config.lease().toMillis());
@@ -118,9 +119,10 @@ final class NodePresence {
         args[4] = mode;
         args[5] = Long.toString(store.deadline());
         for (int i = 0; i < candidates.size(); i++) {
-            args[6 + i] = candidates.get(i);
+            args[6 + 2 * i] = candidates.get(i).nick();
+            args[7 + 2 * i] = candidates.get(i).key();
         }
-        return RoomScript.JOIN.run(redis.commands, new String[] {keys.nicks, keys.nodes}, args);
+        return RoomScript.JOIN.run(redis.commands, new String[] {keys.nicks, keys.nodes, keys.nickKeys}, args);
     }
 
     private void beat() {
@@ -134,7 +136,8 @@ final class NodePresence {
             }
             RoomKeys keys = local.keys;
             long sentAt = System.currentTimeMillis();
-            RoomScript.HEARTBEAT.<List<Object>>run(redis.commands, new String[] {keys.nicks, keys.nodes, keys.stream},
+            RoomScript.HEARTBEAT.<List<Object>>run(redis.commands, new String[] {keys.nicks, keys.nodes, keys.stream,
+                keys.nickKeys},
                 keys.channel, config.nodeId(), Long.toString(config.lease().toMillis()),
                 Long.toString(config.roomLifetime().toMillis())).whenComplete((reply, error) -> {
                     if (error != null) {
@@ -153,12 +156,12 @@ final class NodePresence {
     private void reclaim(RoomNicks local) {
         LOG.warn("this node's lease in {} had lapsed; claiming its {} nicks back", local.keys.room,
             local.nicks.size());
-        for (String nick : List.copyOf(local.nicks)) {
+        for (NickClaim nick : List.copyOf(local.nicks)) {
             claim(local.keys, "reclaim", List.of(nick)).whenComplete((claimed, error) -> {
                 if (error == null && claimed == null && local.nicks.remove(nick)) {
                     RoomListener listener = store.listener(local.keys.room);
                     if (listener != null) {
-                        listener.onNickLost(local.keys.room, nick);
+                        listener.onNickLost(local.keys.room, nick.nick());
                     }
                 }
             });

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Chat rooms shared by the nodes of a cluster through Redis (standalone or Redis Cluster): each room's messages in a
  * capped stream (its history, and the ids of its messages), live delivery to every node through the room's shard
- * channel, and presence with nicks unique across nodes. The room is in the hash tag of all its keys and its channel,
+ * channel, and presence with nicks unique across nodes (by a key the caller gives: the chat's makes look-alike nicks one). The room is in the hash tag of all its keys and its channel,
  * so one Redis Cluster node holds it and every change to it is one atomic script there ({@link RoomKeys}).
  *
  * <p><b>Order and exactly-once.</b> A post appends to the stream and publishes on the channel in one script, so the
@@ -215,31 +215,35 @@ public final class RedisRoomStore implements AutoCloseable {
     }
 
     /**
-     * Claims a nick for a member of this node: the first of {@code candidates} that no member of any node holds,
-     * atomically, and announces the join to every node. The node renews its lease in the room while it has members
-     * there; if it stops (it died), its members leave presence after the lease.
+     * Claims a nick for a member of this node: the first of {@code candidates} such that no member of any node holds
+     * a nick with its {@link NickClaim#key() key}, atomically, and announces the join to every node. The node renews
+     * its lease in the room while it has members there; if it stops (it died), its members leave presence after the
+     * lease, and their nicks and keys are free again.
      *
      * @param room the room
      * @param candidates nicks to try, in order (the one asked for, then variants)
      * @return completes with the nick claimed, or null when every candidate is taken
      */
-    public CompletionStage<String> join(String room, List<String> candidates) {
+    public CompletionStage<String> join(String room, List<NickClaim> candidates) {
         if (candidates.isEmpty()) {
             throw new IllegalArgumentException("no nick to try");
         }
         return failClearly(presence.join(keys(room), candidates), "join");
     }
 
-    /** Gives up a nick this node holds in the room and announces the leave; completes with whether it held it. */
-    public CompletionStage<Boolean> leave(String room, String nick) {
+    /**
+     * Gives up a nick this node holds in the room, and its key, and announces the leave; completes with whether it
+     * held it.
+     */
+    public CompletionStage<Boolean> leave(String room, NickClaim nick) {
         return failClearly(presence.leave(keys(room), nick), "leave");
     }
 
     /** The nicks in the room on every node, without those of dead nodes. */
     public CompletionStage<List<String>> members(String room) {
         RoomKeys keys = keys(room);
-        return failClearly(RoomScript.MEMBERS.<List<Object>>run(redis.commands, new String[] {keys.nicks, keys.nodes},
-            keys.channel).thenApply(RedisRoomStore::strings), "members");
+        return failClearly(RoomScript.MEMBERS.<List<Object>>run(redis.commands, new String[] {keys.nicks, keys.nodes,
+            keys.nickKeys}, keys.channel).thenApply(RedisRoomStore::strings), "members");
     }
 
     /**

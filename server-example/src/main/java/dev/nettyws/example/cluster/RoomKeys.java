@@ -8,6 +8,7 @@ package dev.nettyws.example.cluster;
  * <pre>
  *   PREFIX:{ROOM}:stream   stream of messages: fields p (the previous message's id) and b (the body)
  *   PREFIX:{ROOM}:nicks    hash nick -> node id
+ *   PREFIX:{ROOM}:nickkeys hash key -> nick: the {@link NickClaim#key() key} of every nick held, unique
  *   PREFIX:{ROOM}:nodes    sorted set node id -> lease deadline (Redis time, ms)
  *   PREFIX:{ROOM}:post:T   a post's token, for a retried post (expires)
  *   PREFIX:{ROOM}:live     shard channel: "m\nID\nPREV\nBODY", "j\nNICK", "l\nNICK"
@@ -17,6 +18,7 @@ final class RoomKeys {
     final String room;
     final String stream;
     final String nicks;
+    final String nickKeys;
     final String nodes;
     final String channel;
     private final String tagged;
@@ -29,6 +31,7 @@ final class RoomKeys {
         this.tagged = prefix + ":{" + escape(room) + "}:";
         this.stream = tagged + "stream";
         this.nicks = tagged + "nicks";
+        this.nickKeys = tagged + "nickkeys";
         this.nodes = tagged + "nodes";
         this.channel = tagged + "live";
     }

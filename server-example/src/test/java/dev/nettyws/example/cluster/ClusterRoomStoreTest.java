@@ -77,7 +77,7 @@ class ClusterRoomStoreTest extends RoomStoreContract {
     void aRoomsKeysAndChannelShareOneSlot() {
         RoomKeys keys = new RoomKeys("nettyws", "a{b}c");
         int slot = SlotHash.getSlot(keys.stream);
-        for (String key : List.of(keys.nicks, keys.nodes, keys.channel, keys.postToken("n:1"))) {
+        for (String key : List.of(keys.nicks, keys.nickKeys, keys.nodes, keys.channel, keys.postToken("n:1"))) {
             assertTrue(SlotHash.getSlot(key) == slot, key);
         }
         assertTrue(keys.stream.startsWith("nettyws:{a%7Bb%7Dc}:"), "braces escaped, so the tag is the whole room");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nettyws.example.chat.ChatNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 abstract class RoomStoreContract {
     private static final long WAIT_SECONDS = 20;
+
+    /** {@code alice} with a Cyrillic {@code а} (U+0430): reads as {@code alice}. */
+    static final String CYRILLIC_ALICE = "\u0430lice";
 
     private final List<RedisRoomStore> nodes = new ArrayList<>();
 
@@ -76,6 +81,16 @@ abstract class RoomStoreContract {
         RecordingListener listener = new RecordingListener();
         await(node.subscribe(room, 10, listener));
         return listener;
+    }
+
+    /** Nicks unique as strings. */
+    static List<NickClaim> exact(String... nicks) {
+        return Stream.of(nicks).map(NickClaim::exact).toList();
+    }
+
+    /** Nicks unique as the chat makes them: look-alike nicks are one. */
+    static NickClaim chat(String nick) {
+        return new NickClaim(nick, ChatNames.key(nick));
     }
 
     static List<String> bodies(List<RoomMessage> messages) {
@@ -200,27 +215,67 @@ abstract class RoomStoreContract {
         String room = randomRoom();
         RedisRoomStore a = node();
         RedisRoomStore b = node();
-        CompletableFuture<String> fromA = a.join(room, List.of("carol", "carol-2")).toCompletableFuture();
-        CompletableFuture<String> fromB = b.join(room, List.of("carol", "carol-2")).toCompletableFuture();
+        CompletableFuture<String> fromA = a.join(room, exact("carol", "carol-2")).toCompletableFuture();
+        CompletableFuture<String> fromB = b.join(room, exact("carol", "carol-2")).toCompletableFuture();
         assertEquals(Set.of("carol", "carol-2"), Set.of(fromA.get(WAIT_SECONDS, TimeUnit.SECONDS),
             fromB.get(WAIT_SECONDS, TimeUnit.SECONDS)));
 
         List<CompletableFuture<String>> races = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            races.add(a.join(room, List.of("nick" + i)).toCompletableFuture());
-            races.add(b.join(room, List.of("nick" + i)).toCompletableFuture());
+            races.add(a.join(room, exact("nick" + i)).toCompletableFuture());
+            races.add(b.join(room, exact("nick" + i)).toCompletableFuture());
         }
         for (int i = 0; i < 20; i++) {
             String first = races.get(2 * i).get(WAIT_SECONDS, TimeUnit.SECONDS);
             String second = races.get(2 * i + 1).get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertTrue(first == null ^ second == null, "exactly one node got nick" + i);
         }
-        assertNull(await(a.join(room, List.of("carol", "carol-2"))), "both taken");
+        assertNull(await(a.join(room, exact("carol", "carol-2"))), "both taken");
         RedisRoomStore holder = "carol".equals(fromA.get()) ? a : b;
-        assertFalse(await((holder == a ? b : a).leave(room, "carol")), "a node cannot give up another's nick");
-        assertTrue(await(holder.leave(room, "carol")));
-        assertEquals("carol", await((holder == a ? b : a).join(room, List.of("carol"))));
+        assertFalse(await((holder == a ? b : a).leave(room, NickClaim.exact("carol"))),
+            "a node cannot give up another's nick");
+        assertTrue(await(holder.leave(room, NickClaim.exact("carol"))));
+        assertEquals("carol", await((holder == a ? b : a).join(room, exact("carol"))));
         assertEquals(22, await(a.members(room)).size());
+    }
+
+    @Test
+    void lookAlikeNicksClaimedOnTwoNodesAtOnceAreNeverBothGranted() throws Exception {
+        String room = randomRoom();
+        RedisRoomStore a = node();
+        RedisRoomStore b = node();
+        int rounds = 25;
+        List<CompletableFuture<String>> races = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            // Latin and Cyrillic, in both orders of arrival: one key, so one nick.
+            races.add(a.join(room, List.of(chat("alice" + i))).toCompletableFuture());
+            races.add(b.join(room, List.of(chat(CYRILLIC_ALICE + i))).toCompletableFuture());
+            races.add(b.join(room, List.of(chat("Bob" + i))).toCompletableFuture());
+            races.add(a.join(room, List.of(chat("b\u043Eb" + i))).toCompletableFuture());
+        }
+        for (int i = 0; i < 2 * rounds; i++) {
+            String first = races.get(2 * i).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            String second = races.get(2 * i + 1).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertTrue(first == null ^ second == null, "exactly one of " + first + ", " + second);
+        }
+        assertEquals(2 * rounds, await(a.members(room)).size());
+
+        // With suffixed forms to fall back on, both get a nick, never two that read the same.
+        CompletableFuture<String> fromA = a.join(room, List.of(chat("carol"), chat("carol#2"))).toCompletableFuture();
+        CompletableFuture<String> fromB = b.join(room, List.of(chat("CAROL"), chat("CAROL#2"))).toCompletableFuture();
+        String nickA = fromA.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        String nickB = fromB.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(Set.of(ChatNames.key("carol"), ChatNames.key("carol#2")),
+            Set.of(ChatNames.key(nickA), ChatNames.key(nickB)), nickA + " and " + nickB);
+
+        // A leave frees the key: the other node now gets its look-alike.
+        RedisRoomStore holder = races.get(0).get() != null ? a : b;
+        String held = holder == a ? "alice0" : CYRILLIC_ALICE + "0";
+        String other = holder == a ? CYRILLIC_ALICE + "0" : "alice0";
+        RedisRoomStore otherNode = holder == a ? b : a;
+        assertNull(await(otherNode.join(room, List.of(chat(other)))), "still held");
+        assertTrue(await(holder.leave(room, chat(held))));
+        assertEquals(other, await(otherNode.join(room, List.of(chat(other)))));
     }
 
     @Test
@@ -229,8 +284,9 @@ abstract class RoomStoreContract {
         RedisRoomStore dying = node();
         RedisRoomStore surviving = node();
         RecordingListener heard = subscribe(surviving, room);
-        assertEquals("alice", await(dying.join(room, List.of("alice"))));
-        assertEquals("bob", await(surviving.join(room, List.of("bob"))));
+        assertEquals("alice", await(dying.join(room, List.of(chat("alice")))));
+        assertEquals("bob", await(surviving.join(room, exact("bob"))));
+        assertNull(await(surviving.join(room, List.of(chat(CYRILLIC_ALICE)))), "a look-alike of a held nick");
         heard.awaitPresence("+alice");
         assertEquals(Set.of("alice", "bob"), new HashSet<>(await(surviving.members(room))));
 
@@ -239,7 +295,8 @@ abstract class RoomStoreContract {
         // The surviving node's next heartbeat after the dead node's lease ran out drops alice.
         heard.awaitPresence("-alice");
         assertEquals(List.of("bob"), await(surviving.members(room)));
-        assertEquals("alice", await(surviving.join(room, List.of("alice"))), "the nick is free again");
+        assertEquals(CYRILLIC_ALICE, await(surviving.join(room, List.of(chat(CYRILLIC_ALICE)))),
+            "the dead node's nick lapsed with its key");
     }
 
     @Test
