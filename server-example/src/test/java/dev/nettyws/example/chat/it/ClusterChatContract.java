@@ -1,6 +1,7 @@
 package dev.nettyws.example.chat.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.example.ExampleServer;
 import dev.nettyws.example.ServerAccess;
 import dev.nettyws.example.ServerMetrics;
+import dev.nettyws.example.chat.ChatNames;
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
 import dev.nettyws.example.chat.RedisChatRooms;
@@ -282,6 +284,39 @@ abstract class ClusterChatContract {
      * saw: the history it gets and the live messages after it are exactly the messages it missed and the later
      * ones, nothing twice.
      */
+    /**
+     * Look-alike nicks joining on two nodes at the same moment, round after round: the nodes never both get a nick
+     * that reads the same; one member gets the nick it asked for, the other its first suffixed form.
+     */
+    @Test
+    void lookAlikeNicksJoiningOnTwoNodesAtOnceNeverReadTheSame() throws Exception {
+        String room = newRoom();
+        for (int round = 0; round < 5; round++) {
+            // Latin "alice", and "alice" with a Cyrillic a (U+0430).
+            String latin = "alice" + round;
+            String cyrillic = "\u0430lice" + round;
+            CompletableFuture<ChatClient> onA = CompletableFuture.supplyAsync(() -> connect(0, room, latin));
+            CompletableFuture<ChatClient> onB = CompletableFuture.supplyAsync(() -> connect(1, room, cyrillic));
+            try (ChatClient a = onA.get(ChatClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                 ChatClient b = onB.get(ChatClient.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                String nickA = a.next("welcome").get("nick").asText();
+                String nickB = b.next("welcome").get("nick").asText();
+                assertNotEquals(ChatNames.key(nickA), ChatNames.key(nickB), nickA + " and " + nickB);
+                Set<String> nicks = Set.of(nickA, nickB);
+                assertTrue(nicks.equals(Set.of(latin, cyrillic + "#2")) || nicks.equals(Set.of(cyrillic, latin + "#2")),
+                    nickA + " and " + nickB);
+            }
+        }
+    }
+
+    private static ChatClient connect(int node, String room, String nick) {
+        try {
+            return new ChatClient.Ours(ours, ChatClient.uri(NODES.get(node).chat(), room, nick));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void reconnectingToAnotherNodeWithSinceMissesNothing() throws Exception {
         String room = newRoom();
