@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Chat rooms shared by the nodes of a cluster through Redis (standalone or Redis Cluster): each room's messages in a
  * capped stream (its history, and the ids of its messages), live delivery to every node through the room's shard
- * channel, and presence with nicks unique across nodes (by a key the caller gives: the chat's makes look-alike nicks one). The room is in the hash tag of all its keys and its channel,
- * so one Redis Cluster node holds it and every change to it is one atomic script there ({@link RoomKeys}).
+ * channel, and presence with nicks unique across nodes (by a key the caller gives, {@link NickClaim}: the chat's
+ * makes look-alike nicks one). The room is in the hash tag of all its keys and its channel, so one Redis Cluster
+ * node holds it and every change to it is one atomic script there ({@link RoomKeys}).
  *
  * <p><b>Order and exactly-once.</b> A post appends to the stream and publishes on the channel in one script, so the
  * channel carries the room's messages in stream order, each with the id of the one before it. A node delivers a

@@ -280,11 +280,6 @@ abstract class ClusterChatContract {
     }
 
     /**
-     * A member drops mid-conversation and comes back on another node with {@code since} of the last message it
-     * saw: the history it gets and the live messages after it are exactly the messages it missed and the later
-     * ones, nothing twice.
-     */
-    /**
      * Look-alike nicks joining on two nodes at the same moment, round after round: the nodes never both get a nick
      * that reads the same; one member gets the nick it asked for, the other its first suffixed form.
      */
@@ -317,6 +312,11 @@ abstract class ClusterChatContract {
         }
     }
 
+    /**
+     * A member drops mid-conversation and comes back on another node with {@code since} of the last message it
+     * saw: the history it gets and the live messages after it are exactly the messages it missed and the later
+     * ones, nothing twice.
+     */
     @Test
     void reconnectingToAnotherNodeWithSinceMissesNothing() throws Exception {
         String room = newRoom();
