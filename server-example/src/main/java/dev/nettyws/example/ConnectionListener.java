@@ -13,6 +13,20 @@ public interface ConnectionListener {
     ConnectionListener NONE = new ConnectionListener() {
     };
 
+    /**
+     * A connection was accepted; its pipeline is still empty. A listener may add a handler first (to count the
+     * connection's bytes, for instance); the server's own handlers follow it.
+     */
+    default void accepted(Channel channel) {
+    }
+
+    /**
+     * The server refused a WebSocket handshake on {@code channel} (an HTTP/2 stream for extended CONNECT) with this
+     * HTTP status ({@link HandshakeStatuses} says which answers count).
+     */
+    default void handshakeRejected(Channel channel, int status) {
+    }
+
     /** The opening handshake of {@code channel} completed. */
     default void opened(Channel channel, HandshakeCompletedEvent handshake) {
     }

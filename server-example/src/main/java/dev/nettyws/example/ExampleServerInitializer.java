@@ -32,9 +32,11 @@ import java.util.function.Supplier;
  * it leaves at the upgrade), the {@code /echo} and {@code /chat} endpoints one after the other, the chat's HTTP
  * transports ({@link HttpChatService}, behind a bounded aggregator), and the {@link PageHandler} for everything else.
  * <pre>
- *   [connections-per-address]  [tls]  http-codec  http-backpressure  ws-upgrade-echo  ws-upgrade-chat
- *       http-aggregator  http-chat  pages
+ *   [wire-bytes]  [connections-per-address]  [tls]  http-codec  [handshake-statuses]  http-backpressure
+ *       ws-upgrade-echo  ws-upgrade-chat  http-aggregator  http-chat  pages
  * </pre>
+ * The handlers in brackets are there when configured: {@code wire-bytes} and {@code handshake-statuses} with a
+ * {@link ConnectionListener} that measures ({@link ServerMetrics}).
  * With TLS, ALPN chooses: {@code http/1.1} gets the pipeline above, {@code h2} gets {@link WebSocketHttp2} with both
  * endpoints, the chat's HTTP transports and the pages on each stream ({@code ws-h2-connect  ws-upgrade-echo  h2-http
  * http-aggregator  http-chat  pages}), so a browser's chat WebSocket rides on the page's own HTTP/2 connection.
@@ -56,8 +58,8 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     static final String HTTP_CHAT_NAME = "http-chat";
     static final String ALPN_NAME = "alpn";
     static final String H2_HTTP_NAME = "h2-http";
-    private static final List<String> HTTP_ONLY = List.of(ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME, H2_HTTP_NAME,
-        HTTP_AGGREGATOR_NAME, HTTP_CHAT_NAME, PAGES_NAME);
+    private static final List<String> HTTP_ONLY = List.of(HandshakeStatuses.NAME, ECHO_UPGRADE_NAME, CHAT_UPGRADE_NAME,
+        H2_HTTP_NAME, HTTP_AGGREGATOR_NAME, HTTP_CHAT_NAME, PAGES_NAME);
 
     private final SslContext sslContext;
     private final WebSocketServerConfig echo;
@@ -66,12 +68,14 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final WebSocketInitializer chatInitializer;
     private final ConnectionsPerAddressLimit limit;
     private final HttpChatService http;
+    private final ConnectionListener listener;
     private final Http2Streams http2Streams = new Http2Streams();
 
     ExampleServerInitializer(SslContext sslContext, WebSocketServerConfig echo, WebSocketServerConfig chat,
                              ChatRooms rooms, HttpChatService http, ConnectionListener listener) {
         this.sslContext = sslContext;
         this.http = http;
+        this.listener = listener;
         this.echo = echo;
         this.chat = chat;
         this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
@@ -95,6 +99,7 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        listener.accepted(ch);
         if (limit != null) {
             pipeline.addLast(HandlerNames.CONNECTION_LIMIT, limit);
         }
@@ -131,6 +136,9 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
     private final class Http2Streams extends ChannelInitializer<Http2StreamChannel> {
         @Override
         protected void initChannel(Http2StreamChannel stream) {
+            if (listener != ConnectionListener.NONE) {
+                stream.pipeline().addFirst(HandshakeStatuses.NAME, new HandshakeStatuses(listener));
+            }
             stream.pipeline().addLast(ECHO_UPGRADE_NAME, WebSocketHttp2.endpoint(echo, echoInitializer));
             stream.pipeline().addLast(H2_HTTP_NAME, new Http2StreamFrameToHttpObjectCodec(true));
             stream.pipeline().addLast(HTTP_AGGREGATOR_NAME, new HttpObjectAggregator(http.maxBodyBytes()));
@@ -143,6 +151,9 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         Channel ch = pipeline.channel();
         pipeline.addLast(HTTP_CODEC_NAME, new HttpServerCodec(chat.maxInitialLineLength(), chat.maxHeaderSize(),
             HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE));
+        if (listener != ConnectionListener.NONE) {
+            pipeline.addLast(HandshakeStatuses.NAME, new HandshakeStatuses(listener));
+        }
         pipeline.addLast(HandlerNames.HTTP_BACKPRESSURE, WebSocketServer.httpBackpressure(chat));
         pipeline.addLast(ECHO_UPGRADE_NAME, new UpgradeHandler(echo, echoInitializer));
         pipeline.addLast(CHAT_UPGRADE_NAME, new UpgradeHandler(chat, chatInitializer));
