@@ -2,6 +2,7 @@ package dev.nettyws.example;
 
 import dev.nettyws.example.chat.ChatRooms;
 import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.LocalRoomStore;
 import dev.nettyws.example.chat.RedisChatRooms;
 import dev.nettyws.example.chat.RoomMeters;
 import dev.nettyws.example.client.ClientCommand;
@@ -208,7 +209,8 @@ public final class Main implements Callable<Integer> {
     /** The chat service: in this process, or with {@code --redis} in Redis; null (logged) if Redis is unreachable. */
     private ChatRooms chatRooms(ChatSettings chat) {
         if (redis == null) {
-            return new ChatRooms(chat);
+            return metrics == null ? new ChatRooms(chat) : new ChatRooms(chat,
+                new LocalRoomStore(chat, new RoomMeters(metrics.registry())), System::currentTimeMillis);
         }
         // Lettuce on epoll like the server's auto transport, rather than warning at startup that it prefers epoll
         // over io_uring.

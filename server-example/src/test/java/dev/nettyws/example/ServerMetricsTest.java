@@ -3,6 +3,10 @@ package dev.nettyws.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nettyws.example.chat.ChatRooms;
+import dev.nettyws.example.chat.ChatSettings;
+import dev.nettyws.example.chat.LocalRoomStore;
+import dev.nettyws.example.chat.RoomMeters;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.transport.Transport;
 import java.io.IOException;
@@ -57,7 +61,9 @@ class ServerMetricsTest {
         HttpClient client = HttpClient.newHttpClient();
         try (ServerMetrics metrics = new ServerMetrics();
              ExampleServer server = ExampleServer.start(Transport.AUTO, new InetSocketAddress("127.0.0.1", 0),
-                 ExampleServer.DEFAULT_MAX_MESSAGE_BYTES, metrics)) {
+                 ExampleServer.echoConfig(ExampleServer.DEFAULT_MAX_MESSAGE_BYTES), new ChatRooms(ChatSettings.DEFAULT,
+                     new LocalRoomStore(ChatSettings.DEFAULT, new RoomMeters(metrics.registry())),
+                     System::currentTimeMillis), null, ServerAccess.DEFAULT, metrics)) {
             InetSocketAddress admin = metrics.serve(new InetSocketAddress("127.0.0.1", 0));
             URI endpoint = URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics");
             Map<String, Double> before = scrape(client, endpoint);
@@ -82,6 +88,22 @@ class ServerMetricsTest {
             ws.sendText(text, true).get(WAIT_SECONDS, TimeUnit.SECONDS);
             assertEquals(text, echoed.get(WAIT_SECONDS, TimeUnit.SECONDS));
 
+            // One chat message to a room of one: one message in, one delivery out.
+            CompletableFuture<String> delivered = new CompletableFuture<>();
+            WebSocket chat = client.newWebSocketBuilder().buildAsync(URI.create(server.chatUri() + "?nick=meter"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        if (data.toString().contains("\"type\":\"message\"")) {
+                            delivered.complete(data.toString());
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            chat.sendText("{\"type\":\"message\",\"text\":\"hello\"}", true).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            int messageBytes = delivered.get(WAIT_SECONDS, TimeUnit.SECONDS).getBytes(StandardCharsets.UTF_8).length;
+
             Map<Integer, Integer> statuses = new HashMap<>();
             String upgrade = "GET /echo HTTP/1.1\r\nHost: " + hostPort(server) + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\n";
@@ -94,9 +116,9 @@ class ServerMetricsTest {
             Map<String, Double> after = scrape(client, endpoint);
             double wsIn = after.get("nettyws_wire_received_bytes_total{phase=\"websocket\"}");
             double wsOut = after.get("nettyws_wire_sent_bytes_total{phase=\"websocket\"}");
-            // A masked client frame of 3000 bytes has an 8-byte header, the server's a 4-byte one.
+            // A masked client frame of 3000 bytes has an 8-byte header, the server's a 4-byte one; then the chat's.
             assertTrue(wsIn >= payload + 8, "websocket bytes received " + wsIn);
-            assertTrue(wsOut >= payload + 4, "websocket bytes sent " + wsOut);
+            assertTrue(wsOut >= payload + 4 + messageBytes, "websocket bytes sent " + wsOut);
             double httpIn = after.get("nettyws_wire_received_bytes_total{phase=\"http\"}");
             assertTrue(httpIn >= "GET /echo HTTP/1.1\r\n".length() * 3L, "http bytes received " + httpIn);
             assertTrue(after.get("nettyws_wire_sent_bytes_total{phase=\"http\"}") > 0);
@@ -115,9 +137,14 @@ class ServerMetricsTest {
                 expected.put("nettyws_handshakes_rejected_total{status=\"" + status + "\"}", (double) count);
             });
             assertEquals(expected, rejected);
+            assertEquals(1.0, after.get("nettyws_chat_messages_total"));
+            assertEquals(1.0, after.get("nettyws_chat_deliveries_total"));
+            assertEquals(messageBytes, after.get("nettyws_chat_delivered_bytes_total"), 0.0);
+            assertEquals(1.0, after.get("nettyws_chat_delivery_lag_seconds_count"));
             assertTrue(after.containsKey("process_files_open_files"), "the process binders are there");
             assertTrue(after.keySet().stream().anyMatch(s -> s.startsWith("jvm_memory_used_bytes{")));
             ws.sendClose(1000, "").get(WAIT_SECONDS, TimeUnit.SECONDS);
+            chat.sendClose(1000, "").get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
     }
 

@@ -29,10 +29,12 @@ final class LocalRoom implements ChatRoom {
     private final RoomMembers fanout = new RoomMembers();
     private final RoomHistory history;
     private final RoomTasks tasks;
+    private final RoomMeters meters;
 
-    LocalRoom(String name, EventExecutor executor, ChatSettings settings) {
+    LocalRoom(String name, EventExecutor executor, ChatSettings settings, RoomMeters meters) {
         this.name = name;
         this.settings = settings;
+        this.meters = meters;
         this.history = new RoomHistory(settings.history(), settings.historyBytes());
         this.tasks = new RoomTasks(name, executor);
     }
@@ -86,6 +88,7 @@ final class LocalRoom implements ChatRoom {
             ChatEvent message = ChatJson.message(history.nextId(), name, member.nick(), text, timestamp);
             history.add(message);
             fanout.broadcast(message, null);
+            meters.delivered(message, fanout.size(), timestamp);
         });
     }
 

@@ -8,9 +8,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The meters of the rooms shared through Redis ({@link RedisChatRooms}), in a Micrometer registry: posts and their
- * Redis round trip by outcome, messages the node's feeds brought, deliveries to members and their bytes, the lag
- * from a post to its delivery here, and messages lost to a gap. Thread-safe (Micrometer's meters are).
+ * The meters of chat rooms, in a Micrometer registry: messages posted to the rooms, deliveries to members and their
+ * bytes, the lag from a post to its delivery here ({@link LocalRoomStore} and {@link RedisChatRooms}); in cluster
+ * mode also posts and their Redis round trip by outcome, messages lost to a gap and joins Redis refused.
+ * Thread-safe (Micrometer's meters are).
  */
 public final class RoomMeters {
     /** Meters that record nothing. */
@@ -32,8 +33,8 @@ public final class RoomMeters {
             .tag("outcome", "accepted").publishPercentiles(0.5, 0.99).register(registry);
         postsFailed = Timer.builder("nettyws.redis.post").description("Posts and their Redis round trip")
             .tag("outcome", "failed").register(registry);
-        messages = Counter.builder("nettyws.chat.messages").description("Messages the rooms' feeds brought this node")
-            .register(registry);
+        messages = Counter.builder("nettyws.chat.messages").description("Messages posted to the rooms (cluster mode: "
+            + "those the rooms' feeds brought this node, from every node)").register(registry);
         deliveries = Counter.builder("nettyws.chat.deliveries").description("Messages delivered to members here")
             .register(registry);
         deliveredBytes = Counter.builder("nettyws.chat.delivered").baseUnit("bytes")

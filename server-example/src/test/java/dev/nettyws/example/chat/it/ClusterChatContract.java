@@ -260,6 +260,8 @@ abstract class ClusterChatContract {
             assertTrue(scrape(NODES.get(0), "nettyws_chat_deliveries_total") >= total);
             assertTrue(scrape(NODES.get(0), "nettyws_redis_post_seconds_count") >= each);
             assertTrue(scrape(NODES.get(0), "nettyws_connections_open") >= 1);
+            assertTrue(scrape(NODES.get(0), "nettyws_chat_delivery_lag_seconds_count") >= total);
+            assertTrue(scrape(NODES.get(0), "nettyws_wire_sent_bytes_total{phase=\"websocket\"}") > 0);
 
             try (ChatClient newcomer = new ChatClient.Jdk(jdk, ChatClient.uri(NODES.get(2 % NODES.size()).chat(),
                     room, "newcomer"))) {
