@@ -123,8 +123,9 @@ public final class Main implements Callable<Integer> {
     private String redis;
 
     @Option(names = "--metrics-port", paramLabel = "N",
-        description = "Serve metrics in Prometheus format at http://HOST:N/metrics (connections, closes by code; with "
-            + "--redis also posts, Redis round trip, deliveries, delivery lag); 0 picks a free port (default: off).")
+        description = "Serve metrics in Prometheus format at http://HOST:N/metrics (connections, closes by code, "
+            + "refused handshakes by status, wire bytes, messages, deliveries, delivery lag, JVM; with --redis also "
+            + "the Redis round trip of posts); 0 picks a free port (default: off).")
     private Integer metricsPort;
 
     /** The metrics with {@code --metrics-port}. */
