@@ -37,8 +37,13 @@ public final class RedisCluster implements AutoCloseable {
         throw new IOException("no node holds " + key);
     }
 
+    /** The master that holds a chat room's keys (with the store's default key prefix). */
+    public RedisServer masterOf(String room) throws IOException {
+        return nodeFor(new RoomKeys(RoomStoreConfig.DEFAULT.keyPrefix(), room).stream);
+    }
+
     /** Waits until every node reports {@code cluster_state:ok} (after the creation, or a node's restart). */
-    void awaitOk() throws IOException, InterruptedException {
+    public void awaitOk() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (RedisServer node : nodes) {
             while (!node.command("CLUSTER", "INFO").contains("cluster_state:ok")) {
