@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Joining.</b> The nick is claimed in Redis, unique across nodes by its {@link ChatNames#key key} (so two
  * look-alike nicks are one, even claimed on two nodes at once): the one asked for, else the first free of
- * {@code nick#2}, {@code nick#3}... up to {@code #}{@value #SUFFIXES}+1; then the member gets the messages after its
+ * {@code nick#2}, {@code nick#3}... up to {@code nick#16}; then the member gets the messages after its
  * {@code since} from the node's copy.
  * A {@code since} that this node has not delivered yet (the client came from a node whose feed is ahead) makes the
  * join wait until the feed passes it, at most {@value #CATCH_UP_SECONDS} s.

@@ -145,6 +145,23 @@ abstract class ClusterChatContract {
         return join(new ChatClient.Jdk(jdk, ChatClient.uri(NODES.get(node).chat(), room, nick)));
     }
 
+    /**
+     * Posts {@code text} until it is accepted (Redis may still be coming back: each refusal is an error event), at
+     * most 50 times; returns the message event.
+     */
+    static JsonNode sayUntilAccepted(ChatClient client, String text) throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            client.say(text);
+            JsonNode event = client.next(e -> "message".equals(e.path("type").asText())
+                || "error".equals(e.path("type").asText()));
+            if ("message".equals(event.path("type").asText())) {
+                return event;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("\"" + text + "\" was refused 50 times");
+    }
+
     /** Posts {@code prefix-1} to {@code prefix-count} from another thread. */
     static CompletableFuture<Void> post(ChatClient client, String prefix, int count) {
         return CompletableFuture.runAsync(() -> {

@@ -3,7 +3,6 @@ package dev.nettyws.example.chat.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nettyws.example.cluster.RedisCluster;
 import dev.nettyws.example.cluster.RedisServer;
 import dev.nettyws.example.cluster.RedisServers;
@@ -61,18 +60,7 @@ class RedisClusterChatTest extends ClusterChatContract {
             } finally {
                 master.resume();
             }
-            JsonNode after = null;
-            for (int attempt = 0; attempt < 50 && after == null; attempt++) {
-                a.say("after");
-                JsonNode event = a.next(e -> "message".equals(e.path("type").asText())
-                    || "error".equals(e.path("type").asText()));
-                if ("message".equals(event.path("type").asText())) {
-                    after = event;
-                } else {
-                    Thread.sleep(200);
-                }
-            }
-            assertEquals("after", after.get("text").asText());
+            assertEquals("after", sayUntilAccepted(a, "after").get("text").asText());
             assertEquals("after", b.next("message").get("text").asText(), "nothing refused, nothing twice");
             try (ChatClient newcomer = new ChatClient.Jdk(jdk, ChatClient.uri(NODES.get(1).chat(), paused, "e"))) {
                 newcomer.next("welcome");

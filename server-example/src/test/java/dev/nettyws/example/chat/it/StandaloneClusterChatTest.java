@@ -95,18 +95,7 @@ class StandaloneClusterChatTest extends ClusterChatContract {
             } finally {
                 redis.resume();
             }
-            JsonNode next = null;
-            for (int attempt = 0; attempt < 50 && next == null; attempt++) {
-                a.say("after");
-                JsonNode event = a.next(e -> "message".equals(e.path("type").asText())
-                    || "error".equals(e.path("type").asText()));
-                if ("message".equals(event.path("type").asText())) {
-                    next = event;
-                } else {
-                    Thread.sleep(200);
-                }
-            }
-            assertEquals("after", next.get("text").asText());
+            assertEquals("after", sayUntilAccepted(a, "after").get("text").asText());
             assertEquals("after", b.next("message").get("text").asText());
         }
     }
