@@ -164,8 +164,8 @@ final class ClusterRun {
             }
             double burstSeconds = (burstEnd - burstStart) / 1e6;
             double deliveries = (double) options.burst * (n + 1);
-            System.out.printf("burst of %d messages to %,d members: %.2f s, %.0f deliveries/s, CPU %.2f s (nodes and"
-                + " Redis: %.2f s), %.0f deliveries per CPU second%n", options.burst, n + 1, burstSeconds,
+            System.out.printf("burst of %d messages to %,d members: %.2f s, %.0f deliveries/s, CPU of the nodes and"
+                + " Redis %.2f s (Redis %.2f s), %.0f deliveries per CPU second%n", options.burst, n + 1, burstSeconds,
                 deliveries / burstSeconds, cpuSeconds, cpuAfter[nodes] - cpuBefore[nodes], deliveries / cpuSeconds);
             // Totals from every member.
             Histogram latency = senderReceives.latencyMicros();
