@@ -38,7 +38,8 @@ import org.HdrHistogram.Histogram;
  * until the last member had it, and every member's count of deliveries and reorderings.
  *
  * <p>Every process it starts is stopped in {@code finally}: clients first (the end of their standard input closes
- * their connections), then the nodes, then Redis.
+ * their connections), then the nodes, then Redis; and killed by a shutdown hook ({@link ChildReaper}) if this JVM
+ * is stopped first.
  */
 final class ClusterRun {
     /** Descriptors one process may hold here (hard limit 20,000), less the JVM's own files and some slack. */
@@ -80,12 +81,13 @@ final class ClusterRun {
         List<Integer> metricsPorts = new ArrayList<>();
         ChildJvm redis = null;
         EventLoopGroup group = null;
+        ChildReaper reaper = new ChildReaper();
         try {
             int redisPort = ScaleCommand.freePort();
             List<String> redisCommand = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "10000");
             System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
-            redis = ChildJvm.start(redisCommand, "Ready to accept connections", 30);
+            redis = reaper.watch(ChildJvm.start(redisCommand, "Ready to accept connections", 30));
             List<URI> bases = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 int port = ScaleCommand.freePort();
@@ -95,7 +97,7 @@ final class ClusterRun {
                 // during a run that holds 100,000 members for minutes.
                 command.addAll(List.of("--metrics-port", Integer.toString(metricsPort), "--idle-timeout", "0"));
                 System.out.printf("== node %d: %s%n", i, String.join(" ", command));
-                nodeProcesses.add(ChildJvm.start(command, "listening", 60));
+                nodeProcesses.add(reaper.watch(ChildJvm.start(command, "listening", 60)));
                 metricsPorts.add(metricsPort);
                 bases.add(URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u"));
             }
@@ -106,7 +108,7 @@ final class ClusterRun {
                 idle.add(node.classHistogram());
                 rssIdle.add(node.rssBytes());
             }
-            startClients(bases, n, clients, clientProcesses);
+            startClients(bases, n, clients, clientProcesses, reaper);
             // The sender: one more member, from this process, on the last node.
             Receivers senderReceives = new Receivers(1, options.messages);
             group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-sender");
@@ -222,6 +224,7 @@ final class ClusterRun {
             if (redis != null) {
                 redis.close();
             }
+            reaper.close();
         }
     }
 
@@ -236,7 +239,8 @@ final class ClusterRun {
      * Starts the client processes, k holding members {@code k * share ...} from 127.0.0.(k + 2), all at once, and
      * waits until each has its connections (at most 15 minutes in all).
      */
-    private void startClients(List<URI> bases, int n, int clients, List<ChildJvm> started) throws Exception {
+    private void startClients(List<URI> bases, int n, int clients, List<ChildJvm> started, ChildReaper reaper)
+        throws Exception {
         int share = (n + clients - 1) / clients;
         StringBuilder joined = new StringBuilder();
         for (URI base : bases) {
@@ -252,7 +256,7 @@ final class ClusterRun {
                 "127.0.0." + (k + 2), "--handshakes", Integer.toString(handshakes), "--timed",
                 Integer.toString(options.messages));
             System.out.printf("== client %d: %,d members from 127.0.0.%d%n", k, count, k + 2);
-            started.add(ChildJvm.start(command, "started", 60));
+            started.add(reaper.watch(ChildJvm.start(command, "started", 60)));
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MINUTES.toNanos(15);
