@@ -84,8 +84,7 @@ final class ClusterRun {
         ChildReaper reaper = new ChildReaper();
         try {
             int redisPort = ScaleCommand.freePort();
-            List<String> redisCommand = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "10000");
+            List<String> redisCommand = ScaleCommand.redisCommand(redisPort);
             System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
             redis = reaper.watch(ChildJvm.start(redisCommand, "Ready to accept connections", 30));
             List<URI> bases = new ArrayList<>();

@@ -237,8 +237,7 @@ public final class ScaleCommand implements Callable<Integer> {
     private String[] measureNodes(int n, StringBuilder breakdown) throws Exception {
         String server = "nettyws-redis-x" + nodes;
         int redisPort = freePort();
-        List<String> redisCommand = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
-            "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "10000");
+        List<String> redisCommand = redisCommand(redisPort);
         System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
         List<ChildJvm> started = new ArrayList<>();
         try (ChildJvm redis = ChildJvm.start(redisCommand, "Ready to accept connections", 30)) {
@@ -291,6 +290,12 @@ public final class ScaleCommand implements Callable<Integer> {
                 node.close();
             }
         }
+    }
+
+    /** A redis-server for the nodes, on 127.0.0.1, without persistence (a benchmark's room is thrown away). */
+    static List<String> redisCommand(int port) {
+        return List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--maxclients", "10000");
     }
 
     /**
