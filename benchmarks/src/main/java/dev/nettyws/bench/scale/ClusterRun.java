@@ -68,9 +68,9 @@ final class ClusterRun {
         if ((n + nodes) / nodes > MAX_CONNECTIONS_PER_PROCESS || (n + clients - 1) / clients
             > MAX_CONNECTIONS_PER_PROCESS) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d connections need at least %d nodes and"
-                + " %d client processes (at most %,d connections per process)", n, (n + nodes)
-                / MAX_CONNECTIONS_PER_PROCESS + 1, (n - 1) / MAX_CONNECTIONS_PER_PROCESS + 1,
-                MAX_CONNECTIONS_PER_PROCESS));
+                + " %d client processes (at most %,d connections per process)", n,
+                (n + MAX_CONNECTIONS_PER_PROCESS) / MAX_CONNECTIONS_PER_PROCESS,
+                (n + MAX_CONNECTIONS_PER_PROCESS - 1) / MAX_CONNECTIONS_PER_PROCESS, MAX_CONNECTIONS_PER_PROCESS));
         }
         if (clients > 250) {
             throw new IllegalArgumentException("at most 250 client processes (source addresses 127.0.0.2-251)");
@@ -108,7 +108,7 @@ final class ClusterRun {
                 rssIdle.add(node.rssBytes());
             }
             startClients(bases, n, clients, clientProcesses, reaper);
-            // The sender: one more member, from this process, on the last node.
+            // The sender: one more member, from this process, on the node member n would go to.
             Receivers senderReceives = new Receivers(1, options.messages);
             group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-sender");
             Channel sender = new Connector(group, 1).connect(List.of(bases.get(n % nodes)), n, 1,
