@@ -48,9 +48,19 @@ final class ClusterRun {
     private final ScaleCommand options;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final List<ChildJvm> nodeProcesses = new ArrayList<>();
+    private final List<Integer> metricsPorts = new ArrayList<>();
+    private final List<ChildJvm> clientProcesses = new ArrayList<>();
+    private final ChildReaper reaper = new ChildReaper();
+    private final Receivers senderReceives;
+    private ChildJvm redis;
+    private EventLoopGroup group;
+    private Channel sender;
 
+    /** One run with {@code options}; {@link #run} once. */
     ClusterRun(ScaleCommand options) {
         this.options = options;
+        this.senderReceives = new Receivers(1, options.messages);
     }
 
     /** One node's figures. */
@@ -76,30 +86,8 @@ final class ClusterRun {
             throw new IllegalArgumentException("at most 250 client processes (source addresses 127.0.0.2-251)");
         }
         String server = "nettyws-redis-x" + nodes + "-clients" + clients;
-        List<ChildJvm> nodeProcesses = new ArrayList<>();
-        List<ChildJvm> clientProcesses = new ArrayList<>();
-        List<Integer> metricsPorts = new ArrayList<>();
-        ChildJvm redis = null;
-        EventLoopGroup group = null;
-        ChildReaper reaper = new ChildReaper();
         try {
-            int redisPort = ScaleCommand.freePort();
-            List<String> redisCommand = ScaleCommand.redisCommand(redisPort);
-            System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
-            redis = reaper.watch(ChildJvm.start(redisCommand, "Ready to accept connections", 30));
-            List<URI> bases = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                int port = ScaleCommand.freePort();
-                int metricsPort = ScaleCommand.freePort();
-                List<String> command = options.nodeCommand(port, "redis://127.0.0.1:" + redisPort);
-                // The coordinator reads how many connections each node holds; no keepalive pings or idle closes
-                // during a run that holds 100,000 members for minutes.
-                command.addAll(List.of("--metrics-port", Integer.toString(metricsPort), "--idle-timeout", "0"));
-                System.out.printf("== node %d: %s%n", i, String.join(" ", command));
-                nodeProcesses.add(reaper.watch(ChildJvm.start(command, "listening", 60)));
-                metricsPorts.add(metricsPort);
-                bases.add(URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u"));
-            }
+            List<URI> bases = startRedisAndNodes(server);
             Thread.sleep(1000);
             List<ClassHistogram> idle = new ArrayList<>();
             List<Long> rssIdle = new ArrayList<>();
@@ -107,68 +95,19 @@ final class ClusterRun {
                 idle.add(node.classHistogram());
                 rssIdle.add(node.rssBytes());
             }
-            startClients(bases, n, clients, clientProcesses, reaper);
+            startClients(bases, n, clients);
             // The sender: one more member, from this process, on the node member n would go to.
-            Receivers senderReceives = new Receivers(1, options.messages);
             group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-sender");
-            Channel sender = new Connector(group, 1).connect(List.of(bases.get(n % nodes)), n, 1,
-                senderReceives, i -> new InetSocketAddress("127.0.0.1", 0)).get(0);
-            tellAll(clientProcesses, "quiet 3", "quiet", 330);
-            List<NodeFigures> figures = new ArrayList<>();
+            sender = new Connector(group, 1).connect(List.of(bases.get(n % nodes)), n, 1, senderReceives,
+                i -> new InetSocketAddress("127.0.0.1", 0)).get(0);
+            tellAll("quiet 3", "quiet", 330);
+            List<NodeFigures> figures = measureNodes(server, idle, rssIdle, breakdown);
             long held = 0;
-            for (int i = 0; i < nodes; i++) {
-                ChildJvm node = nodeProcesses.get(i);
-                long connections = connectionsOpen(metricsPorts.get(i));
-                ClassHistogram loaded = node.classHistogram();
-                long rss = node.rssBytes();
-                long per = Math.max(1, connections);
-                figures.add(new NodeFigures(i, node.pid(), connections,
-                    (double) (loaded.totalBytes() - idle.get(i).totalBytes()) / per,
-                    (double) (rss - rssIdle.get(i)) / per, rssIdle.get(i), rss, 0));
-                if (i == 0) {
-                    options.describe(breakdown, server + " node 0", (int) per, loaded.minus(idle.get(0)));
-                }
-                held += connections;
-                System.out.printf("node %d: %,d connections, %.0f B heap and %.0f B RSS per connection, RSS %,d B%n",
-                    i, connections, figures.get(i).heapPerConnection(), figures.get(i).rssPerConnection(), rss);
+            for (NodeFigures f : figures) {
+                held += f.connections();
             }
-            // Timed messages, one at a time: each one's delivery latency at every member, and its time to the last.
-            double[] toAll = new double[options.messages];
-            for (int seq = 1; seq <= options.messages; seq++) {
-                long sent = Receivers.nowMicros();
-                sender.writeAndFlush(message(seq, sent));
-                long last = awaitEverywhere(clientProcesses, senderReceives, seq, n + 1);
-                toAll[seq - 1] = (last - sent) / 1e3;
-                System.out.printf("message %d reached all %,d members in %.1f ms%n", seq, n + 1, toAll[seq - 1]);
-            }
-            // The burst: deliveries per second and per CPU second of every node and Redis.
-            List<ChildJvm> servers = new ArrayList<>(nodeProcesses);
-            servers.add(redis);
-            double[] cpuBefore = cpu(servers);
-            long burstStart = Receivers.nowMicros();
-            int lastSeq = options.messages + options.burst;
-            for (int seq = options.messages + 1; seq <= lastSeq; seq++) {
-                sender.write(message(seq, Receivers.nowMicros()));
-            }
-            sender.flush();
-            long burstEnd = options.burst == 0 ? burstStart + 1 : awaitEverywhere(clientProcesses, senderReceives,
-                lastSeq, n + 1);
-            double[] cpuAfter = cpu(servers);
-            double cpuSeconds = 0;
-            for (int i = 0; i < servers.size(); i++) {
-                cpuSeconds += cpuAfter[i] - cpuBefore[i];
-                if (i < nodes) {
-                    NodeFigures f = figures.get(i);
-                    figures.set(i, new NodeFigures(f.node(), f.pid(), f.connections(), f.heapPerConnection(),
-                        f.rssPerConnection(), f.rssIdle(), f.rss(), cpuAfter[i] - cpuBefore[i]));
-                }
-            }
-            double burstSeconds = (burstEnd - burstStart) / 1e6;
-            double deliveries = (double) options.burst * (n + 1);
-            System.out.printf("burst of %d messages to %,d members: %.2f s, %.0f deliveries/s, CPU of the nodes and"
-                + " Redis %.2f s (Redis %.2f s), %.0f deliveries per CPU second%n", options.burst, n + 1, burstSeconds,
-                deliveries / burstSeconds, cpuSeconds, cpuAfter[nodes] - cpuBefore[nodes], deliveries / cpuSeconds);
-            // Totals from every member.
+            double[] toAll = timedMessages(n + 1);
+            Burst burst = burst(n + 1, figures);
             Histogram latency = senderReceives.latencyMicros();
             long delivered = senderReceives.delivered();
             long reordered = senderReceives.outOfOrder();
@@ -179,52 +118,161 @@ final class ClusterRun {
                 reordered += Long.parseLong(stats[2]);
                 latency.add(ScaleClient.decode(stats[4]));
             }
-            long lost = (long) lastSeq * (n + 1) - delivered;
-            double p50 = latency.getValueAtPercentile(50) / 1e3;
-            double p99 = latency.getValueAtPercentile(99) / 1e3;
-            double max = latency.getMaxValue() / 1e3;
+            long lost = (long) (options.messages + options.burst) * (n + 1) - delivered;
+            Summary summary = new Summary(server, n + 1, held, latency.getValueAtPercentile(50) / 1e3,
+                latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3, toAll[toAll.length / 2],
+                toAll[toAll.length - 1], burst.deliveriesPerSecond(), burst.deliveriesPerCpuSecond(),
+                burst.cpuSeconds(), burst.redisCpuSeconds(), lost, reordered, clients, loadAverage());
             System.out.printf("%,d members (%,d connections held by the nodes): delivery latency of the %d timed"
                 + " messages p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d lost, %d reordered%n", n + 1, held,
-                options.messages, p50, p99, max, lost, reordered);
-            Arrays.sort(toAll);
-            Summary summary = new Summary(server, n + 1, held, p50, p99, max, toAll[toAll.length / 2],
-                toAll[toAll.length - 1], deliveries / burstSeconds, deliveries / cpuSeconds, cpuSeconds,
-                cpuAfter[nodes] - cpuBefore[nodes], lost, reordered, clients, loadAverage());
+                options.messages, summary.latencyP50(), summary.latencyP99(), summary.latencyMax(), lost, reordered);
             writeNodesCsv(summary, figures);
             ScaleChart.write(options.chart, summary, figures, latency);
             System.out.println("wrote " + options.chart);
-            long heapSum = 0;
-            long rssSum = 0;
-            long rss0Sum = 0;
-            for (NodeFigures f : figures) {
-                heapSum += (long) (f.heapPerConnection() * f.connections());
-                rssSum += f.rss();
-                rss0Sum += f.rssIdle();
-            }
-            return new String[] {Instant.now().toString(), server, options.transport.displayName(),
-                Long.toString(n + 1), String.format(Locale.ROOT, "%.0f", (double) heapSum / Math.max(1, held)),
-                String.format(Locale.ROOT, "%.0f", (double) (rssSum - rss0Sum) / Math.max(1, held)),
-                String.format(Locale.ROOT, "%.1f", summary.toAllP50()),
-                String.format(Locale.ROOT, "%.1f", summary.toAllMax()),
-                String.format(Locale.ROOT, "%.0f", summary.deliveriesPerSecond()),
-                String.format(Locale.ROOT, "%.0f", summary.deliveriesPerCpuSecond()),
-                Long.toString(lost), Long.toString(reordered), options.serverHeap, Long.toString(rss0Sum),
-                Long.toString(rssSum)};
+            return summaryRow(summary, figures);
         } finally {
-            if (group != null) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            }
-            for (ChildJvm client : clientProcesses) {
-                client.close();
-            }
-            for (ChildJvm node : nodeProcesses) {
-                node.close();
-            }
-            if (redis != null) {
-                redis.close();
-            }
-            reaper.close();
+            stopAll();
         }
+    }
+
+    /** Starts Redis and the nodes; returns each node's chat URI, ending in the nick's prefix. */
+    private List<URI> startRedisAndNodes(String server) throws IOException {
+        int redisPort = ScaleCommand.freePort();
+        List<String> redisCommand = ScaleCommand.redisCommand(redisPort);
+        System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
+        redis = reaper.watch(ChildJvm.start(redisCommand, "Ready to accept connections", 30));
+        List<URI> bases = new ArrayList<>();
+        for (int i = 0; i < options.nodes; i++) {
+            int port = ScaleCommand.freePort();
+            int metricsPort = ScaleCommand.freePort();
+            List<String> command = options.nodeCommand(port, "redis://127.0.0.1:" + redisPort);
+            // The coordinator reads how many connections each node holds; no keepalive pings or idle closes
+            // during a run that holds 100,000 members for minutes.
+            command.addAll(List.of("--metrics-port", Integer.toString(metricsPort), "--idle-timeout", "0"));
+            System.out.printf("== node %d: %s%n", i, String.join(" ", command));
+            nodeProcesses.add(reaper.watch(ChildJvm.start(command, "listening", 60)));
+            metricsPorts.add(metricsPort);
+            bases.add(URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u"));
+        }
+        return bases;
+    }
+
+    /** Each node's connections, and its heap and RSS per connection against {@code idle} and {@code rssIdle}. */
+    private List<NodeFigures> measureNodes(String server, List<ClassHistogram> idle, List<Long> rssIdle,
+                                           StringBuilder breakdown) throws IOException, InterruptedException {
+        List<NodeFigures> figures = new ArrayList<>();
+        for (int i = 0; i < nodeProcesses.size(); i++) {
+            ChildJvm node = nodeProcesses.get(i);
+            long connections = connectionsOpen(metricsPorts.get(i));
+            ClassHistogram loaded = node.classHistogram();
+            long rss = node.rssBytes();
+            long per = Math.max(1, connections);
+            NodeFigures f = new NodeFigures(i, node.pid(), connections,
+                (double) (loaded.totalBytes() - idle.get(i).totalBytes()) / per,
+                (double) (rss - rssIdle.get(i)) / per, rssIdle.get(i), rss, 0);
+            figures.add(f);
+            if (i == 0) {
+                options.describe(breakdown, server + " node 0", (int) per, loaded.minus(idle.get(0)));
+            }
+            System.out.printf("node %d: %,d connections, %.0f B heap and %.0f B RSS per connection, RSS %,d B%n",
+                i, connections, f.heapPerConnection(), f.rssPerConnection(), rss);
+        }
+        return figures;
+    }
+
+    /**
+     * The timed messages, one at a time (each one's delivery latency at every member is recorded where it
+     * arrives); returns the time each took to reach the last member, in milliseconds, sorted.
+     */
+    private double[] timedMessages(int members) throws IOException, InterruptedException {
+        double[] toAll = new double[options.messages];
+        for (int seq = 1; seq <= options.messages; seq++) {
+            long sent = Receivers.nowMicros();
+            sender.writeAndFlush(message(seq, sent));
+            long last = awaitEverywhere(seq, members);
+            toAll[seq - 1] = (last - sent) / 1e3;
+            System.out.printf("message %d reached all %,d members in %.1f ms%n", seq, members, toAll[seq - 1]);
+        }
+        Arrays.sort(toAll);
+        return toAll;
+    }
+
+    /** What the burst cost: deliveries per second and per CPU second of every node and Redis. */
+    record Burst(double deliveriesPerSecond, double deliveriesPerCpuSecond, double cpuSeconds,
+                 double redisCpuSeconds) {
+    }
+
+    /** Sends the burst back to back; sets each node's CPU in {@code figures}. */
+    private Burst burst(int members, List<NodeFigures> figures) throws IOException, InterruptedException {
+        if (options.burst == 0) {
+            return new Burst(0, 0, 0, 0);
+        }
+        List<ChildJvm> servers = new ArrayList<>(nodeProcesses);
+        servers.add(redis);
+        double[] cpuBefore = cpu(servers);
+        long start = Receivers.nowMicros();
+        int lastSeq = options.messages + options.burst;
+        for (int seq = options.messages + 1; seq <= lastSeq; seq++) {
+            sender.write(message(seq, Receivers.nowMicros()));
+        }
+        sender.flush();
+        long end = awaitEverywhere(lastSeq, members);
+        double[] cpuAfter = cpu(servers);
+        double cpuSeconds = 0;
+        for (int i = 0; i < servers.size(); i++) {
+            cpuSeconds += cpuAfter[i] - cpuBefore[i];
+            if (i < figures.size()) {
+                NodeFigures f = figures.get(i);
+                figures.set(i, new NodeFigures(f.node(), f.pid(), f.connections(), f.heapPerConnection(),
+                    f.rssPerConnection(), f.rssIdle(), f.rss(), cpuAfter[i] - cpuBefore[i]));
+            }
+        }
+        double seconds = (end - start) / 1e6;
+        double deliveries = (double) options.burst * members;
+        double redisCpu = cpuAfter[servers.size() - 1] - cpuBefore[servers.size() - 1];
+        System.out.printf("burst of %d messages to %,d members: %.2f s, %.0f deliveries/s, CPU of the nodes and"
+            + " Redis %.2f s (Redis %.2f s), %.0f deliveries per CPU second%n", options.burst, members, seconds,
+            deliveries / seconds, cpuSeconds, redisCpu, deliveries / cpuSeconds);
+        return new Burst(deliveries / seconds, deliveries / cpuSeconds, cpuSeconds, redisCpu);
+    }
+
+    /** The run's row in the summary CSV, in the columns of the single-server rows (heap and RSS over all nodes). */
+    private String[] summaryRow(Summary summary, List<NodeFigures> figures) {
+        long heapSum = 0;
+        long rssSum = 0;
+        long rss0Sum = 0;
+        for (NodeFigures f : figures) {
+            heapSum += (long) (f.heapPerConnection() * f.connections());
+            rssSum += f.rss();
+            rss0Sum += f.rssIdle();
+        }
+        long held = Math.max(1, summary.held());
+        return new String[] {Instant.now().toString(), summary.server(), options.transport.displayName(),
+            Integer.toString(summary.members()), String.format(Locale.ROOT, "%.0f", (double) heapSum / held),
+            String.format(Locale.ROOT, "%.0f", (double) (rssSum - rss0Sum) / held),
+            String.format(Locale.ROOT, "%.1f", summary.toAllP50()),
+            String.format(Locale.ROOT, "%.1f", summary.toAllMax()),
+            String.format(Locale.ROOT, "%.0f", summary.deliveriesPerSecond()),
+            String.format(Locale.ROOT, "%.0f", summary.deliveriesPerCpuSecond()),
+            Long.toString(summary.lost()), Long.toString(summary.reordered()), options.serverHeap,
+            Long.toString(rss0Sum), Long.toString(rssSum)};
+    }
+
+    /** Stops the sender, then the clients (the end of their input closes their connections), nodes and Redis. */
+    private void stopAll() {
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        for (ChildJvm client : clientProcesses) {
+            client.close();
+        }
+        for (ChildJvm node : nodeProcesses) {
+            node.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        reaper.close();
     }
 
     /** The run's totals. */
@@ -238,8 +286,7 @@ final class ClusterRun {
      * Starts the client processes, k holding members {@code k * share ...} from 127.0.0.(k + 2), all at once, and
      * waits until each has its connections (at most 15 minutes in all).
      */
-    private void startClients(List<URI> bases, int n, int clients, List<ChildJvm> started, ChildReaper reaper)
-        throws Exception {
+    private void startClients(List<URI> bases, int n, int clients) throws Exception {
         int share = (n + clients - 1) / clients;
         StringBuilder joined = new StringBuilder();
         for (URI base : bases) {
@@ -255,12 +302,12 @@ final class ClusterRun {
                 "127.0.0." + (k + 2), "--handshakes", Integer.toString(handshakes), "--timed",
                 Integer.toString(options.messages));
             System.out.printf("== client %d: %,d members from 127.0.0.%d%n", k, count, k + 2);
-            started.add(reaper.watch(ChildJvm.start(command, "started", 60)));
+            clientProcesses.add(reaper.watch(ChildJvm.start(command, "started", 60)));
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MINUTES.toNanos(15);
         for (int k = 0; k < clients; k++) {
-            ChildJvm client = started.get(k);
+            ChildJvm client = clientProcesses.get(k);
             while (true) {
                 String line = lastLineStarting(client, "connected ", "failed ");
                 if (line != null && line.startsWith("failed ")) {
@@ -292,12 +339,12 @@ final class ClusterRun {
         return null;
     }
 
-    private static void tellAll(List<ChildJvm> clients, String command, String answer, int timeoutSeconds)
-        throws IOException, InterruptedException {
-        for (ChildJvm client : clients) {
+    private void tellAll(String command, String answer, int timeoutSeconds) throws IOException,
+        InterruptedException {
+        for (ChildJvm client : clientProcesses) {
             client.send(command);
         }
-        for (ChildJvm client : clients) {
+        for (ChildJvm client : clientProcesses) {
             client.await(answer, timeoutSeconds);
         }
     }
@@ -306,20 +353,22 @@ final class ClusterRun {
      * Waits until every member, in every client process and the sender, saw {@code seq}; returns the wall-clock
      * time (epoch microseconds) at which the last one had it.
      *
-     * @throws IOException if a client's members did not all get it within 180 s
+     * <p>A client waits at most 180 s for its members; one that still lacks the message then counts as lost at the
+     * end.
+     *
+     * @throws IOException if a client did not answer within 200 s
      */
-    private static long awaitEverywhere(List<ChildJvm> clients, Receivers sender, int seq, int members)
-        throws IOException, InterruptedException {
-        for (ChildJvm client : clients) {
+    private long awaitEverywhere(int seq, int members) throws IOException, InterruptedException {
+        for (ChildJvm client : clientProcesses) {
             client.send("await " + seq);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (sender.reached(seq) < 1 && System.nanoTime() < deadline) {
+        while (senderReceives.reached(seq) < 1 && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
-        long last = sender.lastArrivalMicros();
-        int reached = sender.reached(seq);
-        for (ChildJvm client : clients) {
+        long last = senderReceives.lastArrivalMicros();
+        int reached = senderReceives.reached(seq);
+        for (ChildJvm client : clientProcesses) {
             String[] answer = client.await("reached " + seq + " ", 200).split(" ");
             reached += Integer.parseInt(answer[2]);
             last = Math.max(last, Long.parseLong(answer[3]));
