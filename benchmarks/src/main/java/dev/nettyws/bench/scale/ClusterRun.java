@@ -73,20 +73,9 @@ final class ClusterRun {
      * the charts.
      */
     String[] run(int n, StringBuilder breakdown) throws Exception {
-        int nodes = options.nodes;
-        int clients = options.clientProcesses;
-        if ((n + nodes) / nodes > MAX_CONNECTIONS_PER_PROCESS || (n + clients - 1) / clients
-            > MAX_CONNECTIONS_PER_PROCESS) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d connections need at least %d nodes and"
-                + " %d client processes (at most %,d connections per process)", n,
-                (n + MAX_CONNECTIONS_PER_PROCESS) / MAX_CONNECTIONS_PER_PROCESS,
-                (n + MAX_CONNECTIONS_PER_PROCESS - 1) / MAX_CONNECTIONS_PER_PROCESS, MAX_CONNECTIONS_PER_PROCESS));
-        }
-        if (clients > 250) {
-            throw new IllegalArgumentException("at most 250 client processes (source addresses 127.0.0.2-251)");
-        }
-        String server = "nettyws-redis-x" + nodes + "-clients" + clients;
+        String server = "nettyws-redis-x" + options.nodes + "-clients" + options.clientProcesses;
         try {
+            checkSizes(n);
             List<URI> bases = startRedisAndNodes(server);
             Thread.sleep(1000);
             List<ClassHistogram> idle = new ArrayList<>();
@@ -95,10 +84,10 @@ final class ClusterRun {
                 idle.add(node.classHistogram());
                 rssIdle.add(node.rssBytes());
             }
-            startClients(bases, n, clients);
+            startClients(bases, n, options.clientProcesses);
             // The sender: one more member, from this process, on the node member n would go to.
             group = Transport.AUTO.resolve().newEventLoopGroup(1, "scale-sender");
-            sender = new Connector(group, 1).connect(List.of(bases.get(n % nodes)), n, 1, senderReceives,
+            sender = new Connector(group, 1).connect(List.of(bases.get(n % options.nodes)), n, 1, senderReceives,
                 i -> new InetSocketAddress("127.0.0.1", 0)).get(0);
             tellAll("quiet 3", "quiet", 330);
             List<NodeFigures> figures = measureNodes(server, idle, rssIdle, breakdown);
@@ -122,7 +111,7 @@ final class ClusterRun {
             Summary summary = new Summary(server, n + 1, held, latency.getValueAtPercentile(50) / 1e3,
                 latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3, toAll[toAll.length / 2],
                 toAll[toAll.length - 1], burst.deliveriesPerSecond(), burst.deliveriesPerCpuSecond(),
-                burst.cpuSeconds(), burst.redisCpuSeconds(), lost, reordered, clients, loadAverage());
+                burst.cpuSeconds(), burst.redisCpuSeconds(), lost, reordered, options.clientProcesses, loadAverage());
             System.out.printf("%,d members (%,d connections held by the nodes): delivery latency of the %d timed"
                 + " messages p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d lost, %d reordered%n", n + 1, held,
                 options.messages, summary.latencyP50(), summary.latencyP99(), summary.latencyMax(), lost, reordered);
@@ -132,6 +121,22 @@ final class ClusterRun {
             return summaryRow(summary, figures);
         } finally {
             stopAll();
+        }
+    }
+
+    /** Refuses a run that would put more connections in one process than it may hold, or lack source addresses. */
+    private void checkSizes(int n) {
+        int nodes = options.nodes;
+        int clients = options.clientProcesses;
+        if ((n + nodes) / nodes > MAX_CONNECTIONS_PER_PROCESS
+            || (n + clients - 1) / clients > MAX_CONNECTIONS_PER_PROCESS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%,d connections need at least %d nodes and"
+                + " %d client processes (at most %,d connections per process)", n,
+                (n + MAX_CONNECTIONS_PER_PROCESS) / MAX_CONNECTIONS_PER_PROCESS,
+                (n + MAX_CONNECTIONS_PER_PROCESS - 1) / MAX_CONNECTIONS_PER_PROCESS, MAX_CONNECTIONS_PER_PROCESS));
+        }
+        if (clients > 250) {
+            throw new IllegalArgumentException("at most 250 client processes (source addresses 127.0.0.2-251)");
         }
     }
 
