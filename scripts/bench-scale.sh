@@ -11,6 +11,10 @@
 #   scripts/bench-scale.sh --server nettyws --connections 1000 --nodes 3
 #                                                   # the chat server as 3 nodes sharing the room through a
 #                                                   # redis-server started here (needs redis-server on PATH)
+#   scripts/bench-scale.sh --server nettyws --nodes 6 --client-processes 6 --connections 100000 --server-heap 512m
+#                                                   # more members than one process holds: 6 client JVMs, client k
+#                                                   # from 127.0.0.(k+2); per-node figures to scale-nodes.csv and
+#                                                   # the charts scale-nodes.png, scale-nodes-latency.png
 #
 # Appends to benchmarks/results/scale.csv and writes benchmarks/results/scale-classes.md. Each connection is a file
 # descriptor in the server and in the client process: the script raises the soft file limit as far as the hard limit

@@ -2,18 +2,10 @@ package dev.nettyws.bench.scale;
 
 import dev.nettyws.bench.ChildJvm;
 import dev.nettyws.bench.ClassHistogram;
-import dev.nettyws.client.WebSocketClient;
-import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.TextFrame;
-import dev.nettyws.handshake.ClientHandshakeConfig;
 import dev.nettyws.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -23,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,11 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +42,9 @@ import picocli.CommandLine.Option;
  * <p>One JVM holds every client connection on one event loop thread; sources rotate over 127.0.0.x addresses so
  * that more than one address's ephemeral ports are available. The process file limit bounds N: each connection is a
  * file descriptor in the server and in this process.
+ *
+ * <p>With {@code --nodes N --client-processes P} the chat server runs as N nodes on a Redis and the members live in P
+ * client processes ({@link ClusterRun}), for more connections than one process may hold.
  */
 @Command(name = "bench-scale", mixinStandardHelpOptions = true,
     description = "Idle-connection memory and fan-out time of a WebSocket chat server, ours vs Netty websocketx.")
@@ -117,6 +107,24 @@ public final class ScaleCommand implements Callable<Integer> {
             + "and Redis (0: one process, no Redis).")
     int nodes;
 
+    @Option(names = "--client-processes", defaultValue = "0",
+        description = "With --nodes: hold the members in this many client JVMs, process k connecting from "
+            + "127.0.0.(k+2), each under the descriptor limit, for more connections than one process holds; the "
+            + "nodes then get --idle-timeout 0 and a metrics port, and the run writes --nodes-csv and --chart "
+            + "(0: every connection in this process).")
+    int clientProcesses;
+
+    @Option(names = "--client-heap", defaultValue = "512m", description = "-Xms and -Xmx of each client process.")
+    String clientHeap;
+
+    @Option(names = "--nodes-csv", defaultValue = "benchmarks/results/scale-nodes.csv",
+        description = "With --client-processes: CSV file to append each node's figures and the run's totals to.")
+    Path nodesCsv;
+
+    @Option(names = "--chart", defaultValue = "benchmarks/results/scale-nodes.png",
+        description = "With --client-processes: PNG chart of the run (per node, and the delivery latency).")
+    Path chart;
+
     /** Runs the command line. */
     public static void main(String[] args) {
         System.exit(new CommandLine(new ScaleCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
@@ -126,8 +134,9 @@ public final class ScaleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long limit = fileLimit();
         int n = connections;
-        // The JVM's own files (jars, epoll and event descriptors) need a few hundred.
-        if (limit > 0 && n > limit - FILES_OF_THE_JVM) {
+        // The JVM's own files (jars, epoll and event descriptors) need a few hundred. Client processes hold their
+        // own share each.
+        if (limit > 0 && n > limit - FILES_OF_THE_JVM && clientProcesses == 0) {
             n = (int) (limit - FILES_OF_THE_JVM);
             System.out.printf("the file limit is %d descriptors per process (ulimit -n; raising it needs"
                 + " CAP_SYS_RESOURCE); measuring %d connections instead of %d%n", limit, n, connections);
@@ -153,13 +162,16 @@ public final class ScaleCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             return free.getLocalPort();
         }
     }
 
     private String[] measure(String server, int n, StringBuilder breakdown) throws Exception {
+        if (server.equals("nettyws") && nodes > 0 && clientProcesses > 0) {
+            return new ClusterRun(this).run(n, breakdown);
+        }
         if (server.equals("nettyws") && nodes > 0) {
             return measureNodes(n, breakdown);
         }
@@ -225,21 +237,15 @@ public final class ScaleCommand implements Callable<Integer> {
     private String[] measureNodes(int n, StringBuilder breakdown) throws Exception {
         String server = "nettyws-redis-x" + nodes;
         int redisPort = freePort();
-        List<String> redisCommand = List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
-            "127.0.0.1", "--save", "", "--appendonly", "no", "--maxclients", "10000");
+        List<String> redisCommand = redisCommand(redisPort);
         System.out.printf("== %s: %s%n", server, String.join(" ", redisCommand));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<ChildJvm> started = new ArrayList<>();
         try (ChildJvm redis = ChildJvm.start(redisCommand, "Ready to accept connections", 30)) {
             started.add(redis);
             List<URI> bases = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
                 int port = freePort();
-                List<String> command = List.of(java, "-Xms" + serverHeap, "-Xmx" + serverHeap,
-                    "-XX:MaxDirectMemorySize=" + serverDirect, "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC",
-                    "-jar", chatJar.toString(), "--port", Integer.toString(port), "--transport", transport.name(),
-                    "--rate", Integer.toString(Math.max(1000, burst + messages)), "--max-connections-per-address",
-                    "0", "--redis", "redis://127.0.0.1:" + redisPort);
+                List<String> command = nodeCommand(port, "redis://127.0.0.1:" + redisPort);
                 System.out.printf("== node %d: %s%n", i, String.join(" ", command));
                 started.add(ChildJvm.start(command, "listening", 60));
                 bases.add(URI.create("ws://127.0.0.1:" + port + "/chat?room=scale&nick=u"));
@@ -286,6 +292,28 @@ public final class ScaleCommand implements Callable<Integer> {
         }
     }
 
+    /** A redis-server for the nodes, on 127.0.0.1, without persistence (a benchmark's room is thrown away). */
+    static List<String> redisCommand(int port) {
+        return List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+            "--appendonly", "no", "--maxclients", "10000");
+    }
+
+    /**
+     * The command line of a chat-server node of a cluster on {@code redis}: the fixed, touched heap of every server
+     * here, no rate limit for the sender (the burst is the point) and no per-address connection limit (thousands of
+     * members share each source address).
+     *
+     * @return a new mutable list
+     */
+    List<String> nodeCommand(int port, String redis) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ArrayList<>(List.of(java, "-Xms" + serverHeap, "-Xmx" + serverHeap,
+            "-XX:MaxDirectMemorySize=" + serverDirect, "-XX:+AlwaysPreTouch", "-XX:+UseParallelGC",
+            "-jar", chatJar.toString(), "--port", Integer.toString(port), "--transport", transport.name(),
+            "--rate", Integer.toString(Math.max(1000, burst + messages)), "--max-connections-per-address",
+            "0", "--redis", redis));
+    }
+
     /**
      * The timed numbered messages and the burst on connections already open; closes them and returns the CSV row.
      * CPU is counted over {@code cpuOf}.
@@ -307,7 +335,7 @@ public final class ScaleCommand implements Callable<Integer> {
         long expected = (long) (messages + burst) * (n + 1);
         long lost = expected - receivers.delivered();
         Arrays.sort(fanOut);
-        closeAll(channels);
+        Connector.closeAll(channels);
         return new String[] {Instant.now().toString(), server, transport.displayName(),
             Integer.toString(n + 1),
             String.format(Locale.ROOT, "%.0f", heapPer), String.format(Locale.ROOT, "%.0f", rssPer),
@@ -317,24 +345,6 @@ public final class ScaleCommand implements Callable<Integer> {
             String.format(Locale.ROOT, "%.0f", burstRates[1]),
             Long.toString(lost), Long.toString(receivers.outOfOrder()), serverHeap,
             Long.toString(rss0), Long.toString(rss)};
-    }
-
-    /**
-     * Closes every connection and waits (at most 120 s in all) until they are closed, so that their descriptors are
-     * free for the next server's connections.
-     */
-    private static void closeAll(List<Channel> channels) {
-        for (Channel channel : channels) {
-            channel.close();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        for (Channel channel : channels) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || !channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
-                System.out.println("connections still closing after 120 s");
-                return;
-            }
-        }
     }
 
     private static TextFrame message(int seq) {
@@ -383,67 +393,13 @@ public final class ScaleCommand implements Callable<Integer> {
     }
 
     /**
-     * Opens {@code count} connections, connection i to {@code bases[i % size]}, at most {@link #handshakes}
-     * handshakes at a time; fails if any fails.
+     * Opens {@code count} connections, connection i to {@code bases[i % size]} from one of {@link #sources} addresses,
+     * at most {@link #handshakes} handshakes at a time; fails if any fails.
      */
     private List<Channel> connectAll(EventLoopGroup group, List<URI> bases, int count, Receivers receivers)
         throws InterruptedException {
-        Semaphore inFlight = new Semaphore(handshakes);
-        AtomicInteger failed = new AtomicInteger();
-        List<Channel> channels = new ArrayList<>(count);
-        // A loaded machine can take more than the default 10 s to answer a handshake among many.
-        WebSocketClientConfig config = WebSocketClientConfig.builder()
-            .handshake(ClientHandshakeConfig.builder().handshakeTimeout(Duration.ofSeconds(60)).build()).build();
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            inFlight.acquire();
-            URI uri = URI.create(bases.get(i % bases.size()) + Integer.toString(i));
-            ChannelHandler receiver = receivers.handler(i);
-            InetSocketAddress source = new InetSocketAddress("127.0.0." + (2 + i % Math.max(1, sources)), 0);
-            // The slot is given back once: when the handshake ends, or when the connection failed before it began
-            // (no descriptor left, refused), which the handshake may never hear of.
-            AtomicBoolean slotReleased = new AtomicBoolean();
-            Consumer<Future<?>> release = done -> {
-                if (!done.isSuccess() && failed.getAndIncrement() == 0) {
-                    System.out.println("first failure: " + done.cause());
-                }
-                if (slotReleased.compareAndSet(false, true)) {
-                    inFlight.release();
-                }
-            };
-            Channel channel = new Bootstrap().group(group).channel(Transport.AUTO.resolve().channelClass())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .localAddress(source)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        WebSocketClient.install(ch.pipeline(), uri, config, receiver).handshakeFuture()
-                            .addListener(release::accept);
-                    }
-                })
-                .connect(uri.getHost(), uri.getPort())
-                .addListener(connected -> {
-                    if (!connected.isSuccess()) {
-                        release.accept(connected);
-                    }
-                })
-                .channel();
-            channels.add(channel);
-            if ((i + 1) % 5000 == 0) {
-                System.out.printf("%,d connections opened in %.1f s%n", i + 1, (System.nanoTime() - start) / 1e9);
-            }
-            if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " handshakes failed after " + (i + 1)
-                    + " connections");
-            }
-        }
-        inFlight.acquire(handshakes);
-        inFlight.release(handshakes);
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " of " + count + " handshakes failed");
-        }
-        System.out.printf("%,d connections open in %.1f s%n", count, (System.nanoTime() - start) / 1e9);
-        return channels;
+        return new Connector(group, handshakes).connect(bases, 0, count, receivers,
+            i -> new InetSocketAddress("127.0.0." + (2 + i % Math.max(1, sources)), 0));
     }
 
     /** Waits until no message arrived for {@code seconds} (the welcome, history and presence messages). */
@@ -473,7 +429,7 @@ public final class ScaleCommand implements Callable<Integer> {
     }
 
     /** Appends the classes that grew the most with {@code n} connections, per connection, as a Markdown table. */
-    private void describe(StringBuilder out, String server, int n, ClassHistogram added) {
+    void describe(StringBuilder out, String server, int n, ClassHistogram added) {
         out.append(String.format(Locale.ROOT, "%s, %,d idle connections: %,.0f B of live heap per connection; the"
             + " classes holding most of it:%n%n| class | bytes per connection | instances per connection |%n"
             + "|---|---:|---:|%n", server, n, (double) added.totalBytes() / n));
