@@ -43,8 +43,11 @@ import java.util.List;
  * must sit in front of the decoder (closer to the head of the pipeline); the two share the connection's state
  * through a channel attribute, also in a pipeline of the user's own.
  *
- * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
- * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
+ * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are not
+ * copies: a read that holds exactly one whole frame (and nothing left over from an earlier read) becomes that
+ * frame's payload itself, its reader index moved past the header, so the frame is the only object decoding adds;
+ * otherwise a payload is a slice of the decoder's input ({@code retainedSlice}). Either way the payload's capacity
+ * says nothing about its length: read its readable bytes. Masked input is unmasked <em>in place</em>: a buffer
  * written into the decoder is handed over, as with any Netty inbound message, and read-only input is copied first.
  * After a close frame the decoder discards further input (§5.5.1: nothing follows a close frame).
  *
@@ -102,6 +105,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Payload bytes already unmasked (and validated, for text); they stay in the input until the frame is whole. */
     private int payloadSeen;
     private boolean validateText;
+    /** Whether the frame being read takes the whole input buffer as its payload (see {@link #channelRead}). */
+    private boolean takeInput;
+    /** Whether {@link ByteToMessageDecoder#channelRead} is running: a nested read must not overtake its frames. */
+    private boolean inSuperRead;
     /** The payload of a frame larger than the free allowance that did not arrive whole, gathered here; or null. */
     private ByteBuf gathered;
 
@@ -140,6 +147,75 @@ public class FrameDecoder extends ByteToMessageDecoder {
         } finally {
             in.release();
         }
+    }
+
+    /**
+     * The common case without a slice: a read holding exactly one whole frame, with nothing buffered before it, is
+     * decoded here and the read buffer itself becomes the payload (a {@code retainedSlice} would add a 40-byte
+     * object per frame). Everything else goes through {@link ByteToMessageDecoder}'s cumulation and
+     * {@link #decode}, with the same checks in the same order.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (state == State.HEADER && !inSuperRead && msg instanceof ByteBuf && !internalBuffer().isReadable()) {
+            ByteBuf in = (ByteBuf) msg;
+            if (!in.isReadOnly() && wholeFrameLength(in) == in.readableBytes()) {
+                ctx.fireChannelRead(decodeWholeInput(ctx, in));
+                return;
+            }
+        }
+        inSuperRead = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            inSuperRead = false;
+        }
+    }
+
+    /** Decodes the one frame {@code in} holds; {@code in} becomes its payload, or is released if that fails. */
+    private Frame decodeWholeInput(ChannelHandlerContext ctx, ByteBuf in) {
+        boolean handedOver = false;
+        try {
+            readHeader(ctx, in);
+            if (payloadLength > 0) {
+                unmaskAndValidate(ctx, in, in, in.readerIndex(), payloadLength);
+            }
+            takeInput = true;
+            Frame frame = newFrame(ctx, in);
+            handedOver = payloadLength > 0;
+            if (state != State.CLOSED) {
+                state = State.HEADER;
+            }
+            reservation.release();
+            return frame;
+        } finally {
+            takeInput = false;
+            if (!handedOver) {
+                in.release();
+            }
+        }
+    }
+
+    /**
+     * The length of the frame at the reader index of {@code in}, header included, once its header is there; -1
+     * before. Validates nothing: {@link #readHeader} does.
+     */
+    private static long wholeFrameLength(ByteBuf in) {
+        int readable = in.readableBytes();
+        if (readable < 2) {
+            return -1;
+        }
+        int start = in.readerIndex();
+        int b1 = in.getUnsignedByte(start + 1);
+        int lengthCode = b1 & LENGTH_MASK;
+        int headerLength = ((b1 & MASK_BIT) != 0 ? 6 : 2)
+            + (lengthCode == LENGTH_16 ? 2 : lengthCode == LENGTH_64 ? 8 : 0);
+        if (readable < headerLength) {
+            return -1;
+        }
+        long length = lengthCode == LENGTH_16 ? in.getUnsignedShort(start + 2)
+            : lengthCode == LENGTH_64 ? in.getLong(start + 2) : lengthCode;
+        return length < 0 ? -1 : headerLength + length;
     }
 
     @Override
@@ -348,6 +424,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
             ByteBuf payload = gathered;
             gathered = null;
             return payload;
+        }
+        if (takeInput && payloadLength > 0) {
+            // The whole input is this frame: it becomes the payload, positioned past the header (channelRead).
+            return in;
         }
         return payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(payloadLength);
     }
