@@ -10,7 +10,8 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Turns {@link Frame}s into bytes (RFC 6455 §5.2), always with the minimal length encoding. A client masks every
- * frame with a fresh key from {@link FrameConfig#maskingKeySource()} (§5.3); a server never masks.
+ * frame with a fresh key from {@link FrameConfig#maskingKeySource()} (§5.3), drawn from the source
+ * {@value #KEYS_PER_DRAW} at a time; a server never masks.
  *
  * <p><b>Buffers.</b> The encoder releases every frame written to it. Small frames, and every masked frame, are
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
@@ -28,11 +29,18 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     public static final int ZERO_COPY_THRESHOLD = 1024;
 
     private static final int MASK_BIT = 0x80;
+    /** Unmasked payloads below this size are copied eight bytes at a time rather than by a memory copy. */
+    private static final int SMALL_COPY = 256;
+    /** Masking keys drawn from the source at a time: one look-up of a per-thread source per this many frames. */
+    private static final int KEYS_PER_DRAW = 16;
 
     private final Role role;
     private final boolean mask;
     private final MaskingKeySource maskingKeys;
     private Connection connection;
+    /** Keys drawn ahead for the next masked frames (client role only; created with the first masked frame). */
+    private int[] keys;
+    private int nextKeyIndex = KEYS_PER_DRAW;
 
     /**
      * Creates an encoder.
@@ -51,33 +59,58 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         connection = Connection.of(ctx.channel(), role);
     }
 
+    /**
+     * Writes a frame as {@link MessageToByteEncoder#write} would ({@link #allocateBuffer}, {@link #encode}, release
+     * the frame, pass the bytes on), without its generic steps per frame (a type check through a matcher, the
+     * payload length read three times); an unmasked payload of {@value #ZERO_COPY_THRESHOLD} bytes or more goes out
+     * behind its header without a copy. Anything that is not a frame passes through.
+     */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof CloseFrame) {
+        if (!(msg instanceof Frame)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        Frame frame = (Frame) msg;
+        if (frame instanceof CloseFrame) {
             // Every close frame passes here, whoever wrote it: the connection learns that no second one may follow.
-            promise = connection.closeFrameWriting((CloseFrame) msg, promise);
+            promise = connection.closeFrameWriting((CloseFrame) frame, promise);
         }
-        if (!mask && msg instanceof Frame) {
-            Frame frame = (Frame) msg;
-            ByteBuf payload = frame.content();
-            int length = payload.readableBytes();
-            if (length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
-                ByteBuf header;
-                try {
-                    header = ctx.alloc().ioBuffer(headerLength(length, false));
-                    writeHeader(header, frame.headerByte(), length, false, 0);
-                } catch (Throwable t) {
-                    frame.release();
-                    promise.tryFailure(t);
-                    return;
-                }
-                ctx.write(header, promise.isVoid() ? promise : ctx.newPromise());
-                // The frame's one reference is its payload's: it now belongs to the transport.
-                ctx.write(payload, promise);
-                return;
+        ByteBuf payload = frame.content();
+        int length = payload.readableBytes();
+        if (!mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
+            writeHeaderThenPayload(ctx, frame, payload, length, promise);
+            return;
+        }
+        ByteBuf out = null;
+        try {
+            out = allocateBuffer(ctx, frame, true);
+            encode(ctx, frame, out);
+        } catch (Throwable t) {
+            if (out != null) {
+                out.release();
             }
+            throw t instanceof EncoderException ? (EncoderException) t : new EncoderException(t);
+        } finally {
+            frame.release();
         }
-        super.write(ctx, msg, promise);
+        ctx.write(out, promise);
+    }
+
+    private static void writeHeaderThenPayload(ChannelHandlerContext ctx, Frame frame, ByteBuf payload, int length,
+            ChannelPromise promise) {
+        ByteBuf header;
+        try {
+            header = ctx.alloc().ioBuffer(headerLength(length, false));
+            writeHeader(header, frame.headerByte(), length, false, 0);
+        } catch (Throwable t) {
+            frame.release();
+            promise.tryFailure(t);
+            return;
+        }
+        ctx.write(header, promise.isVoid() ? promise : ctx.newPromise());
+        // The frame's one reference is its payload's: it now belongs to the transport.
+        ctx.write(payload, promise);
     }
 
     @Override
@@ -88,7 +121,19 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        encodeInto(frame, out, mask, mask ? maskingKeys.nextKey() : 0);
+        encodeInto(frame, out, mask, mask ? nextMaskingKey() : 0);
+    }
+
+    /** A fresh key per frame (RFC 6455 §5.3), from the keys drawn ahead. */
+    private int nextMaskingKey() {
+        if (nextKeyIndex == KEYS_PER_DRAW) {
+            if (keys == null) {
+                keys = new int[KEYS_PER_DRAW];
+            }
+            maskingKeys.nextKeys(keys);
+            nextKeyIndex = 0;
+        }
+        return keys[nextKeyIndex++];
     }
 
     /**
@@ -118,7 +163,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             throw new EncoderException("control frame payload of " + length + " bytes exceeds 125 (RFC 6455 §5.5)");
         }
         writeHeader(out, frame.headerByte(), length, mask, key);
-        if (mask) {
+        if (mask || length < SMALL_COPY) {
+            // A key of 0 copies: eight bytes at a time beats a memory copy call for small payloads.
             Masking.maskCopy(payload, out, key);
         } else {
             out.writeBytes(payload, payload.readerIndex(), length);

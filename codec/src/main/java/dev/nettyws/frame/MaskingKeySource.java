@@ -1,6 +1,7 @@
 package dev.nettyws.frame;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -21,6 +22,18 @@ import javax.crypto.spec.SecretKeySpec;
 public interface MaskingKeySource {
     /** The next 32-bit masking key, in the byte order it is written on the wire (big-endian). */
     int nextKey();
+
+    /**
+     * Fills {@code keys} with the next keys, as many calls of {@link #nextKey()} would. An encoder draws its keys a
+     * few at a time through this, so that a source kept per thread is looked up once per batch, not per frame.
+     *
+     * @param keys filled from index 0 to its end
+     */
+    default void nextKeys(int[] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = nextKey();
+        }
+    }
 
     /**
      * Unpredictable keys: per thread, an AES-256 counter-mode keystream keyed from a {@link SecureRandom} (the
@@ -52,7 +65,7 @@ public interface MaskingKeySource {
      */
     final class SecureKeys implements MaskingKeySource {
         static final SecureKeys INSTANCE = new SecureKeys();
-        private static final int BATCH_BYTES = 4096;
+        private static final int BATCH_KEYS = 1024;
         /** 64 MiB of keystream (16 M keys) per AES key. */
         private static final int REKEY_AFTER_BATCHES = 16 * 1024;
 
@@ -71,14 +84,20 @@ public interface MaskingKeySource {
             return batches.get().next();
         }
 
-        /** One thread's keys: the next {@value #BATCH_BYTES} bytes of its keystream, refilled when used up. */
+        @Override
+        public void nextKeys(int[] keys) {
+            batches.get().next(keys);
+        }
+
+        /** One thread's keys: the next 1024 keys of its keystream, refilled when used up. */
         private static final class Batch {
             private final SecureRandom seeds = strongRandom();
-            private final byte[] zeros = new byte[BATCH_BYTES];
-            private final byte[] bytes = new byte[BATCH_BYTES];
+            private final byte[] zeros = new byte[BATCH_KEYS * 4];
+            private final byte[] bytes = new byte[BATCH_KEYS * 4];
+            private final int[] keys = new int[BATCH_KEYS];
             private Cipher keystream;
             private int batchesLeft;
-            private int position = BATCH_BYTES;
+            private int position = BATCH_KEYS;
 
             private static SecureRandom strongRandom() {
                 try {
@@ -89,13 +108,23 @@ public interface MaskingKeySource {
             }
 
             int next() {
-                if (position == BATCH_BYTES) {
+                if (position == BATCH_KEYS) {
                     refill();
                 }
-                int key = (bytes[position] & 0xFF) << 24 | (bytes[position + 1] & 0xFF) << 16
-                    | (bytes[position + 2] & 0xFF) << 8 | bytes[position + 3] & 0xFF;
-                position += 4;
-                return key;
+                return keys[position++];
+            }
+
+            void next(int[] into) {
+                int filled = 0;
+                while (filled < into.length) {
+                    if (position == BATCH_KEYS) {
+                        refill();
+                    }
+                    int count = Math.min(into.length - filled, BATCH_KEYS - position);
+                    System.arraycopy(keys, position, into, filled, count);
+                    position += count;
+                    filled += count;
+                }
             }
 
             private void refill() {
@@ -110,12 +139,14 @@ public interface MaskingKeySource {
                             new IvParameterSpec(counter));
                         batchesLeft = REKEY_AFTER_BATCHES;
                     }
-                    keystream.update(zeros, 0, BATCH_BYTES, bytes, 0);
+                    keystream.update(zeros, 0, bytes.length, bytes, 0);
                     batchesLeft--;
                 } catch (GeneralSecurityException e) {
                     // AES/CTR is one of the ciphers every Java platform must provide; fall back to the DRBG anyway.
                     seeds.nextBytes(bytes);
                 }
+                // Big-endian, as keys are written on the wire.
+                ByteBuffer.wrap(bytes).asIntBuffer().get(keys);
                 position = 0;
             }
         }
