@@ -91,8 +91,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
-    /** The payload reserved for the frame being read; released when it is passed on. */
-    private final MemoryBudget.Reservation reservation;
+    private final MemoryBudget budget;
+    /**
+     * The payload reserved for the frame being read; released when it is passed on. Created with the first frame
+     * larger than the budget's free allowance: most connections never need one.
+     */
+    private MemoryBudget.Reservation reservation;
 
     private State state = State.HEADER;
     private Connection connection;
@@ -132,7 +136,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
         this.allowedRsvBits = config.allowedRsvBits();
         this.validateUtf8 = config.validateUtf8();
-        this.reservation = config.memoryBudget().newReservation();
+        this.budget = config.memoryBudget();
         setCumulator(WRITABLE_MERGE);
     }
 
@@ -186,7 +190,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
             if (state != State.CLOSED) {
                 state = State.HEADER;
             }
-            reservation.release();
+            releaseReservation();
             return frame;
         } finally {
             takeInput = false;
@@ -275,7 +279,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         if (length > maxFramePayloadLength) {
             throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + maxFramePayloadLength);
         }
-        if (!reservation.resize(length)) {
+        if (!reserve(length)) {
             throw fail(ctx, in, CloseStatus.TRY_AGAIN_LATER, BUDGET_EXHAUSTED);
         }
 
@@ -356,7 +360,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Unmasks and validates what has arrived of the payload; emits the frame once it is whole. */
     private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (gathered == null && payloadSeen == 0 && in.readableBytes() < payloadLength
-                && payloadLength > reservation.budget().freeBytes() && !opcode.isControl()) {
+                && payloadLength > budget.freeBytes() && !opcode.isControl()) {
             // Reserved at the header; gathered outside the input so that the input never grows to the frame's size.
             gathered = ctx.alloc().buffer(payloadLength, payloadLength);
         }
@@ -379,7 +383,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         state = State.HEADER;
         out.add(newFrame(ctx, in));
-        reservation.release();
+        releaseReservation();
     }
 
     /** Unmasks {@code count} payload bytes of {@code buf} in place from {@code index}, and validates text. */
@@ -483,12 +487,29 @@ public class FrameDecoder extends ByteToMessageDecoder {
             gathered = null;
             partial.release();
         }
-        reservation.release();
+        releaseReservation();
+    }
+
+    /** Reserves a payload of {@code length} beyond the free allowance; false if the budget cannot cover it. */
+    private boolean reserve(long length) {
+        if (reservation == null) {
+            if (length <= budget.freeBytes()) {
+                return true;
+            }
+            reservation = budget.newReservation();
+        }
+        return reservation.resize(length);
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
+        }
     }
 
     /** The bytes this decoder has reserved from its memory budget now (for tests and metrics). */
     public long reservedBytes() {
-        return reservation.reserved();
+        return reservation == null ? 0 : reservation.reserved();
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */
