@@ -23,8 +23,8 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
  * <p>{@link #write} wraps a {@link ByteBuf#retainedDuplicate() retained duplicate} of one payload buffer (direct,
  * from the channel's allocator, filled once) in the implementation's binary frame and writes it through the
  * pipeline with the void promise and flushed, as an application writing the same message repeatedly would.
- * The channel is reused across invocations. The {@link OutboundSink} stands in for the transport and releases what it gets:
- * either one buffer holding header and payload, or a header buffer followed by the payload itself.
+ * The channel is reused across invocations. The {@link OutboundSink} stands in for the transport and releases what
+ * it gets: either one buffer holding header and payload, or a header buffer followed by the payload itself.
  *
  * <p>Everything runs on the calling thread (an {@link EmbeddedChannel}); not thread-safe.
  */
