@@ -7,6 +7,8 @@
 #
 #   scripts/bench-profile.sh                       # writes benchmarks/results/profile-{ours,netty,bytes}.{png,html}
 #   SIZE=1024 KIND=text scripts/bench-profile.sh   # another workload (the files are overwritten)
+#   TAG=after scripts/bench-profile.sh             # profile-after-{ours,netty,bytes}.*, profile-after.md: keeps
+#                                                  # the untagged files (the "before" of issue 17) beside them
 #
 # For each server: PREFIX.png (flame graph, frames coloured by category), PREFIX.html (async-profiler's interactive
 # flame graph), PREFIX.collapsed.gz (the stacks); and benchmarks/results/profile.md, the share of samples per
@@ -35,7 +37,7 @@ fi
 echo "load before the run: $(cat /proc/loadavg)"
 collapsed=()
 for server in $SERVERS; do
-    prefix="$OUT/profile-$server"
+    prefix="$OUT/profile${TAG:+-$TAG}-$server"
     taskset -c 1 java -Xms512m -Xmx512m -Dio.netty.leakDetection.level=disabled -cp "$JAR" \
         dev.nettyws.bench.load.LoadCommand --server "$server" --transport "$TRANSPORT" --server-cpus 0 \
         --size "$SIZE" "${text[@]}" --warmup "$WARMUP" --duration "$DURATION" --profile "$prefix"
@@ -44,5 +46,5 @@ for server in $SERVERS; do
 done
 echo "load after the run: $(cat /proc/loadavg)"
 java -Djava.awt.headless=true -cp "$JAR" dev.nettyws.bench.profile.FlameGraphCommand "${collapsed[@]}" \
-    --summary "$OUT/profile.md"
+    --summary "$OUT/profile${TAG:+-$TAG}.md"
 gzip -f "${collapsed[@]}"

@@ -10,8 +10,9 @@ import io.netty.buffer.DefaultByteBufHolder;
  * <p><b>Ownership.</b> A frame is a reference-counted {@link io.netty.buffer.ByteBufHolder} whose count is its
  * payload's. Whoever receives a frame owns one reference and must release it exactly once: a handler that consumes
  * a frame from {@code channelRead} releases it (or passes it on, which passes ownership); a frame handed to
- * {@code write} is released by the encoder. Frames decoded by {@link FrameDecoder} carry a slice of the decoder's
- * input buffer, so holding on to one keeps that buffer alive: copy what you keep for long.
+ * {@code write} is released by the encoder. Frames decoded by {@link FrameDecoder} carry their read buffer itself
+ * (a read of exactly one frame) or a slice of the decoder's input, so holding on to one keeps that buffer alive: copy
+ * what you keep for long.
  *
  * <p>Frames are not thread-safe; like any message in a Netty pipeline, hand them from one thread to another only
  * through the channel.

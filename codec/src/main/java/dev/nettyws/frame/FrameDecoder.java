@@ -43,8 +43,11 @@ import java.util.List;
  * must sit in front of the decoder (closer to the head of the pipeline); the two share the connection's state
  * through a channel attribute, also in a pipeline of the user's own.
  *
- * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are slices of
- * the decoder's input ({@code retainedSlice}), not copies. Masked input is unmasked <em>in place</em>: a buffer
+ * <p><b>Buffers.</b> Frames are emitted downstream and owned by whoever receives them. Their payloads are not
+ * copies: a read that holds exactly one whole frame (and nothing left over from an earlier read) becomes that
+ * frame's payload itself, its reader index moved past the header, so the frame is the only object decoding adds;
+ * otherwise a payload is a slice of the decoder's input ({@code retainedSlice}). Either way the payload's capacity
+ * says nothing about its length: read its readable bytes. Masked input is unmasked <em>in place</em>: a buffer
  * written into the decoder is handed over, as with any Netty inbound message, and read-only input is copied first.
  * After a close frame the decoder discards further input (§5.5.1: nothing follows a close frame).
  *
@@ -88,8 +91,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private final int maxFragmentsPerMessage;
     private final int allowedRsvBits;
     private final boolean validateUtf8;
-    /** The payload reserved for the frame being read; released when it is passed on. */
-    private final MemoryBudget.Reservation reservation;
+    private final MemoryBudget budget;
+    /**
+     * The payload reserved for the frame being read; released when it is passed on. Created with the first frame
+     * larger than the budget's free allowance: most connections never need one.
+     */
+    private MemoryBudget.Reservation reservation;
 
     private State state = State.HEADER;
     private Connection connection;
@@ -102,6 +109,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Payload bytes already unmasked (and validated, for text); they stay in the input until the frame is whole. */
     private int payloadSeen;
     private boolean validateText;
+    /** Whether the frame being read takes the whole input buffer as its payload (see {@link #channelRead}). */
+    private boolean takeInput;
+    /** Whether {@link ByteToMessageDecoder#channelRead} is running: a nested read must not overtake its frames. */
+    private boolean inSuperRead;
     /** The payload of a frame larger than the free allowance that did not arrive whole, gathered here; or null. */
     private ByteBuf gathered;
 
@@ -125,7 +136,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
         this.allowedRsvBits = config.allowedRsvBits();
         this.validateUtf8 = config.validateUtf8();
-        this.reservation = config.memoryBudget().newReservation();
+        this.budget = config.memoryBudget();
         setCumulator(WRITABLE_MERGE);
     }
 
@@ -140,6 +151,75 @@ public class FrameDecoder extends ByteToMessageDecoder {
         } finally {
             in.release();
         }
+    }
+
+    /**
+     * The common case without a slice: a read holding exactly one whole frame, with nothing buffered before it, is
+     * decoded here and the read buffer itself becomes the payload (a {@code retainedSlice} would add a 40-byte
+     * object per frame). Everything else goes through {@link ByteToMessageDecoder}'s cumulation and
+     * {@link #decode}, with the same checks in the same order.
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (state == State.HEADER && !inSuperRead && msg instanceof ByteBuf && !internalBuffer().isReadable()) {
+            ByteBuf in = (ByteBuf) msg;
+            if (!in.isReadOnly() && wholeFrameLength(in) == in.readableBytes()) {
+                ctx.fireChannelRead(decodeWholeInput(ctx, in));
+                return;
+            }
+        }
+        inSuperRead = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            inSuperRead = false;
+        }
+    }
+
+    /** Decodes the one frame {@code in} holds; {@code in} becomes its payload, or is released if that fails. */
+    private Frame decodeWholeInput(ChannelHandlerContext ctx, ByteBuf in) {
+        boolean handedOver = false;
+        try {
+            readHeader(ctx, in);
+            if (payloadLength > 0) {
+                unmaskAndValidate(ctx, in, in, in.readerIndex(), payloadLength);
+            }
+            takeInput = true;
+            Frame frame = newFrame(ctx, in);
+            handedOver = payloadLength > 0;
+            if (state != State.CLOSED) {
+                state = State.HEADER;
+            }
+            releaseReservation();
+            return frame;
+        } finally {
+            takeInput = false;
+            if (!handedOver) {
+                in.release();
+            }
+        }
+    }
+
+    /**
+     * The length of the frame at the reader index of {@code in}, header included, once its header is there; -1
+     * before. Validates nothing: {@link #readHeader} does.
+     */
+    private static long wholeFrameLength(ByteBuf in) {
+        int readable = in.readableBytes();
+        if (readable < 2) {
+            return -1;
+        }
+        int start = in.readerIndex();
+        int b1 = in.getUnsignedByte(start + 1);
+        int lengthCode = b1 & LENGTH_MASK;
+        int headerLength = ((b1 & MASK_BIT) != 0 ? 6 : 2)
+            + (lengthCode == LENGTH_16 ? 2 : lengthCode == LENGTH_64 ? 8 : 0);
+        if (readable < headerLength) {
+            return -1;
+        }
+        long length = lengthCode == LENGTH_16 ? in.getUnsignedShort(start + 2)
+            : lengthCode == LENGTH_64 ? in.getLong(start + 2) : lengthCode;
+        return length < 0 ? -1 : headerLength + length;
     }
 
     @Override
@@ -199,7 +279,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         if (length > maxFramePayloadLength) {
             throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + maxFramePayloadLength);
         }
-        if (!reservation.resize(length)) {
+        if (!reserve(length)) {
             throw fail(ctx, in, CloseStatus.TRY_AGAIN_LATER, BUDGET_EXHAUSTED);
         }
 
@@ -280,7 +360,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Unmasks and validates what has arrived of the payload; emits the frame once it is whole. */
     private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (gathered == null && payloadSeen == 0 && in.readableBytes() < payloadLength
-                && payloadLength > reservation.budget().freeBytes() && !opcode.isControl()) {
+                && payloadLength > budget.freeBytes() && !opcode.isControl()) {
             // Reserved at the header; gathered outside the input so that the input never grows to the frame's size.
             gathered = ctx.alloc().buffer(payloadLength, payloadLength);
         }
@@ -303,7 +383,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         state = State.HEADER;
         out.add(newFrame(ctx, in));
-        reservation.release();
+        releaseReservation();
     }
 
     /** Unmasks {@code count} payload bytes of {@code buf} in place from {@code index}, and validates text. */
@@ -348,6 +428,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
             ByteBuf payload = gathered;
             gathered = null;
             return payload;
+        }
+        if (takeInput && payloadLength > 0) {
+            // The whole input is this frame: it becomes the payload, positioned past the header (channelRead).
+            return in;
         }
         return payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(payloadLength);
     }
@@ -403,12 +487,29 @@ public class FrameDecoder extends ByteToMessageDecoder {
             gathered = null;
             partial.release();
         }
-        reservation.release();
+        releaseReservation();
+    }
+
+    /** Reserves a payload of {@code length} beyond the free allowance; false if the budget cannot cover it. */
+    private boolean reserve(long length) {
+        if (reservation == null) {
+            if (length <= budget.freeBytes()) {
+                return true;
+            }
+            reservation = budget.newReservation();
+        }
+        return reservation.resize(length);
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
+        }
     }
 
     /** The bytes this decoder has reserved from its memory budget now (for tests and metrics). */
     public long reservedBytes() {
-        return reservation.reserved();
+        return reservation == null ? 0 : reservation.reserved();
     }
 
     /** Whether a close frame has been received (the decoder now ignores input). */

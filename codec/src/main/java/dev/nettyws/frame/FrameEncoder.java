@@ -10,12 +10,17 @@ import io.netty.handler.codec.MessageToByteEncoder;
 
 /**
  * Turns {@link Frame}s into bytes (RFC 6455 §5.2), always with the minimal length encoding. A client masks every
- * frame with a fresh key from {@link FrameConfig#maskingKeySource()} (§5.3); a server never masks.
+ * frame with a fresh key from {@link FrameConfig#maskingKeySource()} (§5.3), drawn from the source
+ * 16 at a time; a server never masks.
  *
  * <p><b>Buffers.</b> The encoder releases every frame written to it. Small frames, and every masked frame, are
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
  * more is written as a small header buffer followed by its own payload, which is not copied: the frame's reference
- * passes to the transport. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
+ * passes to the transport. Small frames written with the {@linkplain io.netty.channel.Channel#voidPromise() void
+ * promise} are encoded back to back into one buffer that goes on at the next flush (at most
+ * 16 KiB are held back this way), so a batch of small messages costs the transport one buffer
+ * instead of one per frame; a frame written with any other promise is written on its own, after whatever was
+ * gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
  * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
  *
  * <p>One instance per channel; called on the channel's event loop only.
@@ -28,11 +33,23 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     public static final int ZERO_COPY_THRESHOLD = 1024;
 
     private static final int MASK_BIT = 0x80;
+    /** Unmasked payloads below this size are copied eight bytes at a time rather than by a memory copy. */
+    private static final int SMALL_COPY = 256;
+    /** The most bytes of small frames gathered into one buffer before a flush (see {@link #gather}). */
+    static final int GATHER_LIMIT = 16 * 1024;
+    private static final int GATHER_INITIAL = 1024;
+    /** Masking keys drawn from the source at a time: one look-up of a per-thread source per this many frames. */
+    private static final int KEYS_PER_DRAW = 16;
 
     private final Role role;
     private final boolean mask;
     private final MaskingKeySource maskingKeys;
     private Connection connection;
+    /** Keys drawn ahead for the next masked frames (client role only; created with the first masked frame). */
+    private int[] keys;
+    private int nextKeyIndex = KEYS_PER_DRAW;
+    /** Small frames written with the void promise since the last flush, encoded back to back; or null. */
+    private ByteBuf gathered;
 
     /**
      * Creates an encoder.
@@ -51,33 +68,139 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         connection = Connection.of(ctx.channel(), role);
     }
 
+    /**
+     * Writes a frame as {@link MessageToByteEncoder#write} would ({@link #allocateBuffer}, {@link #encode}, release
+     * the frame, pass the bytes on), without its generic steps per frame (a type check through a matcher, the
+     * payload length read three times); an unmasked payload of {@value #ZERO_COPY_THRESHOLD} bytes or more goes out
+     * behind its header without a copy, and small frames written with the void promise are gathered into one
+     * buffer until the next flush ({@link #gather}). Anything that is not a frame passes through.
+     */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof CloseFrame) {
-            // Every close frame passes here, whoever wrote it: the connection learns that no second one may follow.
-            promise = connection.closeFrameWriting((CloseFrame) msg, promise);
+        if (!(msg instanceof Frame)) {
+            writeGathered(ctx);
+            ctx.write(msg, promise);
+            return;
         }
-        if (!mask && msg instanceof Frame) {
-            Frame frame = (Frame) msg;
-            ByteBuf payload = frame.content();
-            int length = payload.readableBytes();
-            if (length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
-                ByteBuf header;
-                try {
-                    header = ctx.alloc().ioBuffer(headerLength(length, false));
-                    writeHeader(header, frame.headerByte(), length, false, 0);
-                } catch (Throwable t) {
-                    frame.release();
-                    promise.tryFailure(t);
-                    return;
-                }
-                ctx.write(header, promise.isVoid() ? promise : ctx.newPromise());
-                // The frame's one reference is its payload's: it now belongs to the transport.
-                ctx.write(payload, promise);
-                return;
+        Frame frame = (Frame) msg;
+        if (frame instanceof CloseFrame) {
+            // Every close frame passes here, whoever wrote it: the connection learns that no second one may follow.
+            promise = connection.closeFrameWriting((CloseFrame) frame, promise);
+        }
+        ByteBuf payload = frame.content();
+        int length = payload.readableBytes();
+        if (!mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
+            writeGathered(ctx);
+            writeHeaderThenPayload(ctx, frame, payload, length, promise);
+            return;
+        }
+        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && gather(ctx, frame, length)) {
+            return;
+        }
+        writeGathered(ctx);
+        ByteBuf out = null;
+        try {
+            out = allocateBuffer(ctx, frame, true);
+            encode(ctx, frame, out);
+        } catch (Throwable t) {
+            if (out != null) {
+                out.release();
+            }
+            throw t instanceof EncoderException ? (EncoderException) t : new EncoderException(t);
+        } finally {
+            frame.release();
+        }
+        ctx.write(out, promise);
+    }
+
+    /**
+     * Encodes a small frame written with the void promise (nobody waits for it alone) into the buffer gathered
+     * until the next flush, so that a batch of small frames becomes one buffer, one outbound entry and one piece of
+     * a gathering write rather than one each. At most {@value #GATHER_LIMIT} bytes are held back from the outbound
+     * buffer this way (and from its writability accounting): a frame that does not fit sends what is gathered on.
+     *
+     * @return whether the frame was gathered (and released); if not, nothing happened
+     */
+    private boolean gather(ChannelHandlerContext ctx, Frame frame, int length) {
+        int size = headerLength(length, mask) + length;
+        if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
+            writeGathered(ctx);
+        }
+        if (gathered == null) {
+            gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
+        }
+        int start = gathered.writerIndex();
+        try {
+            encode(ctx, frame, gathered);
+        } catch (Throwable t) {
+            gathered.writerIndex(start);
+            throw t instanceof EncoderException ? (EncoderException) t : new EncoderException(t);
+        } finally {
+            frame.release();
+        }
+        return true;
+    }
+
+    /** Passes on what {@link #gather} has collected, keeping it in order before whatever is written next. */
+    private void writeGathered(ChannelHandlerContext ctx) {
+        ByteBuf out = gathered;
+        if (out != null) {
+            gathered = null;
+            if (out.isReadable()) {
+                ctx.write(out, ctx.voidPromise());
+            } else {
+                out.release();
             }
         }
-        super.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        writeGathered(ctx);
+        ctx.flush();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        writeGathered(ctx);
+        ctx.close(promise);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+        writeGathered(ctx);
+        ctx.disconnect(promise);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (gathered != null) {
+            ByteBuf out = gathered;
+            gathered = null;
+            if (ctx.channel().isActive()) {
+                // Removed from a live pipeline: what was written still goes out, in order, to the next handler.
+                ctx.write(out, ctx.voidPromise());
+            } else {
+                // The channel is gone: dropped, as any unflushed write is.
+                out.release();
+            }
+        }
+    }
+
+    private static void writeHeaderThenPayload(ChannelHandlerContext ctx, Frame frame, ByteBuf payload, int length,
+            ChannelPromise promise) {
+        ByteBuf header;
+        try {
+            header = ctx.alloc().ioBuffer(headerLength(length, false));
+            writeHeader(header, frame.headerByte(), length, false, 0);
+        } catch (Throwable t) {
+            frame.release();
+            promise.tryFailure(t);
+            return;
+        }
+        ctx.write(header, promise.isVoid() ? promise : ctx.newPromise());
+        // The frame's one reference is its payload's: it now belongs to the transport.
+        ctx.write(payload, promise);
     }
 
     @Override
@@ -88,7 +211,19 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        encodeInto(frame, out, mask, mask ? maskingKeys.nextKey() : 0);
+        encodeInto(frame, out, mask, mask ? nextMaskingKey() : 0);
+    }
+
+    /** A fresh key per frame (RFC 6455 §5.3), from the keys drawn ahead. */
+    private int nextMaskingKey() {
+        if (nextKeyIndex == KEYS_PER_DRAW) {
+            if (keys == null) {
+                keys = new int[KEYS_PER_DRAW];
+            }
+            maskingKeys.nextKeys(keys);
+            nextKeyIndex = 0;
+        }
+        return keys[nextKeyIndex++];
     }
 
     /**
@@ -118,7 +253,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             throw new EncoderException("control frame payload of " + length + " bytes exceeds 125 (RFC 6455 §5.5)");
         }
         writeHeader(out, frame.headerByte(), length, mask, key);
-        if (mask) {
+        if (mask || length < SMALL_COPY) {
+            // A key of 0 copies: eight bytes at a time beats a memory copy call for small payloads.
             Masking.maskCopy(payload, out, key);
         } else {
             out.writeBytes(payload, payload.readerIndex(), length);

@@ -42,7 +42,9 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
     private static final int LARGE_FRAGMENT = 64 * 1024;
 
     private final int maxMessageLength;
-    private final MemoryBudget.Reservation reservation;
+    private final MemoryBudget budget;
+    /** What the message being joined reserves; created with the first fragmented message (most never have one). */
+    private MemoryBudget.Reservation reservation;
 
     /** The message being assembled, or {@code null}. */
     private ByteBuf message;
@@ -72,7 +74,7 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
             throw new IllegalArgumentException("maxMessageLength must be >= 0: " + maxMessageLength);
         }
         this.maxMessageLength = maxMessageLength;
-        this.reservation = budget.newReservation();
+        this.budget = budget;
     }
 
     /** The largest message accepted. */
@@ -113,6 +115,9 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
         // Room for a second fragment of the same size, unless the first is large: growth doubles anyway.
         long wanted = length > LARGE_FRAGMENT ? length : 2L * length;
         int initial = (int) Math.min(maxMessageLength, Math.max(MIN_INITIAL_CAPACITY, wanted));
+        if (reservation == null) {
+            reservation = budget.newReservation();
+        }
         if (!reservation.resize(initial)) {
             overBudget(ctx, first);
             return;
@@ -158,7 +163,7 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
             ByteBuf whole = message;
             message = null;
             // Delivered: from here on the message is the application's, no longer the budget's.
-            reservation.release();
+            releaseReservation();
             ctx.fireChannelRead(messageIsText ? new TextFrame(true, messageRsv, whole)
                 : new BinaryFrame(true, messageRsv, whole));
         }
@@ -187,12 +192,18 @@ public final class MessageAggregator extends ChannelInboundHandlerAdapter {
             message = null;
             partial.release();
         }
-        reservation.release();
+        releaseReservation();
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.release();
+        }
     }
 
     /** The bytes this aggregator has reserved from its memory budget now (for tests and metrics). */
     public long reservedBytes() {
-        return reservation.reserved();
+        return reservation == null ? 0 : reservation.reserved();
     }
 
     @Override

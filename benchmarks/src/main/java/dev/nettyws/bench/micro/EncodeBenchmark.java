@@ -19,10 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <p><b>Same input, same way.</b> Each implementation has its own {@code EmbeddedChannel}, built once per trial by
  * {@link Encoders#channel} and reused. An invocation is {@link Encoders#write}: a retained duplicate of the same
- * direct payload buffer in the implementation's binary frame, written through the pipeline with the void promise;
- * the same {@link OutboundSink} stands in for the transport and releases what the encoder produced. Masking keys
- * come from each implementation's default source: ours a per-thread batch of {@code SecureRandom} output, Netty's
- * {@code ThreadLocalRandom}.
+ * direct payload buffer in the implementation's binary frame, written through the pipeline with the void promise
+ * and flushed; the same {@link OutboundSink} stands in for the transport and releases what the encoder produced.
+ * Masking keys come from each implementation's default source: ours a per-thread AES-CTR keystream keyed from
+ * {@code SecureRandom}, Netty's {@code ThreadLocalRandom}.
  *
  * <p>Single-threaded ({@code Scope.Thread}); JMH calls the methods on its benchmark thread.
  */

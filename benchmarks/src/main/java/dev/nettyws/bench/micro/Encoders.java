@@ -22,9 +22,9 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
  *
  * <p>{@link #write} wraps a {@link ByteBuf#retainedDuplicate() retained duplicate} of one payload buffer (direct,
  * from the channel's allocator, filled once) in the implementation's binary frame and writes it through the
- * pipeline with the void promise, as an application writing the same message repeatedly would. The channel is
- * reused across invocations. The {@link OutboundSink} stands in for the transport and releases what it gets:
- * either one buffer holding header and payload, or a header buffer followed by the payload itself.
+ * pipeline with the void promise and flushed, as an application writing the same message repeatedly would.
+ * The channel is reused across invocations. The {@link OutboundSink} stands in for the transport and releases what
+ * it gets: either one buffer holding header and payload, or a header buffer followed by the payload itself.
  *
  * <p>Everything runs on the calling thread (an {@link EmbeddedChannel}); not thread-safe.
  */
@@ -84,6 +84,8 @@ public final class Encoders {
     public static void write(Impl impl, EmbeddedChannel channel, ByteBuf payload) {
         Object frame = impl == Impl.OURS ? new BinaryFrame(payload.retainedDuplicate())
             : new BinaryWebSocketFrame(payload.retainedDuplicate());
-        channel.pipeline().write(frame, channel.voidPromise());
+        // Flushed per frame: our encoder gathers small void-promise writes until a flush, so without one it would
+        // hand one buffer to many frames, and the operation would no longer be one frame in, one buffer out.
+        channel.pipeline().writeAndFlush(frame, channel.voidPromise());
     }
 }

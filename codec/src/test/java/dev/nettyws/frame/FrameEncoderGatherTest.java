@@ -1,0 +1,112 @@
+package dev.nettyws.frame;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nettyws.testsupport.FrameBytes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small frames written with the void promise are gathered into one buffer until the flush, in order with everything
+ * else written, and never held back beyond the gather limit.
+ */
+class FrameEncoderGatherTest {
+    private static TextFrame text(String text) {
+        return new TextFrame(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void smallFramesWrittenWithTheVoidPromiseLeaveAsOneBufferAtTheFlush() {
+        EmbeddedChannel ch = TestChannels.server();
+        ch.write(text("one"), ch.voidPromise());
+        ch.write(text("two"), ch.voidPromise());
+        ch.write(new PingFrame(Unpooled.wrappedBuffer(new byte[] {1, 2})), ch.voidPromise());
+        assertNull(ch.readOutbound(), "nothing leaves before the flush");
+        ch.flush();
+        byte[] expected = FrameBytes.concat(FrameBytes.text("one").bytes(), FrameBytes.text("two").bytes(),
+            FrameBytes.ping(new byte[] {1, 2}).bytes());
+        assertArrayEquals(expected, bytes(ch.readOutbound()));
+        assertNull(ch.readOutbound());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aFrameWithItsOwnPromiseFollowsWhatWasGathered() {
+        EmbeddedChannel ch = TestChannels.server();
+        ch.write(text("gathered"), ch.voidPromise());
+        ch.writeAndFlush(text("own promise"));
+        assertArrayEquals(FrameBytes.text("gathered").bytes(), bytes(ch.readOutbound()));
+        assertArrayEquals(FrameBytes.text("own promise").bytes(), bytes(ch.readOutbound()));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aLargeFrameFollowsWhatWasGathered() {
+        EmbeddedChannel ch = TestChannels.server();
+        byte[] large = new byte[FrameEncoder.ZERO_COPY_THRESHOLD];
+        ch.write(text("first"), ch.voidPromise());
+        ch.write(new BinaryFrame(Unpooled.wrappedBuffer(large)), ch.voidPromise());
+        ch.flush();
+        byte[] expected = FrameBytes.concat(FrameBytes.text("first").bytes(), FrameBytes.binary(large).bytes());
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf out; (out = ch.readOutbound()) != null;) {
+            all.writeBytes(out);
+            out.release();
+        }
+        assertArrayEquals(expected, bytes(all));
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void noMoreThanTheLimitIsGatheredIntoOneBuffer() {
+        EmbeddedChannel ch = TestChannels.server();
+        byte[] payload = new byte[1000];
+        int frames = FrameEncoder.GATHER_LIMIT / payload.length + 2;
+        for (int i = 0; i < frames; i++) {
+            ch.write(new BinaryFrame(Unpooled.wrappedBuffer(payload)), ch.voidPromise());
+        }
+        ch.flush();
+        long total = 0;
+        int buffers = 0;
+        for (ByteBuf out; (out = ch.readOutbound()) != null; buffers++) {
+            assertTrue(out.readableBytes() <= FrameEncoder.GATHER_LIMIT, "at most the limit per buffer");
+            assertEquals(0, out.readableBytes() % (payload.length + 4), "whole frames only");
+            total += out.readableBytes();
+            out.release();
+        }
+        assertTrue(buffers >= 2, "a full buffer goes on and a new one starts");
+        assertEquals((long) frames * (payload.length + 4), total, "every frame leaves once");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void unflushedFramesShareTheFateOfAnyUnflushedWriteAtClose() {
+        EmbeddedChannel ch = TestChannels.server();
+        TextFrame frame = text("never flushed");
+        ByteBuf payload = frame.content();
+        ch.write(frame, ch.voidPromise());
+        assertEquals(0, payload.refCnt(), "the frame is encoded and released at once");
+        ch.close();
+        // As for any write with the void promise that was never flushed: failed, reported through the pipeline.
+        assertThrows(ClosedChannelException.class, ch::checkException);
+        assertFalse(ch.finishAndReleaseAll(), "the gathered buffer was released, not left over");
+    }
+}
