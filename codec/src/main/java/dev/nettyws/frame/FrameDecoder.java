@@ -168,11 +168,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 return;
             }
         }
+        boolean outer = inSuperRead;
         inSuperRead = true;
         try {
             super.channelRead(ctx, msg);
         } finally {
-            inSuperRead = false;
+            inSuperRead = outer;
         }
     }
 
@@ -430,8 +431,9 @@ public class FrameDecoder extends ByteToMessageDecoder {
             return payload;
         }
         if (takeInput && payloadLength > 0) {
-            // The whole input is this frame: it becomes the payload, positioned past the header (channelRead).
-            return in;
+            // The whole input is this frame: it becomes the payload, positioned past the header (channelRead);
+            // marked there, so that resetReaderIndex() returns to the payload's start as it does on a slice.
+            return in.markReaderIndex();
         }
         return payloadLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(payloadLength);
     }

@@ -23,6 +23,11 @@ import io.netty.handler.codec.MessageToByteEncoder;
  * gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
  * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
  *
+ * <p><b>Subclasses.</b> It is a {@link MessageToByteEncoder} of {@link Frame}s, but {@link #write} is its own: a
+ * subclass's {@link #encode} and {@link #allocateBuffer} are used for frames copied into a buffer of their own, while
+ * gathered frames are encoded into the shared gather buffer (so {@code encode} must only append to {@code out}) and
+ * large unmasked frames skip both; {@code acceptOutboundMessage} and {@code isPreferDirect} are not consulted.
+ *
  * <p>One instance per channel; called on the channel's event loop only.
  */
 public class FrameEncoder extends MessageToByteEncoder<Frame> {
@@ -94,7 +99,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
             return;
         }
-        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && gather(ctx, frame, length)) {
+        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD) {
+            gather(ctx, frame, length);
             return;
         }
         writeGathered(ctx);
@@ -119,26 +125,28 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      * a gathering write rather than one each. At most {@value #GATHER_LIMIT} bytes are held back from the outbound
      * buffer this way (and from its writability accounting): a frame that does not fit sends what is gathered on.
      *
-     * @return whether the frame was gathered (and released); if not, nothing happened
+     * The frame is released whatever happens.
      */
-    private boolean gather(ChannelHandlerContext ctx, Frame frame, int length) {
-        int size = headerLength(length, mask) + length;
-        if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
-            writeGathered(ctx);
-        }
-        if (gathered == null) {
-            gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
-        }
-        int start = gathered.writerIndex();
+    private void gather(ChannelHandlerContext ctx, Frame frame, int length) {
+        int start = -1;
         try {
+            int size = headerLength(length, mask) + length;
+            if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
+                writeGathered(ctx);
+            }
+            if (gathered == null) {
+                gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
+            }
+            start = gathered.writerIndex();
             encode(ctx, frame, gathered);
         } catch (Throwable t) {
-            gathered.writerIndex(start);
+            if (start >= 0) {
+                gathered.writerIndex(start);
+            }
             throw t instanceof EncoderException ? (EncoderException) t : new EncoderException(t);
         } finally {
             frame.release();
         }
-        return true;
     }
 
     /** Passes on what {@link #gather} has collected, keeping it in order before whatever is written next. */

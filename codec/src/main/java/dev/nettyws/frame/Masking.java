@@ -2,6 +2,7 @@ package dev.nettyws.frame;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.WrappedByteBuf;
+import java.nio.ByteOrder;
 
 /**
  * The masking transform of RFC 6455 §5.3: byte {@code i} of the payload is XORed with byte {@code i mod 4} of the
@@ -70,12 +71,15 @@ final class Masking {
     }
 
     /**
-     * The buffer behind a wrapper, which has the same indices and content. Leak detection wraps buffers and, at its
-     * advanced and paranoid levels, records a stack trace on every access: per eight bytes here, which made masking
-     * a 16 MiB payload take tens of seconds under the tests' paranoid detection. The wrapper itself still records
-     * the accesses that matter (allocation, retain, release, the decoder's slicing).
+     * The big-endian buffer behind a wrapper, which has the same indices and content. Leak detection wraps
+     * buffers and, at its advanced and paranoid levels, records a stack trace on every access: per eight bytes here,
+     * which made masking a 16 MiB payload take tens of seconds under the tests' paranoid detection. The wrapper
+     * itself still records the accesses that matter (allocation, retain, release, the decoder's slicing).
      */
+    @SuppressWarnings("deprecation") // ByteBuf.order: the one way to the big-endian view of a swapped buffer
     private static ByteBuf unwrapped(ByteBuf buf) {
-        return buf instanceof WrappedByteBuf ? buf.unwrap() : buf;
+        // getLong/setLong must see the bytes in wire order: a little-endian view would swap every group of eight.
+        ByteBuf wireOrder = buf.order() == ByteOrder.BIG_ENDIAN ? buf : buf.order(ByteOrder.BIG_ENDIAN);
+        return wireOrder instanceof WrappedByteBuf ? wireOrder.unwrap() : wireOrder;
     }
 }

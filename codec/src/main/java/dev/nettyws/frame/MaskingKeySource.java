@@ -139,7 +139,11 @@ public interface MaskingKeySource {
                             new IvParameterSpec(counter));
                         batchesLeft = REKEY_AFTER_BATCHES;
                     }
-                    keystream.update(zeros, 0, bytes.length, bytes, 0);
+                    if (keystream.update(zeros, 0, bytes.length, bytes, 0) != bytes.length) {
+                        // A provider that holds output back would leave last batch's keys (already on the wire,
+                        // so predictable) in part of the array: draw this batch from the strong source instead.
+                        seeds.nextBytes(bytes);
+                    }
                     batchesLeft--;
                 } catch (GeneralSecurityException e) {
                     // AES/CTR is one of the ciphers every Java platform must provide; fall back to the DRBG anyway.

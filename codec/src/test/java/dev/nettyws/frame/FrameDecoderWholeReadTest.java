@@ -35,6 +35,9 @@ class FrameDecoderWholeReadTest {
             assertSame(read, frame.content(), "the read buffer itself is the payload");
             assertEquals(1, read.refCnt(), "the frame holds the read's one reference");
             assertArrayEquals(PAYLOAD, TestChannels.payload(frame), "unmasked in place, header skipped");
+            frame.content().readByte();
+            frame.content().resetReaderIndex();
+            assertArrayEquals(PAYLOAD, TestChannels.payload(frame), "reset returns to the payload's start");
         } finally {
             frame.release();
         }

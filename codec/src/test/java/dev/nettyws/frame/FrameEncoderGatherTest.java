@@ -12,9 +12,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Small frames written with the void promise are gathered into one buffer until the flush, in order with everything
@@ -108,5 +113,35 @@ class FrameEncoderGatherTest {
         // As for any write with the void promise that was never flushed: failed, reported through the pipeline.
         assertThrows(ClosedChannelException.class, ch::checkException);
         assertFalse(ch.finishAndReleaseAll(), "the gathered buffer was released, not left over");
+    }
+
+    /** A payload seen through a little-endian view: its bytes go out in buffer order, not swapped eight at a time. */
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {20, 255, FrameEncoder.ZERO_COPY_THRESHOLD})
+    void aLittleEndianViewOfAPayloadIsSentInItsByteOrder(int length) {
+        byte[] data = new byte[length];
+        for (int i = 0; i < length; i++) {
+            data[i] = (byte) i;
+        }
+        EmbeddedChannel server = TestChannels.server();
+        server.writeAndFlush(new BinaryFrame(Unpooled.wrappedBuffer(
+            ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN))));
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf out; (out = server.readOutbound()) != null;) {
+            all.writeBytes(out);
+            out.release();
+        }
+        assertArrayEquals(FrameBytes.binary(data).bytes(), bytes(all));
+        assertFalse(server.finishAndReleaseAll());
+
+        EmbeddedChannel client = TestChannels.client();
+        client.writeAndFlush(new BinaryFrame(Unpooled.wrappedBuffer(
+            ByteBuffer.wrap(data.clone()).order(ByteOrder.LITTLE_ENDIAN))));
+        byte[] wire = bytes(client.readOutbound());
+        int header = wire.length - length;
+        int key = ByteBuffer.wrap(wire, header - 4, 4).getInt();
+        byte[] payload = Arrays.copyOfRange(wire, header, wire.length);
+        assertArrayEquals(data, FrameBytes.mask(payload, key, 0), "unmasked with the frame's own key");
+        assertFalse(client.finishAndReleaseAll());
     }
 }
