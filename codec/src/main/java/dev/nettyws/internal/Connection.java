@@ -65,6 +65,11 @@ public final class Connection implements WebSocketSession {
     private long closeTimeoutNanos;
     /** Written on the event loop, read by {@link #isOpen()} from any thread. */
     private volatile CloseState state = CloseState.OPEN;
+    private String path;
+    private String subprotocol;
+    private String extensions;
+    private boolean http2;
+    /** The whole handshake event, when the configuration retains it. */
     private HandshakeCompletedEvent handshake;
     /** Whether a handler runs the close handshake (the connection handler); otherwise {@link #close} closes TCP. */
     private boolean closeHandshakeRun;
@@ -130,9 +135,37 @@ public final class Connection implements WebSocketSession {
 
     // ---- what the handshake established
 
-    /** Records what the opening handshake established; the pipeline switch calls it before the application's init. */
-    public void handshake(HandshakeCompletedEvent handshake) {
-        this.handshake = handshake;
+    /**
+     * Records what the opening handshake established; the pipeline switch calls it before the application's init.
+     * Keeps the whole event (its headers) only if {@code retain}.
+     */
+    public void established(HandshakeCompletedEvent event, boolean retain) {
+        this.subprotocol = event.subprotocol();
+        this.extensions = event.extensions();
+        this.http2 = event.request().isHttp2();
+        this.handshake = retain ? event : null;
+        // Last: a non-null path is what makes the session visible (WebSocketSession.of).
+        this.path = event.path();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String extensions() {
+        return extensions;
+    }
+
+    @Override
+    public boolean isHttp2() {
+        return http2;
     }
 
     @Override

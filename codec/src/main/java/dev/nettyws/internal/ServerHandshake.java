@@ -69,17 +69,18 @@ public final class ServerHandshake {
     /** The accepted extensions, or null. */
     public final ServerExtensionNegotiator.Negotiated extensions;
     private final HandshakeRequest request;
-    private final QueryStringDecoder target;
+    /** The decoded path of the request target. */
+    private final String path;
 
     private ServerHandshake(HandshakeRejection rejection) {
         this(rejection, null, null, null, null, null);
     }
 
-    private ServerHandshake(HandshakeRejection rejection, HandshakeRequest request, QueryStringDecoder target,
+    private ServerHandshake(HandshakeRejection rejection, HandshakeRequest request, String path,
             String accept, String subprotocol, ServerExtensionNegotiator.Negotiated extensions) {
         this.rejection = rejection;
         this.request = request;
-        this.target = target;
+        this.path = path;
         this.accept = accept;
         this.subprotocol = subprotocol;
         this.extensions = extensions;
@@ -99,8 +100,8 @@ public final class ServerHandshake {
      * @param responseHeaders the headers of the accepting response the front end writes
      */
     public HandshakeCompletedEvent completedEvent(HttpHeaders responseHeaders) {
-        Map<String, List<String>> parameters = target.parameters();
-        return new HandshakeCompletedEvent(request, target.path(), parameters, responseHeaders, subprotocol,
+        // The query parameters are decoded again only if the application asks for them.
+        return new HandshakeCompletedEvent(request, path, null, responseHeaders, subprotocol,
             extensions == null ? null : extensions.responseHeaderValue());
     }
 
@@ -208,7 +209,9 @@ public final class ServerHandshake {
                 }
             }
         }
-        return new ServerHandshake(null, request, target, key == null ? null : WebSocketAccept.of(key), subprotocol,
+        // The endpoint's own path when they are equal, so that a connection that keeps it shares one string.
+        String path = target.path().equals(config.path()) ? config.path() : target.path();
+        return new ServerHandshake(null, request, path, key == null ? null : WebSocketAccept.of(key), subprotocol,
             extensions);
     }
 

@@ -353,6 +353,10 @@ public class UpgradeHandler extends ChannelDuplexHandler {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             // Removing the HTTP decoder hands its unread bytes (pipelined frames) to us; they are held below.
             removeHttpHandlers(pipeline, ctx);
+            if (pipeline.context(HandlerNames.NOT_FOUND) != null) {
+                // No HTTP request follows a switch: the 404 handler would only cost a context per connection.
+                pipeline.remove(HandlerNames.NOT_FOUND);
+            }
             ctx.fireUserEventTriggered(event);
         } finally {
             List<Object> messages = held;
