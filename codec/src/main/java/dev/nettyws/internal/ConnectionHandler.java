@@ -80,7 +80,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             writeLimiter = new WriteLimiter(config, connection);
         }
         if (KeepAlive.isNeeded(config)) {
-            keepAlive = new KeepAlive(this, config);
+            keepAlive = new KeepAlive(this);
             if (ctx.channel().isActive()) {
                 keepAlive.start(ctx);
             }
@@ -275,6 +275,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             return;
         }
         ctx.close(promise);
+    }
+
+    /** The connection's settings. */
+    ConnectionConfig config() {
+        return config;
     }
 
     /** The connection state this handler runs on. */

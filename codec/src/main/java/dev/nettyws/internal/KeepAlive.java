@@ -19,9 +19,7 @@ import io.netty.util.concurrent.Ticker;
  */
 final class KeepAlive {
     private final ConnectionHandler owner;
-    private final ConnectionConfig config;
     private ChannelHandlerContext ctx;
-    private Ticker ticker;
     private long lastReadNanos;
     private long lastWriteNanos;
     private long lastPingNanos;
@@ -30,9 +28,8 @@ final class KeepAlive {
     KeepAlive previous;
     KeepAlive next;
 
-    KeepAlive(ConnectionHandler owner, ConnectionConfig config) {
+    KeepAlive(ConnectionHandler owner) {
         this.owner = owner;
-        this.config = config;
     }
 
     /** Whether {@code config} asks for keepalive or an idle timeout at all. */
@@ -46,8 +43,7 @@ final class KeepAlive {
             return;
         }
         this.ctx = ctx;
-        this.ticker = ctx.executor().ticker();
-        long now = ticker.nanoTime();
+        long now = ctx.executor().ticker().nanoTime();
         lastReadNanos = now;
         lastWriteNanos = now;
         lastPingNanos = now;
@@ -64,28 +60,28 @@ final class KeepAlive {
     /** The peer sent something. */
     void readComplete() {
         if (sweep != null) {
-            lastReadNanos = ticker.nanoTime();
+            lastReadNanos = ctx.executor().ticker().nanoTime();
         }
     }
 
     /** The application flushed: bytes count when they are sent, so activity is taken per flush. */
     void flushed() {
         if (sweep != null) {
-            lastWriteNanos = ticker.nanoTime();
+            lastWriteNanos = ctx.executor().ticker().nanoTime();
         }
     }
 
     /** The shortest of the idle timeout and the ping interval that are set, in nanoseconds. */
     long periodNanos() {
-        long idle = config.idleTimeout().toNanos();
-        long ping = config.pingInterval().toNanos();
+        long idle = owner.config().idleTimeout().toNanos();
+        long ping = owner.config().pingInterval().toNanos();
         return idle == 0 ? ping : ping == 0 ? idle : Math.min(idle, ping);
     }
 
     /** When this connection next needs a look, at the latest; {@link Long#MAX_VALUE}-like far when never. */
     long dueNanos() {
-        long idle = config.idleTimeout().toNanos();
-        long ping = config.pingInterval().toNanos();
+        long idle = owner.config().idleTimeout().toNanos();
+        long ping = owner.config().pingInterval().toNanos();
         long due = 0;
         boolean set = false;
         if (idle != 0) {
@@ -107,12 +103,12 @@ final class KeepAlive {
         if (!ctx.channel().isActive() || owner.connection().closeState() != Connection.CloseState.OPEN) {
             return false;
         }
-        long idle = config.idleTimeout().toNanos();
+        long idle = owner.config().idleTimeout().toNanos();
         if (idle != 0 && now - latest(lastReadNanos, lastWriteNanos) >= idle) {
             owner.idleTimeout(ctx);
             return false;
         }
-        long ping = config.pingInterval().toNanos();
+        long ping = owner.config().pingInterval().toNanos();
         if (ping != 0 && now - latest(lastReadNanos, lastPingNanos) >= ping) {
             lastPingNanos = now;
             if (ctx.channel().isWritable()) {

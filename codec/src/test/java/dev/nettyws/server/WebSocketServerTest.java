@@ -235,6 +235,15 @@ class WebSocketServerTest {
     }
 
     @Test
+    void retainHandshakeKeepsTheWholeEventForTheSession() {
+        installIntoHttpPipeline(ECHO.toBuilder().retainHandshake(true).build());
+        upgrade();
+        HandshakeCompletedEvent event = assertInstanceOf(HandshakeCompletedEvent.class, received.get(0));
+        assertSame(event, WebSocketSession.of(channel).handshake(), "asked for: kept with its headers");
+        assertEquals("websocket", WebSocketSession.of(channel).handshake().requestHeaders().get("Upgrade"));
+    }
+
+    @Test
     void initializerBuildsCodecEndpointAndFallback() {
         channel = new EmbeddedChannel(new WebSocketServerInitializer(ECHO, Recorder::new));
         // The per-address limit admitted the channel and left.
