@@ -71,7 +71,9 @@ class IdleSweepTest {
         EmbeddedChannel ch = channel(IDLE_10S.toBuilder().idleTimeout(Duration.ZERO).build());
         assertEquals(0, IdleSweep.watched(ch.eventLoop()));
         advance(ch, 3_600_000);
-        assertNull(ch.readOutbound());
+        assertNull(ch.readOutbound(), "an hour of silence, and no ping or close");
+        ch.unsafe().close(ch.voidPromise());
+        ch.runPendingTasks();
         assertFalse(ch.finishAndReleaseAll());
     }
 }
