@@ -49,15 +49,15 @@ import javax.net.ssl.SSLParameters;
  * negotiated, the connection protocol, keepalive, the aggregator when aggregating), then the application's handler
  * named {@value HandlerNames#APPLICATION}. That handler is added when the handshake has succeeded, so it sees
  * {@code handlerAdded} and then a {@link HandshakeCompletedEvent} user event, never {@code channelActive}; the first
- * frames follow. What was negotiated is also {@code WebSocketSession.of(channel).handshake()}, as on a server. The
+ * frames follow. What was negotiated is also in {@code WebSocketSession.of(channel)}, as on a server. The
  * connection protocol answers pings, runs the close handshake (a client waits for the server to close TCP, at most
  * the close timeout) and fires one {@link dev.nettyws.protocol.WebSocketClosedEvent} saying how the connection ended.
  *
  * <p><b>HTTP/2.</b> With {@link WebSocketClientConfig#http2()} a WebSocket goes on a stream of one shared HTTP/2
  * connection per origin (RFC 8441 extended CONNECT; ALPN {@code h2} for {@code wss}, prior knowledge for
  * {@code ws}); the channel handed to the application is then an {@code Http2StreamChannel} with the same handlers
- * after {@value HandlerNames#HTTP2_STREAM}, and {@code handshake().request().isHttp2()} is true. A server that does
- * not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} gets the HTTP/1.1 upgrade instead, from then on.
+ * after {@value HandlerNames#HTTP2_STREAM}, and {@code WebSocketSession.of(channel).isHttp2()} is true. A server
+ * that does not announce {@code SETTINGS_ENABLE_CONNECT_PROTOCOL} gets the HTTP/1.1 upgrade instead, from then on.
  *
  * <p><b>Buffers.</b> Every frame the application reads is its own: it releases it (or passes it on). Frames it
  * writes are released by the encoder, which masks them into a new buffer (§5.3). Frames read are slices of the

@@ -65,6 +65,11 @@ public final class Connection implements WebSocketSession {
     private long closeTimeoutNanos;
     /** Written on the event loop, read by {@link #isOpen()} from any thread. */
     private volatile CloseState state = CloseState.OPEN;
+    private String path;
+    private String subprotocol;
+    private String extensions;
+    private boolean http2;
+    /** The whole handshake event, when the configuration retains it. */
     private HandshakeCompletedEvent handshake;
     /** Whether a handler runs the close handshake (the connection handler); otherwise {@link #close} closes TCP. */
     private boolean closeHandshakeRun;
@@ -75,15 +80,10 @@ public final class Connection implements WebSocketSession {
     private boolean closeFrameQueued;
     /** That close frame was written to the transport. */
     private boolean closeFrameSent;
-    private int sentCode;
-    private String sentReason = "";
     private boolean closeFrameReceived;
-    private int receivedCode;
-    private String receivedReason = "";
-    private int failureCode;
-    private String failureReason = "";
     private boolean closedEventTaken;
-    private ScheduledFuture<?> closeTimer;
+    /** What the close carried, made when the close starts: an open connection needs none of it. */
+    private Ending ending;
 
     /**
      * Creates the state of one connection; {@link #of} and {@link #install} put it on the channel.
@@ -130,9 +130,37 @@ public final class Connection implements WebSocketSession {
 
     // ---- what the handshake established
 
-    /** Records what the opening handshake established; the pipeline switch calls it before the application's init. */
-    public void handshake(HandshakeCompletedEvent handshake) {
-        this.handshake = handshake;
+    /**
+     * Records what the opening handshake established; the pipeline switch calls it before the application's init.
+     * Keeps the whole event (its headers) only if {@code retain}.
+     */
+    public void established(HandshakeCompletedEvent event, boolean retain) {
+        this.subprotocol = event.subprotocol();
+        this.extensions = event.extensions();
+        this.http2 = event.request().isHttp2();
+        this.handshake = retain ? event : null;
+        // Last: a non-null path is what makes the session visible (WebSocketSession.of).
+        this.path = event.path();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String subprotocol() {
+        return subprotocol;
+    }
+
+    @Override
+    public String extensions() {
+        return extensions;
+    }
+
+    @Override
+    public boolean isHttp2() {
+        return http2;
     }
 
     @Override
@@ -154,7 +182,7 @@ public final class Connection implements WebSocketSession {
 
     /** Whether the connection was failed (§7.1.7), by a violation of the peer or a limit. */
     public boolean isFailed() {
-        return failureCode != 0;
+        return ending != null && ending.failureCode != 0;
     }
 
     /** Whether the peer's close frame has arrived; nothing it sends after it counts (§5.5.1). */
@@ -183,8 +211,8 @@ public final class Connection implements WebSocketSession {
     public void closeFrameQueued(int code, String reason) {
         if (!closeFrameQueued) {
             closeFrameQueued = true;
-            sentCode = code;
-            sentReason = reason;
+            ending().sentCode = code;
+            ending().sentReason = reason;
         }
         if (state == CloseState.OPEN) {
             state = CloseState.CLOSE_SENT;
@@ -211,8 +239,8 @@ public final class Connection implements WebSocketSession {
             return PeerClose.IGNORE;
         }
         closeFrameReceived = true;
-        receivedCode = code;
-        receivedReason = reason;
+        ending().receivedCode = code;
+        ending().receivedReason = reason;
         if (state == CloseState.OPEN) {
             closeStartedByPeer = true;
             state = CloseState.CLOSE_RECEIVED;
@@ -255,9 +283,9 @@ public final class Connection implements WebSocketSession {
      * closes it.
      */
     public void recordFailure(int code, String reason) {
-        if (failureCode == 0) {
-            failureCode = code;
-            failureReason = reason;
+        if (ending().failureCode == 0) {
+            ending.failureCode = code;
+            ending.failureReason = reason;
         }
         state = CloseState.CLOSED;
     }
@@ -272,8 +300,8 @@ public final class Connection implements WebSocketSession {
     }
 
     private void armCloseTimer() {
-        if (closeTimer == null && channel != null && channel.isActive()) {
-            closeTimer = channel.eventLoop().schedule(() -> {
+        if (ending().closeTimer == null && channel != null && channel.isActive()) {
+            ending.closeTimer = channel.eventLoop().schedule(() -> {
                 channel.close();
             }, closeTimeoutNanos, NANOSECONDS);
         }
@@ -285,9 +313,9 @@ public final class Connection implements WebSocketSession {
      */
     public WebSocketClosedEvent transportClosed() {
         state = CloseState.CLOSED;
-        if (closeTimer != null) {
-            closeTimer.cancel(false);
-            closeTimer = null;
+        if (ending != null && ending.closeTimer != null) {
+            ending.closeTimer.cancel(false);
+            ending.closeTimer = null;
         }
         if (closedEventTaken) {
             return null;
@@ -298,13 +326,14 @@ public final class Connection implements WebSocketSession {
 
     /** How the connection ended, from what went each way (§7.1.5, §7.1.6). */
     private WebSocketClosedEvent closedEvent() {
-        if (failureCode != 0) {
-            return new WebSocketClosedEvent(failureCode, failureReason, false, false);
+        if (isFailed()) {
+            return new WebSocketClosedEvent(ending.failureCode, ending.failureReason, false, false);
         }
         boolean clean = closeFrameSent && closeFrameReceived;
         if (closeFrameReceived) {
-            return closeStartedByPeer ? new WebSocketClosedEvent(receivedCode, receivedReason, true, clean)
-                : new WebSocketClosedEvent(sentCode, sentReason, false, clean);
+            return closeStartedByPeer
+                ? new WebSocketClosedEvent(ending.receivedCode, ending.receivedReason, true, clean)
+                : new WebSocketClosedEvent(ending.sentCode, ending.sentReason, false, clean);
         }
         // §7.1.5: no close frame received means 1006, whoever started.
         return new WebSocketClosedEvent(CloseStatus.ABNORMAL_CLOSURE, "", !closeStartedByUs, false);
@@ -330,6 +359,24 @@ public final class Connection implements WebSocketSession {
 
     @Override
     public String toString() {
-        return "Connection(" + role + ", " + state + (failureCode != 0 ? ", failed " + failureCode : "") + ')';
+        return "Connection(" + role + ", " + state + (isFailed() ? ", failed " + ending.failureCode : "") + ')';
+    }
+
+    private Ending ending() {
+        if (ending == null) {
+            ending = new Ending();
+        }
+        return ending;
+    }
+
+    /** The codes and reasons that went each way, the failure, and the timer that bounds the close. */
+    private static final class Ending {
+        private int sentCode;
+        private String sentReason = "";
+        private int receivedCode;
+        private String receivedReason = "";
+        private int failureCode;
+        private String failureReason = "";
+        private ScheduledFuture<?> closeTimer;
     }
 }

@@ -11,6 +11,7 @@ import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.protocol.WebSocketClosedException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +25,10 @@ import java.util.Objects;
 /**
  * The connection protocol between the frame codec and the application (RFC 6455 §5.5, §7): answers pings, runs the
  * close handshake on the {@link Connection}'s state machine, refuses writes after our close frame, and fires the
- * {@link WebSocketClosedEvent} once when the channel goes inactive.
+ * {@link WebSocketClosedEvent} once when the channel goes inactive. Two parts of its own, not handlers (a handler
+ * context costs 64 B per connection): the {@link KeepAlive} (idle timeout, keepalive pings), which sees the
+ * application's flushes and the peer's reads here, and the {@link WriteLimiter}, through which every write of the
+ * connection protocol and the application goes.
  *
  * <p>Why it holds back pongs: while the channel is unwritable only the latest unanswered ping is kept (§5.5.3 allows
  * answering only the most recent), so a peer that pings without reading cannot make pongs pile up. Why a server
@@ -52,6 +56,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     private ByteBuf pendingPong;
     /** An error the pipeline cannot handle failed the connection: what the decoder still produces is dropped. */
     private boolean internalErrorSeen;
+    /** The idle timeout and keepalive pings, when configured. */
+    private KeepAlive keepAlive;
+    /** The limits on what a peer that does not read makes us queue, when configured. */
+    private WriteLimiter writeLimiter;
 
     /**
      * Creates the handler of one connection.
@@ -68,11 +76,46 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         connection = Connection.of(ctx.channel(), role);
         connection.runCloseHandshake(config.closeTimeout().toNanos());
+        if (WriteLimiter.isNeeded(config)) {
+            writeLimiter = new WriteLimiter(config, connection);
+        }
+        if (KeepAlive.isNeeded(config)) {
+            keepAlive = new KeepAlive(this);
+            if (ctx.channel().isActive()) {
+                keepAlive.start(ctx);
+            }
+        }
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePendingPong();
+        stopParts();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        if (keepAlive != null) {
+            keepAlive.start(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (keepAlive != null) {
+            keepAlive.readComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        // The application's flushes; ours go on from ctx and do not count as activity.
+        if (keepAlive != null) {
+            keepAlive.flushed();
+        }
+        ctx.flush();
     }
 
     @Override
@@ -111,7 +154,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         releasePendingPong();
         ByteBuf payload = ping.content();
         if (ctx.channel().isWritable()) {
-            ctx.writeAndFlush(new PongFrame(payload));
+            sendAndFlush(ctx, new PongFrame(payload));
         } else {
             pendingPong = payload;
         }
@@ -130,8 +173,8 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             case ECHO:
                 releasePendingPong();
                 // §5.5.1: echo the status code; a close without one is answered without one.
-                ChannelFuture written = ctx.writeAndFlush(CloseStatus.isValidOnWire(code) ? new CloseFrame(code, null)
-                    : new CloseFrame());
+                ChannelFuture written = sendAndFlush(ctx, CloseStatus.isValidOnWire(code)
+                    ? new CloseFrame(code, null) : new CloseFrame());
                 if (role == Role.SERVER) {
                     written.addListener(f -> ctx.close());
                 }
@@ -146,10 +189,13 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (writeLimiter != null) {
+            writeLimiter.writabilityChanged(ctx);
+        }
         if (pendingPong != null && ctx.channel().isWritable()) {
             ByteBuf payload = pendingPong;
             pendingPong = null;
-            ctx.writeAndFlush(new PongFrame(payload));
+            sendAndFlush(ctx, new PongFrame(payload));
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -193,6 +239,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePendingPong();
+        stopParts();
         WebSocketClosedEvent closed = connection.transportClosed();
         if (closed != null) {
             ctx.fireUserEventTriggered(closed);
@@ -204,14 +251,14 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         Connection.CloseState state = connection.closeState();
         if (state == Connection.CloseState.OPEN) {
-            ctx.write(msg, promise);
+            send(ctx, msg, promise);
             if (msg instanceof CloseFrame) {
                 // Nothing may follow a close frame, so there is no batching to keep: make sure it leaves.
                 ctx.flush();
             }
         } else if (state == Connection.CloseState.CLOSE_SENT
                 && (msg instanceof PingFrame || msg instanceof PongFrame)) {
-            ctx.write(msg, promise);
+            send(ctx, msg, promise);
         } else {
             ReferenceCountUtil.release(msg);
             promise.tryFailure(new WebSocketClosedException(state == Connection.CloseState.CLOSE_SENT
@@ -228,6 +275,52 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
             return;
         }
         ctx.close(promise);
+    }
+
+    /** The connection's settings. */
+    ConnectionConfig config() {
+        return config;
+    }
+
+    /** The connection state this handler runs on. */
+    Connection connection() {
+        return connection;
+    }
+
+    /** The idle timeout elapsed: the close handshake with 1001, through the write path. */
+    void idleTimeout(ChannelHandlerContext ctx) {
+        write(ctx, new CloseFrame(CloseStatus.GOING_AWAY, ConnectionConfig.IDLE_TIMEOUT_REASON), ctx.newPromise());
+    }
+
+    /** The peer was silent for the ping interval: an empty ping, through the write path. */
+    void keepalivePing(ChannelHandlerContext ctx) {
+        write(ctx, new PingFrame(Unpooled.EMPTY_BUFFER), ctx.newPromise());
+        ctx.flush();
+    }
+
+    /** Writes toward the encoder, through the write limits when there are any. */
+    private void send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (writeLimiter != null) {
+            writeLimiter.write(ctx, msg, promise);
+        } else {
+            ctx.write(msg, promise);
+        }
+    }
+
+    private ChannelFuture sendAndFlush(ChannelHandlerContext ctx, Object msg) {
+        ChannelPromise promise = ctx.newPromise();
+        send(ctx, msg, promise);
+        ctx.flush();
+        return promise;
+    }
+
+    private void stopParts() {
+        if (keepAlive != null) {
+            keepAlive.stop();
+        }
+        if (writeLimiter != null) {
+            writeLimiter.cancel();
+        }
     }
 
     /** The first throwable of {@code type} in the cause chain of {@code cause}, or null. */

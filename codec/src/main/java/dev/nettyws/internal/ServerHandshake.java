@@ -11,9 +11,11 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,17 +71,18 @@ public final class ServerHandshake {
     /** The accepted extensions, or null. */
     public final ServerExtensionNegotiator.Negotiated extensions;
     private final HandshakeRequest request;
-    private final QueryStringDecoder target;
+    /** The decoded path of the request target. */
+    private final String path;
 
     private ServerHandshake(HandshakeRejection rejection) {
         this(rejection, null, null, null, null, null);
     }
 
-    private ServerHandshake(HandshakeRejection rejection, HandshakeRequest request, QueryStringDecoder target,
+    private ServerHandshake(HandshakeRejection rejection, HandshakeRequest request, String path,
             String accept, String subprotocol, ServerExtensionNegotiator.Negotiated extensions) {
         this.rejection = rejection;
         this.request = request;
-        this.target = target;
+        this.path = path;
         this.accept = accept;
         this.subprotocol = subprotocol;
         this.extensions = extensions;
@@ -99,8 +102,8 @@ public final class ServerHandshake {
      * @param responseHeaders the headers of the accepting response the front end writes
      */
     public HandshakeCompletedEvent completedEvent(HttpHeaders responseHeaders) {
-        Map<String, List<String>> parameters = target.parameters();
-        return new HandshakeCompletedEvent(request, target.path(), parameters, responseHeaders, subprotocol,
+        // The query parameters are decoded again only if the application asks for them.
+        return new HandshakeCompletedEvent(request, path, null, responseHeaders, subprotocol,
             extensions == null ? null : extensions.responseHeaderValue());
     }
 
@@ -134,8 +137,8 @@ public final class ServerHandshake {
         if (refused != null) {
             return refused;
         }
-        List<String> versions = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
-        if (versions.size() != 1 || !VERSION.equals(versions.get(0).trim())) {
+        if (count(headers, HttpHeaderNames.SEC_WEBSOCKET_VERSION) != 1
+                || !VERSION.equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION).trim())) {
             // 426 requires an Upgrade header, which HTTP/2 forbids (RFC 9113 §8.2.2): 400 there, as in §4.4.
             return refuse(HandshakeRejection.of(http2 ? HttpResponseStatus.BAD_REQUEST
                 : HttpResponseStatus.UPGRADE_REQUIRED, "Sec-WebSocket-Version 13 required")
@@ -144,12 +147,12 @@ public final class ServerHandshake {
         String key = null;
         if (!http2) {
             // RFC 8441 §5: an extended CONNECT has no key and its answer no accept.
-            List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-            if (keys.size() != 1) {
-                return refuse(HttpResponseStatus.BAD_REQUEST, keys.isEmpty() ? "missing Sec-WebSocket-Key"
+            int keys = count(headers, HttpHeaderNames.SEC_WEBSOCKET_KEY);
+            if (keys != 1) {
+                return refuse(HttpResponseStatus.BAD_REQUEST, keys == 0 ? "missing Sec-WebSocket-Key"
                     : "multiple Sec-WebSocket-Key headers");
             }
-            key = keys.get(0).trim();
+            key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim();
             if (!WebSocketAccept.isValidKey(key)) {
                 return refuse(HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 bytes in base64");
             }
@@ -164,14 +167,15 @@ public final class ServerHandshake {
         } catch (IllegalArgumentException e) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "malformed request target");
         }
-        List<String> origins = headers.getAll(HttpHeaderNames.ORIGIN);
-        if (origins.size() > 1) {
+        int origins = count(headers, HttpHeaderNames.ORIGIN);
+        if (origins > 1) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "multiple Origin headers");
         }
         boolean tls = "https".equals(request.scheme());
-        if (origins.isEmpty() ? !config.allowMissingOrigin()
-            : !config.originPolicy().allows(origins.get(0), Origins.serverOrigin(authority, tls))) {
-            return refuse(HttpResponseStatus.FORBIDDEN, origins.isEmpty() ? "missing Origin header"
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origins == 0 ? !config.allowMissingOrigin()
+            : !config.originPolicy().allows(origin, Origins.serverOrigin(authority, tls))) {
+            return refuse(HttpResponseStatus.FORBIDDEN, origins == 0 ? "missing Origin header"
                 : "origin not allowed");
         }
         String subprotocol = selectSubprotocol(config.subprotocols(), headers);
@@ -188,8 +192,9 @@ public final class ServerHandshake {
             return refuse(HttpResponseStatus.INTERNAL_SERVER_ERROR, "handshake failed");
         }
         ServerExtensionNegotiator.Negotiated extensions = null;
-        List<String> extensionHeaders = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
-        if (negotiator != ServerExtensionNegotiator.NONE && !extensionHeaders.isEmpty()) {
+        List<String> extensionHeaders = negotiator == ServerExtensionNegotiator.NONE ? List.of()
+            : headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
+        if (!extensionHeaders.isEmpty()) {
             List<ExtensionOffer> offers;
             try {
                 offers = ExtensionOffer.parse(extensionHeaders);
@@ -208,7 +213,9 @@ public final class ServerHandshake {
                 }
             }
         }
-        return new ServerHandshake(null, request, target, key == null ? null : WebSocketAccept.of(key), subprotocol,
+        // The endpoint's own path when they are equal, so that a connection that keeps it shares one string.
+        String path = target.path().equals(config.path()) ? config.path() : target.path();
+        return new ServerHandshake(null, request, path, key == null ? null : WebSocketAccept.of(key), subprotocol,
             extensions);
     }
 
@@ -238,7 +245,7 @@ public final class ServerHandshake {
         if (!isHttp11OrLater(request.version())) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "HTTP/1.1 or later required");
         }
-        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
+        int hosts = count(headers, HttpHeaderNames.HOST);
         if (hosts != 1) {
             return refuse(HttpResponseStatus.BAD_REQUEST, hosts == 0 ? "missing Host header"
                 : "multiple Host headers");
@@ -262,6 +269,9 @@ public final class ServerHandshake {
 
     /** Whether {@code version}, a protocol name such as {@code HTTP/1.1}, is HTTP/1.1 or later. */
     private static boolean isHttp11OrLater(String version) {
+        if (HandshakeRequest.HTTP_1_1.equals(version)) {
+            return true;
+        }
         if (!version.startsWith("HTTP/")) {
             return false;
         }
@@ -279,6 +289,9 @@ public final class ServerHandshake {
     private static boolean hasBody(HttpHeaders headers) {
         if (headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
             return true;
+        }
+        if (!headers.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            return false;
         }
         for (String length : headers.getAll(HttpHeaderNames.CONTENT_LENGTH)) {
             if (!"0".equals(length.trim())) {
@@ -338,26 +351,55 @@ public final class ServerHandshake {
      * optional whitespace.
      */
     public static boolean containsToken(HttpHeaders headers, CharSequence name, String token) {
+        // Most requests send the field once: its first value answers without a list of all of them.
+        String first = headers.get(name);
+        if (first == null) {
+            return false;
+        }
+        if (containsToken(first, token)) {
+            return true;
+        }
         for (String value : headers.getAll(name)) {
-            int start = 0;
-            while (start <= value.length()) {
-                int end = value.indexOf(',', start);
-                if (end < 0) {
-                    end = value.length();
-                }
-                int from = start;
-                int to = end;
-                while (from < to && isWhitespace(value.charAt(from))) {
-                    from++;
-                }
-                while (to > from && isWhitespace(value.charAt(to - 1))) {
-                    to--;
-                }
-                if (to - from == token.length() && value.regionMatches(true, from, token, 0, token.length())) {
-                    return true;
-                }
-                start = end + 1;
+            if (containsToken(value, token)) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * How many {@code name} fields {@code headers} has, without collecting their values. (Not through
+     * {@code valueCharSequenceIterator}: on read-only headers, Netty's never ends once the last value was taken.)
+     */
+    private static int count(HttpHeaders headers, AsciiString name) {
+        int count = 0;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext();) {
+            if (name.contentEqualsIgnoreCase(it.next().getKey())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static boolean containsToken(String value, String token) {
+        int start = 0;
+        while (start <= value.length()) {
+            int end = value.indexOf(',', start);
+            if (end < 0) {
+                end = value.length();
+            }
+            int from = start;
+            int to = end;
+            while (from < to && isWhitespace(value.charAt(from))) {
+                from++;
+            }
+            while (to > from && isWhitespace(value.charAt(to - 1))) {
+                to--;
+            }
+            if (to - from == token.length() && value.regionMatches(true, from, token, 0, token.length())) {
+                return true;
+            }
+            start = end + 1;
         }
         return false;
     }

@@ -68,7 +68,7 @@ public final class SlowPeerDetector {
      * the stall check) and enforces the pending bytes limit.
      */
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (writeStallNanos != 0 && sizeOf(msg) >= PROGRESS_THRESHOLD) {
+        if (tracksProgress(msg, writeStallNanos)) {
             promise = trackProgress(ctx, promise);
         }
         Channel channel = ctx.channel();
@@ -77,6 +77,17 @@ public final class SlowPeerDetector {
         if (channel.isWritable()) {
             return;
         }
+        written(ctx, before);
+    }
+
+    /**
+     * Accounts for a write from {@code ctx} that left the channel unwritable, {@code before} being
+     * {@link Channel#bytesBeforeWritable()} before it (0 when the channel was writable): counts the bytes it queued
+     * and enforces the pending bytes limit. For an owner that wrote without the detector while the channel was
+     * writable.
+     */
+    public void written(ChannelHandlerContext ctx, long before) {
+        Channel channel = ctx.channel();
         long after = channel.bytesBeforeWritable();
         if (before > 0) {
             // Measured around a write without a flush, so the difference is what this write queued.
@@ -124,6 +135,11 @@ public final class SlowPeerDetector {
     private static long queued(Channel channel, long bytesBeforeWritable) {
         // bytesBeforeWritable() is the queued bytes minus the low water mark plus one (the mark must be crossed).
         return bytesBeforeWritable + channel.config().getWriteBufferLowWaterMark() - 1;
+    }
+
+    /** Whether a write of {@code msg} reports its partial progress, under a stall limit of {@code writeStallNanos}. */
+    static boolean tracksProgress(Object msg, long writeStallNanos) {
+        return writeStallNanos != 0 && sizeOf(msg) >= PROGRESS_THRESHOLD;
     }
 
     private static long sizeOf(Object msg) {

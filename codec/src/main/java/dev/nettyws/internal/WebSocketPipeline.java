@@ -4,8 +4,6 @@ import static dev.nettyws.protocol.HandlerNames.AGGREGATOR;
 import static dev.nettyws.protocol.HandlerNames.CONNECTION;
 import static dev.nettyws.protocol.HandlerNames.DECODER;
 import static dev.nettyws.protocol.HandlerNames.ENCODER;
-import static dev.nettyws.protocol.HandlerNames.KEEPALIVE;
-import static dev.nettyws.protocol.HandlerNames.WRITE_LIMIT;
 
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
@@ -40,15 +38,13 @@ public final class WebSocketPipeline {
             ServerExtensionNegotiator.Negotiated extensions, HandshakeCompletedEvent handshake) {
         FrameConfig frames = config.frames();
         ConnectionConfig connection = config.connection();
-        Connection.install(pipeline.channel(), frames.role(), connection).handshake(handshake);
+        Connection.install(pipeline.channel(), frames.role(), connection).established(handshake,
+            config.retainHandshake());
         if (extensions != null && extensions.rsvBits() != 0) {
             frames = frames.toBuilder().allowedRsvBits(frames.allowedRsvBits() | extensions.rsvBits()).build();
         }
         // The encoder on the head side: the decoder and the connection handler write close frames through it.
         pipeline.addAfter(afterName, ENCODER, new FrameEncoder(frames));
-        if (WriteLimiter.isNeeded(connection)) {
-            pipeline.addBefore(ENCODER, WRITE_LIMIT, new WriteLimiter(connection));
-        }
         pipeline.addAfter(ENCODER, DECODER, new FrameDecoder(frames));
         String last = DECODER;
         if (extensions != null) {
@@ -59,10 +55,6 @@ public final class WebSocketPipeline {
         }
         pipeline.addAfter(last, CONNECTION, new ConnectionHandler(frames.role(), connection));
         last = CONNECTION;
-        if (KeepAliveHandler.isNeeded(connection)) {
-            pipeline.addAfter(last, KEEPALIVE, new KeepAliveHandler(connection));
-            last = KEEPALIVE;
-        }
         if (config.aggregate()) {
             pipeline.addAfter(last, AGGREGATOR, new MessageAggregator(config.maxAggregatedMessageLength(),
                 frames.memoryBudget()));

@@ -2,68 +2,76 @@ package dev.nettyws.internal;
 
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.protocol.ConnectionConfig;
-import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * Bounds what a peer that does not read can make us queue once the connection speaks WebSocket: when a write leaves
- * more than {@link ConnectionConfig#maxPendingWriteBytes()} queued, or the channel stays unwritable for
+ * Bounds what a peer that does not read can make us queue once the connection speaks WebSocket, for the
+ * {@link ConnectionHandler} that owns it and passes it every write: when a write leaves more than
+ * {@link ConnectionConfig#maxPendingWriteBytes()} queued, or the channel stays unwritable for
  * {@link ConnectionConfig#writeStallTimeout()} without any queued byte leaving ({@link SlowPeerDetector}), the
  * connection is failed with 1008 and TCP closed at once, without a close frame that would only queue behind the
- * unread bytes. It counts bytes, so it sits on the head side of the frame encoder; the code and reason reach the
- * end event through the channel's {@link Connection}.
+ * unread bytes. Writes on the event loop reach the transport before {@code ctx.write} returns, so measuring around
+ * the connection handler's writes counts the encoded bytes; the queue is read from the channel's water marks, so it
+ * works on a socket and on an HTTP/2 stream alike.
  *
- * <p>Buffers pass through untouched. One instance per channel, on its event loop.
+ * <p>Why the detector is made on demand: a writable channel needs none of its state, and most connections are
+ * writable, idle ones always. Buffers pass through untouched. One instance per channel, on its event loop.
  */
-public final class WriteLimiter extends ChannelDuplexHandler {
-    private final SlowPeerDetector detector;
-    private ChannelHandlerContext ctx;
+final class WriteLimiter {
+    private final ConnectionConfig config;
+    private final Connection connection;
+    private SlowPeerDetector detector;
 
-    /** Creates the limiter of one connection from the limits of {@code config}. */
-    public WriteLimiter(ConnectionConfig config) {
-        this.detector = new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
-            this::fail);
+    WriteLimiter(ConnectionConfig config, Connection connection) {
+        this.config = config;
+        this.connection = connection;
     }
 
-    /** Whether {@code config} sets any limit, that is whether this handler is needed at all. */
-    public static boolean isNeeded(ConnectionConfig config) {
+    /** Whether {@code config} sets any limit, that is whether a limiter is needed at all. */
+    static boolean isNeeded(ConnectionConfig config) {
         return config.maxPendingWriteBytes() > 0 || !config.writeStallTimeout().isZero();
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /** Writes {@code msg} from {@code ctx} and enforces the limits. */
+    void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (detector == null) {
+            Channel channel = ctx.channel();
+            if (channel.isWritable() && !SlowPeerDetector.tracksProgress(msg, config.writeStallTimeout().toNanos())) {
+                ctx.write(msg, promise);
+                if (channel.isWritable()) {
+                    return;
+                }
+                detector(ctx).written(ctx, 0);
+                return;
+            }
+            detector(ctx);
+        }
         detector.write(ctx, msg, promise);
     }
 
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        detector.writabilityChanged(ctx);
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        detector.cancel();
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        detector.cancel();
-    }
-
-    private void fail(String reason) {
-        Connection connection = Connection.find(ctx.channel());
-        if (connection != null) {
-            connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason);
-        } else {
-            ctx.close();
+    /** Starts or stops the stall timer as the channel's writability changes. */
+    void writabilityChanged(ChannelHandlerContext ctx) {
+        if (detector != null) {
+            detector.writabilityChanged(ctx);
+        } else if (!ctx.channel().isWritable()) {
+            detector(ctx).writabilityChanged(ctx);
         }
+    }
+
+    /** Stops the stall timer: the channel closed or the handler left. */
+    void cancel() {
+        if (detector != null) {
+            detector.cancel();
+        }
+    }
+
+    private SlowPeerDetector detector(ChannelHandlerContext ctx) {
+        if (detector == null) {
+            detector = new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
+                reason -> connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason));
+        }
+        return detector;
     }
 }

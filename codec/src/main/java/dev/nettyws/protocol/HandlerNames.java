@@ -5,16 +5,16 @@ package dev.nettyws.protocol;
  * after the opening handshake reads, from the head:
  *
  * <pre>
- *   [tls]  ws-write-limit  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-keepalive]
- *          [ws-aggregator]  (the application's handlers, e.g. ws-application)
+ *   [tls]  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]
+ *          (the application's handlers, e.g. ws-application)
  * </pre>
  *
  * <p>On an HTTP/2 stream channel (RFC 8441) the same handlers follow {@link #HTTP2_STREAM}; the connection's own
  * pipeline holds {@code [tls]  h2-codec  h2-idle  h2-multiplex}.
  *
- * <p>{@link #WRITE_LIMIT} is there unless both write limits of the {@code ConnectionConfig} are off, {@link #KEEPALIVE}
- * when an idle timeout or a ping interval is set, the deflate pair when permessage-deflate was negotiated, the
- * aggregator when messages are aggregated. The application adds its handlers in a
+ * <p>The connection handler also keeps the idle timeout, the keepalive pings and the write limits of the
+ * {@code ConnectionConfig}. The deflate pair is there when permessage-deflate was negotiated, the aggregator when
+ * messages are aggregated. The application adds its handlers in a
  * {@link dev.nettyws.handshake.WebSocketInitializer} after the name it is given.
  *
  * <p>Constants only. Usable from any thread; holds no buffers.
@@ -44,8 +44,6 @@ public final class HandlerNames {
     public static final String HTTP2_MULTIPLEX = "h2-multiplex";
     /** The first handler of every inbound HTTP/2 stream, until it knows whether the stream is a WebSocket: {@value}. */
     public static final String EXTENDED_CONNECT = "ws-h2-connect";
-    /** The bound on outbound bytes queued for a peer that does not read: {@value}. */
-    public static final String WRITE_LIMIT = "ws-write-limit";
     /** The {@code FrameEncoder}: {@value}. */
     public static final String ENCODER = "ws-encoder";
     /** The {@code FrameDecoder}: {@value}. */
@@ -54,10 +52,8 @@ public final class HandlerNames {
     public static final String INFLATER = "ws-inflater";
     /** The permessage-deflate deflater: {@value}. */
     public static final String DEFLATER = "ws-deflater";
-    /** The connection protocol: ping/pong and the close handshake: {@value}. */
+    /** The connection protocol: ping/pong, the close handshake, idle timeout, keepalive, write limits: {@value}. */
     public static final String CONNECTION = "ws-connection";
-    /** The idle timeout and keepalive pings: {@value}. */
-    public static final String KEEPALIVE = "ws-keepalive";
     /** The message aggregator: {@value}. */
     public static final String AGGREGATOR = "ws-aggregator";
     /** The application's handler added by {@code WebSocketServer.install} and {@code WebSocketClient}: {@value}. */

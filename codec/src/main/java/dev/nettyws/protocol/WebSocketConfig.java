@@ -23,6 +23,7 @@ public abstract class WebSocketConfig {
     /** Whether the aggregation limit was never set and follows the frame config, also through a copied builder. */
     private final boolean aggregationLimitFollowsFrames;
     private final PerMessageDeflateConfig compression;
+    private final boolean retainHandshake;
 
     /**
      * Takes the checked values of a builder.
@@ -42,6 +43,7 @@ public abstract class WebSocketConfig {
             : builder.frames.maxMessageLength();
         this.aggregationLimitFollowsFrames = !builder.aggregationLimitSet;
         this.compression = builder.compression;
+        this.retainHandshake = builder.retainHandshake;
     }
 
     /** Framing limits and rules of the frame decoder and encoder; the role is this end's. */
@@ -86,10 +88,21 @@ public abstract class WebSocketConfig {
         return compression;
     }
 
+    /**
+     * Whether each connection keeps its whole {@link dev.nettyws.handshake.HandshakeCompletedEvent} (request target,
+     * query, request and response headers) for {@link WebSocketSession#handshake()}. Off by default: the event goes
+     * to the application's handlers once and the session keeps only path, subprotocol, extensions and transport,
+     * which saves about 1.5 KiB per connection.
+     */
+    public final boolean retainHandshake() {
+        return retainHandshake;
+    }
+
     /** The values of this class, for the {@code toString()} of a subclass. */
     protected final String webSocketToString() {
         return "frames=" + frames + ", connection=" + connection + ", aggregate=" + aggregate
-            + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength + ", compression=" + compression;
+            + ", maxAggregatedMessageLength=" + maxAggregatedMessageLength + ", compression=" + compression
+            + ", retainHandshake=" + retainHandshake;
     }
 
     /**
@@ -105,6 +118,7 @@ public abstract class WebSocketConfig {
         private int maxAggregatedMessageLength;
         private boolean aggregationLimitSet;
         private PerMessageDeflateConfig compression;
+        private boolean retainHandshake;
 
         /**
          * A builder with the defaults of one end.
@@ -125,6 +139,7 @@ public abstract class WebSocketConfig {
             this.maxAggregatedMessageLength = config.maxAggregatedMessageLength;
             this.aggregationLimitSet = !config.aggregationLimitFollowsFrames;
             this.compression = config.compression;
+            this.retainHandshake = config.retainHandshake;
         }
 
         /** This builder, typed as the concrete builder. */
@@ -188,6 +203,12 @@ public abstract class WebSocketConfig {
         /** See {@link WebSocketConfig#compression()}; null switches compression off. */
         public B compression(PerMessageDeflateConfig compression) {
             this.compression = compression;
+            return self();
+        }
+
+        /** See {@link WebSocketConfig#retainHandshake()}. */
+        public B retainHandshake(boolean retainHandshake) {
+            this.retainHandshake = retainHandshake;
             return self();
         }
 

@@ -9,11 +9,15 @@ import io.netty.channel.ChannelFuture;
 
 /**
  * A WebSocket connection as the application sees it, the same for servers and clients: what the opening handshake
- * established, which end this is, whether the connection is still open, and how to close it. Kept on the channel:
- * {@link #of(Channel)} finds it from any handler, so an application never needs to remember the handshake event.
+ * established (path, subprotocol, extensions, transport), which end this is, whether the connection is still open,
+ * and how to close it. Kept on the channel: {@link #of(Channel)} finds it from any handler.
  *
- * <p>{@link #of}, {@link #handshake()} and {@link #role()} may be called from any thread once the handshake has
- * completed; {@link #close(int, String)} too. Holds no buffers.
+ * <p>Why the headers are not here: the request and response headers, the target and the query are in the
+ * {@link HandshakeCompletedEvent} the application receives first, and are dropped after it unless
+ * {@link WebSocketConfig#retainHandshake()} asks to keep the whole event ({@link #handshake()}); kept, they are
+ * about a kilobyte and a half on every connection.
+ *
+ * <p>Every method may be called from any thread once the handshake has completed. Holds no buffers.
  */
 public interface WebSocketSession {
     /**
@@ -25,10 +29,26 @@ public interface WebSocketSession {
      */
     static WebSocketSession of(Channel channel) {
         Connection connection = Connection.find(channel);
-        return connection == null || connection.handshake() == null ? null : connection;
+        return connection == null || connection.path() == null ? null : connection;
     }
 
-    /** What the opening handshake established: request target, path, query, headers, subprotocol, extensions. */
+    /** The percent-decoded path of the request target, without query, for example {@code /chat/lobby}. */
+    String path();
+
+    /** The subprotocol the server selected ({@code Sec-WebSocket-Protocol}), or null if none. */
+    String subprotocol();
+
+    /** The accepted {@code Sec-WebSocket-Extensions} as the server sent them, or null if none. */
+    String extensions();
+
+    /** Whether the connection runs on an HTTP/2 stream (RFC 8441) rather than on a connection of its own. */
+    boolean isHttp2();
+
+    /**
+     * The whole handshake event (request target, query, request and response headers) if the connection's
+     * {@link WebSocketConfig#retainHandshake()} kept it, otherwise null: the event reaches the application's handlers
+     * and its {@code WebSocketInitializer} once, which is where to take what it needs.
+     */
     HandshakeCompletedEvent handshake();
 
     /** Whether this end accepted ({@link Role#SERVER}) or opened ({@link Role#CLIENT}) the connection. */

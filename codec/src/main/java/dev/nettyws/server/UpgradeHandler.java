@@ -27,6 +27,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentDecoder;
@@ -353,6 +355,10 @@ public class UpgradeHandler extends ChannelDuplexHandler {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
             // Removing the HTTP decoder hands its unread bytes (pipelined frames) to us; they are held below.
             removeHttpHandlers(pipeline, ctx);
+            if (pipeline.context(HandlerNames.NOT_FOUND) != null) {
+                // No HTTP request follows a switch: the 404 handler would only cost a context per connection.
+                pipeline.remove(HandlerNames.NOT_FOUND);
+            }
             ctx.fireUserEventTriggered(event);
         } finally {
             List<Object> messages = held;
@@ -373,8 +379,10 @@ public class UpgradeHandler extends ChannelDuplexHandler {
     }
 
     private static FullHttpResponse switchingProtocols(ServerHandshake decision) {
+        // No trailers: a 101 has no body, so an empty set saves a header table per handshake.
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+            HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER,
+            DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders headers = response.headers();
         headers.add(UPGRADE, HttpHeaderValues.WEBSOCKET);
         headers.add(CONNECTION, "Upgrade");

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * and timeouts as an HTTP/1.1 connection, with the stream's flow control as backpressure ({@code isWritable}), and a
  * violation closes that stream only. Other streams go to {@code otherStreams}. The application's handler sees the
  * same {@link HandshakeCompletedEvent}, frames and close event as on HTTP/1.1;
- * {@code WebSocketSession.of(channel).handshake().request().isHttp2()} tells it which transport it is on.
+ * {@code WebSocketSession.of(channel).isHttp2()} tells it which transport it is on.
  *
  * <p>HTTP/2 limits: a connection without an open stream is closed after the handshake timeout
  * ({@value HandlerNames#HTTP2_IDLE}); at most {@link #DEFAULT_MAX_CONCURRENT_STREAMS} streams at once (WebSockets and

@@ -152,7 +152,7 @@ class Http2ClientTest {
         Channel connection = assertInstanceOf(Http2StreamChannel.class, channels.get(0)).parent();
         for (Channel ch : channels) {
             assertSame(connection, ch.parent(), "one TCP connection carries every WebSocket");
-            assertTrue(WebSocketSession.of(ch).handshake().request().isHttp2());
+            assertTrue(WebSocketSession.of(ch).isHttp2());
         }
         for (int i = 0; i < 3; i++) {
             channels.get(i).writeAndFlush(new TextFrame("hello " + i));

@@ -11,8 +11,6 @@ import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.Role;
 import dev.nettyws.internal.Connection;
 import dev.nettyws.internal.ConnectionHandler;
-import dev.nettyws.internal.KeepAliveHandler;
-import dev.nettyws.internal.WriteLimiter;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -52,36 +50,27 @@ final class ProtocolTestSupport {
     }
 
     /**
-     * Frames written straight into the connection handlers (connection, keepalive when configured), events recorded
+     * Frames written straight into the connection handler (with its keepalive and write limits), events recorded
      * behind them; outbound frames stay objects, passing a stand-in for the encoder that reports close frames to the
      * connection state as the encoder does.
      */
     static EmbeddedChannel frames(Role role, ConnectionConfig config, ClosedEvents events) {
         List<ChannelHandler> handlers = new ArrayList<>(List.of(new FrameObjects(role),
             new ConnectionHandler(role, config)));
-        if (KeepAliveHandler.isNeeded(config)) {
-            handlers.add(new KeepAliveHandler(config));
-        }
         handlers.add(events);
         return channel(handlers.toArray(new ChannelHandler[0]));
     }
 
     /**
-     * The handlers of a switched pipeline around the full codec (write limiter, encoder, decoder, connection,
-     * keepalive, as configured), events recorded behind them.
+     * The handlers of a switched pipeline around the full codec (encoder, decoder, connection handler with its
+     * keepalive and write limits), events recorded behind them.
      */
     static EmbeddedChannel wire(Role role, ConnectionConfig config, ClosedEvents events) {
         FrameConfig frameConfig = frameConfig(role);
         List<ChannelHandler> handlers = new ArrayList<>();
-        if (WriteLimiter.isNeeded(config)) {
-            handlers.add(new WriteLimiter(config));
-        }
         handlers.add(new FrameEncoder(frameConfig));
         handlers.add(new FrameDecoder(frameConfig));
         handlers.add(new ConnectionHandler(role, config));
-        if (KeepAliveHandler.isNeeded(config)) {
-            handlers.add(new KeepAliveHandler(config));
-        }
         handlers.add(events);
         return channel(handlers.toArray(new ChannelHandler[0]));
     }

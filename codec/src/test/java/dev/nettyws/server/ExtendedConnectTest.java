@@ -125,7 +125,7 @@ class ExtendedConnectTest {
         assertEquals("lobby", event.queryParameter("room"));
         assertTrue(event.request().isHttp2());
         assertEquals("CONNECT", event.request().method());
-        assertTrue(WebSocketSession.of(channel).handshake().request().isHttp2());
+        assertTrue(WebSocketSession.of(channel).isHttp2());
         List<String> names = channel.pipeline().names();
         assertEquals(HandlerNames.HTTP2_STREAM, names.get(0));
         assertTrue(names.contains(HandlerNames.ENCODER) && names.contains(HandlerNames.DECODER), names::toString);

@@ -94,7 +94,7 @@ class Http2InteropTest {
                 EVENTS.add(event);
             }
             if (event instanceof HandshakeCompletedEvent) {
-                EVENTS.add(WebSocketSession.of(ctx.channel()).handshake().request().isHttp2() ? "http2" : "http1");
+                EVENTS.add(WebSocketSession.of(ctx.channel()).isHttp2() ? "http2" : "http1");
             }
         }
     }

@@ -141,13 +141,16 @@ class WebSocketServerTest {
     void upgradeReplacesTheCodecWithTheWebSocketHandlersInOrder() {
         installIntoHttpPipeline(ECHO);
         upgrade();
-        assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
-            HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.AGGREGATOR, HandlerNames.APPLICATION,
-            "pages"), names());
+        assertEquals(List.of(HandlerNames.ENCODER, HandlerNames.DECODER, HandlerNames.CONNECTION,
+            HandlerNames.AGGREGATOR, HandlerNames.APPLICATION, "pages"), names());
         HandshakeCompletedEvent event = assertInstanceOf(HandshakeCompletedEvent.class, received.get(0));
         assertEquals("/echo", event.path());
         WebSocketSession session = WebSocketSession.of(channel);
-        assertSame(event, session.handshake(), "the application learns the same from the channel");
+        assertEquals("/echo", session.path(), "the application learns the path from the channel");
+        assertNull(session.subprotocol());
+        assertNull(session.extensions());
+        assertFalse(session.isHttp2());
+        assertNull(session.handshake(), "the headers are not kept unless retainHandshake asks");
         assertEquals(Role.SERVER, session.role());
         assertTrue(session.isOpen());
     }
@@ -232,15 +235,23 @@ class WebSocketServerTest {
     }
 
     @Test
+    void retainHandshakeKeepsTheWholeEventForTheSession() {
+        installIntoHttpPipeline(ECHO.toBuilder().retainHandshake(true).build());
+        upgrade();
+        HandshakeCompletedEvent event = assertInstanceOf(HandshakeCompletedEvent.class, received.get(0));
+        assertSame(event, WebSocketSession.of(channel).handshake(), "asked for: kept with its headers");
+        assertEquals("websocket", WebSocketSession.of(channel).handshake().requestHeaders().get("Upgrade"));
+    }
+
+    @Test
     void initializerBuildsCodecEndpointAndFallback() {
         channel = new EmbeddedChannel(new WebSocketServerInitializer(ECHO, Recorder::new));
         // The per-address limit admitted the channel and left.
         assertEquals(List.of(HandlerNames.HTTP_CODEC, HandlerNames.HTTP_BACKPRESSURE,
             HandlerNames.UPGRADE, HandlerNames.NOT_FOUND), names());
         upgrade();
-        assertEquals(List.of(HandlerNames.WRITE_LIMIT, HandlerNames.ENCODER, HandlerNames.DECODER,
-            HandlerNames.CONNECTION, HandlerNames.KEEPALIVE, HandlerNames.AGGREGATOR, HandlerNames.APPLICATION,
-            HandlerNames.NOT_FOUND), names());
+        assertEquals(List.of(HandlerNames.ENCODER, HandlerNames.DECODER, HandlerNames.CONNECTION,
+            HandlerNames.AGGREGATOR, HandlerNames.APPLICATION), names(), "the 404 handler left with HTTP");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class Http2Footprint {
                 long start = System.nanoTime();
                 Channel ch = client.connect(uri, new Sink()).sync().getNow();
                 nanos[i] = System.nanoTime() - start;
-                if (WebSocketSession.of(ch).handshake().request().isHttp2() != http2) {
+                if (WebSocketSession.of(ch).isHttp2() != http2) {
                     throw new IllegalStateException("wrong transport");
                 }
                 open.add(ch);

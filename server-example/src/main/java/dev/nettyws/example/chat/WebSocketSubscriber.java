@@ -45,8 +45,11 @@ final class WebSocketSubscriber implements ChatSubscriber {
     private boolean catchingUp = true;
     private HistoryPieces history;
     private ChatEvent presence;
-    /** {@link ChatEvent}s for this member and encoded room events ({@link ByteBuf}), in order. */
-    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    /**
+     * {@link ChatEvent}s for this member and encoded room events ({@link ByteBuf}), in order; made when the first
+     * event has to wait (most members never need one, and an empty deque is about 100 B).
+     */
+    private ArrayDeque<Object> queue;
     private long queuedBytes;
     /** Bytes of room events written since the last flush. */
     private int unflushedBytes;
@@ -150,9 +153,10 @@ final class WebSocketSubscriber implements ChatSubscriber {
     void close() {
         closed = true;
         history = null;
-        for (Object item; (item = queue.poll()) != null; ) {
+        for (Object item; queue != null && (item = queue.poll()) != null; ) {
             ReferenceCountUtil.release(item);
         }
+        queue = null;
         queuedBytes = 0;
     }
 
@@ -171,7 +175,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
             } else if (presence != null) {
                 write(presence);
                 presence = null;
-            } else if (!queue.isEmpty()) {
+            } else if (queue != null && !queue.isEmpty()) {
                 Object item = queue.poll();
                 queuedBytes -= item instanceof ByteBuf ? ((ByteBuf) item).readableBytes() : ((ChatEvent) item).size();
                 if (item instanceof ByteBuf) {
@@ -182,6 +186,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
             } else {
                 catchingUp = false;
                 history = null;
+                queue = null;
             }
         }
         channel.flush();
@@ -192,6 +197,9 @@ final class WebSocketSubscriber implements ChatSubscriber {
     }
 
     private void enqueue(Object item, long bytes) {
+        if (queue == null) {
+            queue = new ArrayDeque<>(4);
+        }
         queue.add(item);
         queuedBytes += bytes;
         if (queuedBytes > maxQueuedBytes) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.Role;
 import dev.nettyws.internal.ConnectionHandler;
-import dev.nettyws.internal.WriteLimiter;
 import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -164,8 +163,8 @@ class LoopMembersTest {
         // reads (the embedded transport takes whatever is flushed).
         ChatSettings settings = ChatSettings.DEFAULT.withPresenceLimit(10)
             .withSlowConsumerLimits(200 * 1024, Duration.ofSeconds(10));
-        EmbeddedChannel channel = new EmbeddedChannel(new WriteLimiter(settings.connectionConfig()),
-            new ConnectionHandler(Role.SERVER, settings.connectionConfig()));
+        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionHandler(Role.SERVER,
+            settings.connectionConfig()));
         channel.config().setWriteBufferWaterMark(WebSocketServerConfig.DEFAULT_WRITE_BUFFER_WATER_MARK);
         channels.add(channel);
         WebSocketSubscriber subscriber = new WebSocketSubscriber(channel, settings);
