@@ -17,8 +17,8 @@ import io.netty.handler.codec.MessageToByteEncoder;
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
  * more is written as a small header buffer followed by its own payload, which is not copied: the frame's reference
  * passes to the transport. Small frames written with the {@linkplain io.netty.channel.Channel#voidPromise() void
- * promise} are encoded back to back into one buffer that goes on at the next flush (at most
- * 16 KiB are held back this way), so a batch of small messages costs the transport one buffer
+ * promise} while the channel is writable are encoded back to back into one buffer that goes on at the next flush
+ * (at most 16 KiB are held back this way), so a batch of small messages costs the transport one buffer
  * instead of one per frame; a frame written with any other promise is written on its own, after whatever was
  * gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
  * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
@@ -99,7 +99,9 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
             return;
         }
-        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD) {
+        // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
+        // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
+        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && ctx.channel().isWritable()) {
             gather(ctx, frame, length);
             return;
         }

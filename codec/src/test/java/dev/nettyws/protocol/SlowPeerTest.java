@@ -11,11 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.BinaryFrame;
 import dev.nettyws.frame.CloseStatus;
+import dev.nettyws.frame.FrameConfig;
+import dev.nettyws.frame.FrameDecoder;
+import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.Role;
+import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -86,6 +91,50 @@ class SlowPeerTest {
             assertTrue(ch.isOpen(), "still reading after period " + period);
             assertFalse(ch.isWritable());
         }
+        // Then it stops: one period without progress.
+        advance(ch, STALL_MILLIS);
+        assertFalse(ch.isOpen());
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    /** A socket whose peer reads only what {@link #peerReads} says: a flush sends nothing by itself. */
+    private static final class SlowSocket extends EmbeddedChannel {
+        SlowSocket(ChannelHandler... handlers) {
+            freezeTime();
+            pipeline().addLast(handlers);
+        }
+
+        @Override
+        protected void doWrite(ChannelOutboundBuffer in) {
+            // The bytes stay queued until the test lets the peer read them.
+        }
+    }
+
+    @Test
+    void peerThatReadsSlowlyIsNotCutOffWhileTheApplicationWritesSmallFramesWithTheVoidPromise() {
+        // Small frames written with the void promise are gathered by the encoder until a flush; while the channel
+        // is unwritable they must still be counted as written, or the peer's reads would not look like progress.
+        ClosedEvents events = new ClosedEvents();
+        FrameConfig frames = ProtocolTestSupport.frameConfig(Role.SERVER);
+        EmbeddedChannel ch = new SlowSocket(new FrameEncoder(frames), new FrameDecoder(frames),
+            new ConnectionHandler(Role.SERVER, CONFIG), events);
+        for (int i = 0; i < 80; i++) {
+            // Frames too small for progress tracking: only the queue's size tells that the peer reads.
+            ch.writeAndFlush(frame(1));
+        }
+        assertFalse(ch.isWritable());
+        for (int period = 0; period < 6; period++) {
+            for (int i = 0; i < 8; i++) {
+                ch.write(new BinaryFrame(Unpooled.wrappedBuffer(new byte[512])), ch.voidPromise());
+            }
+            ch.flush();
+            advance(ch, STALL_MILLIS / 2);
+            peerReads(ch, 2048);
+            advance(ch, STALL_MILLIS / 2);
+            assertTrue(ch.isOpen(), "still reading after period " + period);
+        }
+        assertTrue(events.events.isEmpty(), "not cut off: " + events.events);
         // Then it stops: one period without progress.
         advance(ch, STALL_MILLIS);
         assertFalse(ch.isOpen());
