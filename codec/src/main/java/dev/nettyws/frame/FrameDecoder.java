@@ -115,7 +115,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private boolean inFragmentedMessage;
     private boolean messageIsText;
     private boolean messageUsesExtension;
-    private long messageLength;
+    /** At most the limit: a frame that would take it past is refused before it is counted (no overflow). */
+    private int messageLength;
     private int messageFrames;
     private int utf8State;
 
@@ -282,10 +283,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 messageFrames = 0;
                 utf8State = Utf8Validator.ACCEPT;
             }
-            messageLength += length;
-            if (messageLength > config.maxMessageLength()) {
+            if (length > config.maxMessageLength() - messageLength) {
                 throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + config.maxMessageLength());
             }
+            messageLength += length;
             if (++messageFrames > config.maxFragmentsPerMessage()) {
                 throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + config.maxFragmentsPerMessage()
                     + " frames");

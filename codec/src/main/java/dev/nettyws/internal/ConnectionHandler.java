@@ -78,7 +78,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         connection = Connection.of(ctx.channel(), role);
-        connection.runCloseHandshake(config.closeTimeout().toNanos());
+        connection.runCloseHandshake(config.closeTimeout());
         if (KeepAlive.isNeeded(config)) {
             keepAlive = new KeepAlive(this);
             if (ctx.channel().isActive()) {
