@@ -80,7 +80,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         connection = Connection.of(ctx.channel(), role);
         connection.runCloseHandshake(config.closeTimeout());
         if (KeepAlive.isNeeded(config)) {
-            keepAlive = new KeepAlive(this);
+            keepAlive = new KeepAlive();
             if (ctx.channel().isActive()) {
                 keepAlive.start(ctx);
             }
