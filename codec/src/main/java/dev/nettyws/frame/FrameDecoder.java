@@ -85,13 +85,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
         FAILED
     }
 
-    private final Role role;
-    private final int maxFramePayloadLength;
-    private final int maxMessageLength;
-    private final int maxFragmentsPerMessage;
-    private final int allowedRsvBits;
-    private final boolean validateUtf8;
-    private final MemoryBudget budget;
+    /** Role, limits and budget, read where needed: one shared reference costs less per connection than copies. */
+    private final FrameConfig config;
     /**
      * The payload reserved for the frame being read; released when it is passed on. Created with the first frame
      * larger than the budget's free allowance: most connections never need one.
@@ -120,7 +115,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
     private boolean inFragmentedMessage;
     private boolean messageIsText;
     private boolean messageUsesExtension;
-    private long messageLength;
+    /** At most the limit: a frame that would take it past is refused before it is counted (no overflow). */
+    private int messageLength;
     private int messageFrames;
     private int utf8State;
 
@@ -130,19 +126,13 @@ public class FrameDecoder extends ByteToMessageDecoder {
      * @param config role, limits and allowed RSV bits
      */
     public FrameDecoder(FrameConfig config) {
-        this.role = config.role();
-        this.maxFramePayloadLength = config.maxFramePayloadLength();
-        this.maxMessageLength = config.maxMessageLength();
-        this.maxFragmentsPerMessage = config.maxFragmentsPerMessage();
-        this.allowedRsvBits = config.allowedRsvBits();
-        this.validateUtf8 = config.validateUtf8();
-        this.budget = config.memoryBudget();
+        this.config = config;
         setCumulator(WRITABLE_MERGE);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        connection = Connection.of(ctx.channel(), role);
+        connection = Connection.of(ctx.channel(), config.role());
     }
 
     private static ByteBuf writableCopy(ByteBufAllocator alloc, ByteBuf in) {
@@ -277,8 +267,8 @@ public class FrameDecoder extends ByteToMessageDecoder {
         } else {
             length = lengthCode;
         }
-        if (length > maxFramePayloadLength) {
-            throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + maxFramePayloadLength);
+        if (length > config.maxFramePayloadLength()) {
+            throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "frame payload exceeds " + config.maxFramePayloadLength());
         }
         if (!reserve(length)) {
             throw fail(ctx, in, CloseStatus.TRY_AGAIN_LATER, BUDGET_EXHAUSTED);
@@ -293,12 +283,12 @@ public class FrameDecoder extends ByteToMessageDecoder {
                 messageFrames = 0;
                 utf8State = Utf8Validator.ACCEPT;
             }
-            messageLength += length;
-            if (messageLength > maxMessageLength) {
-                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxMessageLength);
+            if (length > config.maxMessageLength() - messageLength) {
+                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + config.maxMessageLength());
             }
-            if (++messageFrames > maxFragmentsPerMessage) {
-                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + maxFragmentsPerMessage
+            messageLength += length;
+            if (++messageFrames > config.maxFragmentsPerMessage()) {
+                throw fail(ctx, in, CloseStatus.MESSAGE_TOO_BIG, "message exceeds " + config.maxFragmentsPerMessage()
                     + " frames");
             }
             inFragmentedMessage = !fin;
@@ -310,7 +300,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         payloadLength = (int) length;
         payloadSeen = 0;
         // A message an extension transformed (permessage-deflate) is validated by the extension after inflating.
-        validateText = validateUtf8 && messageIsText && !messageUsesExtension && !op.isControl();
+        validateText = config.validateUtf8() && messageIsText && !messageUsesExtension && !op.isControl();
         in.skipBytes(headerLength);
         return true;
     }
@@ -323,7 +313,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         }
         int rsv = b0 & Frame.RSV_MASK;
         if (rsv != 0) {
-            if ((rsv & ~allowedRsvBits) != 0) {
+            if ((rsv & ~config.allowedRsvBits()) != 0) {
                 throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "reserved bits set without an extension");
             }
             if (op.isControl() || op == Opcode.CONTINUATION) {
@@ -351,7 +341,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
             throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "new data frame inside a fragmented message");
         }
         boolean frameMasked = (b1 & MASK_BIT) != 0;
-        if (frameMasked != role.expectsMaskedInbound()) {
+        if (frameMasked != config.role().expectsMaskedInbound()) {
             throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, frameMasked ? "masked frame from server"
                 : "unmasked frame from client");
         }
@@ -361,7 +351,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Unmasks and validates what has arrived of the payload; emits the frame once it is whole. */
     private void readPayload(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (gathered == null && payloadSeen == 0 && in.readableBytes() < payloadLength
-                && payloadLength > budget.freeBytes() && !opcode.isControl()) {
+                && payloadLength > config.memoryBudget().freeBytes() && !opcode.isControl()) {
             // Reserved at the header; gathered outside the input so that the input never grows to the frame's size.
             gathered = ctx.alloc().buffer(payloadLength, payloadLength);
         }
@@ -455,7 +445,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
         if (!CloseStatus.isValidOnWire(code)) {
             throw fail(ctx, in, CloseStatus.PROTOCOL_ERROR, "invalid close code " + code);
         }
-        if (validateUtf8 && !Utf8Validator.isValid(in, index + 2, payloadLength - 2)) {
+        if (config.validateUtf8() && !Utf8Validator.isValid(in, index + 2, payloadLength - 2)) {
             throw fail(ctx, in, CloseStatus.INVALID_PAYLOAD_DATA, "invalid UTF-8 in close reason");
         }
     }
@@ -495,10 +485,10 @@ public class FrameDecoder extends ByteToMessageDecoder {
     /** Reserves a payload of {@code length} beyond the free allowance; false if the budget cannot cover it. */
     private boolean reserve(long length) {
         if (reservation == null) {
-            if (length <= budget.freeBytes()) {
+            if (length <= config.memoryBudget().freeBytes()) {
                 return true;
             }
-            reservation = budget.newReservation();
+            reservation = config.memoryBudget().newReservation();
         }
         return reservation.resize(length);
     }

@@ -46,9 +46,9 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     /** Masking keys drawn from the source at a time: one look-up of a per-thread source per this many frames. */
     private static final int KEYS_PER_DRAW = 16;
 
-    private final Role role;
+    /** Role and masking key source, read where needed: one shared reference instead of copies per connection. */
+    private final FrameConfig config;
     private final boolean mask;
-    private final MaskingKeySource maskingKeys;
     private Connection connection;
     /** Keys drawn ahead for the next masked frames (client role only; created with the first masked frame). */
     private int[] keys;
@@ -63,14 +63,13 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      */
     public FrameEncoder(FrameConfig config) {
         super(Frame.class, true);
-        this.role = config.role();
-        this.mask = role.masksOutbound();
-        this.maskingKeys = config.maskingKeySource();
+        this.config = config;
+        this.mask = config.role().masksOutbound();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        connection = Connection.of(ctx.channel(), role);
+        connection = Connection.of(ctx.channel(), config.role());
     }
 
     /**
@@ -230,7 +229,7 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             if (keys == null) {
                 keys = new int[KEYS_PER_DRAW];
             }
-            maskingKeys.nextKeys(keys);
+            config.maskingKeySource().nextKeys(keys);
             nextKeyIndex = 0;
         }
         return keys[nextKeyIndex++];

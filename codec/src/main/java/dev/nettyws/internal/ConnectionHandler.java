@@ -58,8 +58,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     private boolean internalErrorSeen;
     /** The idle timeout and keepalive pings, when configured. */
     private KeepAlive keepAlive;
-    /** The limits on what a peer that does not read makes us queue, when configured. */
-    private WriteLimiter writeLimiter;
+    /**
+     * The {@link WriteLimiter}'s state, made once a write or the channel's writability needs it; null before, and
+     * always when no limit is configured.
+     */
+    private SlowPeerDetector slowPeer;
 
     /**
      * Creates the handler of one connection.
@@ -75,12 +78,9 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         connection = Connection.of(ctx.channel(), role);
-        connection.runCloseHandshake(config.closeTimeout().toNanos());
-        if (WriteLimiter.isNeeded(config)) {
-            writeLimiter = new WriteLimiter(config, connection);
-        }
+        connection.runCloseHandshake(config.closeTimeout());
         if (KeepAlive.isNeeded(config)) {
-            keepAlive = new KeepAlive(this);
+            keepAlive = new KeepAlive();
             if (ctx.channel().isActive()) {
                 keepAlive.start(ctx);
             }
@@ -189,8 +189,8 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (writeLimiter != null) {
-            writeLimiter.writabilityChanged(ctx);
+        if (WriteLimiter.isNeeded(config)) {
+            slowPeer = WriteLimiter.writabilityChanged(slowPeer, config, connection, ctx);
         }
         if (pendingPong != null && ctx.channel().isWritable()) {
             ByteBuf payload = pendingPong;
@@ -300,8 +300,8 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
 
     /** Writes toward the encoder, through the write limits when there are any. */
     private void send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (writeLimiter != null) {
-            writeLimiter.write(ctx, msg, promise);
+        if (WriteLimiter.isNeeded(config)) {
+            slowPeer = WriteLimiter.write(slowPeer, config, connection, ctx, msg, promise);
         } else {
             ctx.write(msg, promise);
         }
@@ -318,8 +318,8 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         if (keepAlive != null) {
             keepAlive.stop();
         }
-        if (writeLimiter != null) {
-            writeLimiter.cancel();
+        if (slowPeer != null) {
+            slowPeer.cancel();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nettyws.internal;
 
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,8 +51,8 @@ final class IdleSweep {
         return sweep == null ? 0 : sweep.size;
     }
 
-    void add(KeepAlive member, long now) {
-        member.sweep = this;
+    void add(KeepAlive member, ChannelHandlerContext ctx, long now) {
+        member.ctx = ctx;
         member.previous = null;
         member.next = first;
         if (first != null) {
@@ -72,7 +73,7 @@ final class IdleSweep {
         if (member.next != null) {
             member.next.previous = member.previous;
         }
-        member.sweep = null;
+        member.ctx = null;
         member.previous = null;
         member.next = null;
         if (--size == 0) {
@@ -109,11 +110,16 @@ final class IdleSweep {
         long next = 0;
         for (KeepAlive member = first; member != null;) {
             KeepAlive following = member.next;
+            if (member.ctx == null) {
+                // Removed by the close of a connection checked before it in this sweep.
+                member = following;
+                continue;
+            }
             if (member.dueNanos() - now > 0 || member.check(now)) {
                 long due = member.dueNanos();
                 next = !any || due - next < 0 ? due : next;
                 any = true;
-            } else if (member.sweep == this) {
+            } else if (member.ctx != null) {
                 // Not removed yet by the channel's own close, which the check may have caused.
                 remove(member);
             }

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelPromise;
 
 /**
  * Bounds what a peer that does not read can make us queue once the connection speaks WebSocket, for the
- * {@link ConnectionHandler} that owns it and passes it every write: when a write leaves more than
+ * {@link ConnectionHandler} that passes it every write: when a write leaves more than
  * {@link ConnectionConfig#maxPendingWriteBytes()} queued, or the channel stays unwritable for
  * {@link ConnectionConfig#writeStallTimeout()} without any queued byte leaving ({@link SlowPeerDetector}), the
  * connection is failed with 1008 and TCP closed at once, without a close frame that would only queue behind the
@@ -16,62 +16,65 @@ import io.netty.channel.ChannelPromise;
  * the connection handler's writes counts the encoded bytes; the queue is read from the channel's water marks, so it
  * works on a socket and on an HTTP/2 stream alike.
  *
- * <p>Why the detector is made on demand: a writable channel needs none of its state, and most connections are
- * writable, idle ones always. Buffers pass through untouched. One instance per channel, on its event loop.
+ * <p>Why it is stateless and the handler keeps only a {@link SlowPeerDetector}, made on demand: a writable channel
+ * needs none of its state, and most connections are writable, idle ones always; an object per connection to say so
+ * would cost 24 B each. Buffers pass through untouched. Event loop only.
  */
 final class WriteLimiter {
-    private final ConnectionConfig config;
-    private final Connection connection;
-    private SlowPeerDetector detector;
-
-    WriteLimiter(ConnectionConfig config, Connection connection) {
-        this.config = config;
-        this.connection = connection;
+    private WriteLimiter() {
     }
 
-    /** Whether {@code config} sets any limit, that is whether a limiter is needed at all. */
+    /** Whether {@code config} sets any limit, that is whether writes need to pass through here at all. */
     static boolean isNeeded(ConnectionConfig config) {
         return config.maxPendingWriteBytes() > 0 || !config.writeStallTimeout().isZero();
     }
 
-    /** Writes {@code msg} from {@code ctx} and enforces the limits. */
-    void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    /**
+     * Writes {@code msg} from {@code ctx} and enforces the limits of {@code config}.
+     *
+     * @param detector the connection's detector, or null while it has none
+     * @return the connection's detector from now on: {@code detector}, one made by this write, or null
+     */
+    static SlowPeerDetector write(SlowPeerDetector detector, ConnectionConfig config, Connection connection,
+            ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (detector == null) {
             Channel channel = ctx.channel();
             if (channel.isWritable() && !SlowPeerDetector.tracksProgress(msg, config.writeStallTimeout().toNanos())) {
                 ctx.write(msg, promise);
                 if (channel.isWritable()) {
-                    return;
+                    return null;
                 }
-                detector(ctx).written(ctx, 0);
-                return;
+                detector = detector(config, connection, ctx);
+                detector.written(ctx, 0);
+                return detector;
             }
-            detector(ctx);
+            detector = detector(config, connection, ctx);
         }
         detector.write(ctx, msg, promise);
-    }
-
-    /** Starts or stops the stall timer as the channel's writability changes. */
-    void writabilityChanged(ChannelHandlerContext ctx) {
-        if (detector != null) {
-            detector.writabilityChanged(ctx);
-        } else if (!ctx.channel().isWritable()) {
-            detector(ctx).writabilityChanged(ctx);
-        }
-    }
-
-    /** Stops the stall timer: the channel closed or the handler left. */
-    void cancel() {
-        if (detector != null) {
-            detector.cancel();
-        }
-    }
-
-    private SlowPeerDetector detector(ChannelHandlerContext ctx) {
-        if (detector == null) {
-            detector = new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
-                reason -> connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason));
-        }
         return detector;
+    }
+
+    /**
+     * Starts or stops the stall timer as the channel's writability changes.
+     *
+     * @param detector the connection's detector, or null while it has none
+     * @return the connection's detector from now on
+     */
+    static SlowPeerDetector writabilityChanged(SlowPeerDetector detector, ConnectionConfig config,
+            Connection connection, ChannelHandlerContext ctx) {
+        if (detector == null) {
+            if (ctx.channel().isWritable()) {
+                return null;
+            }
+            detector = detector(config, connection, ctx);
+        }
+        detector.writabilityChanged(ctx);
+        return detector;
+    }
+
+    private static SlowPeerDetector detector(ConnectionConfig config, Connection connection,
+            ChannelHandlerContext ctx) {
+        return new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
+            reason -> connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason));
     }
 }

@@ -10,6 +10,7 @@ import dev.nettyws.frame.Role;
 import dev.nettyws.internal.Connection.CloseState;
 import dev.nettyws.internal.Connection.PeerClose;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionTest {
     private static Connection connection(Role role) {
-        return new Connection(null, role, 1);
+        return new Connection(null, role, Duration.ofNanos(1));
     }
 
     private static void assertEvent(WebSocketClosedEvent event, int code, String reason, boolean remote,

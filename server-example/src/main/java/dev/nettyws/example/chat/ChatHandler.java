@@ -11,7 +11,6 @@ import dev.nettyws.protocol.WebSocketSession;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Ticker;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,6 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionListener listener;
     private ChatSession session;
     private WebSocketSubscriber subscriber;
-    private Ticker ticker;
     private boolean closing;
 
     /**
@@ -59,11 +57,6 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     public ChatHandler(ChatRooms rooms, ConnectionListener listener) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
         this.listener = Objects.requireNonNull(listener, "listener");
-    }
-
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        ticker = ctx.executor().ticker();
     }
 
     @Override
@@ -112,7 +105,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
             if (!(msg instanceof Frame) || ((Frame) msg).isControl() || session == null || closing) {
                 return;
             }
-            long now = ticker.nanoTime();
+            long now = ctx.executor().ticker().nanoTime();
             PostResult result = msg instanceof TextFrame ? session.post(((TextFrame) msg).text(), now)
                 : session.refuse("binary messages are not supported", now);
             switch (result.outcome()) {
