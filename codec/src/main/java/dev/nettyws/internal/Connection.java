@@ -67,7 +67,8 @@ public final class Connection implements WebSocketSession {
     private Duration closeTimeout;
     /** Written on the event loop, read by {@link #isOpen()} from any thread. */
     private volatile CloseState state = CloseState.OPEN;
-    private String path;
+    /** Written last on the event loop, read first from any thread: publishes the fields written before it. */
+    private volatile String path;
     private String subprotocol;
     private String extensions;
     private boolean http2;

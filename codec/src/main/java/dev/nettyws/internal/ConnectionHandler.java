@@ -190,7 +190,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (WriteLimiter.isNeeded(config)) {
-            slowPeer = WriteLimiter.writabilityChanged(slowPeer, config, connection, ctx);
+            WriteLimiter.writabilityChanged(this, ctx);
         }
         if (pendingPong != null && ctx.channel().isWritable()) {
             ByteBuf payload = pendingPong;
@@ -282,6 +282,16 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         return config;
     }
 
+    /** The {@link WriteLimiter}'s detector, or null while it has none. */
+    SlowPeerDetector slowPeer() {
+        return slowPeer;
+    }
+
+    /** Keeps the detector the {@link WriteLimiter} made for this connection. */
+    void slowPeer(SlowPeerDetector detector) {
+        slowPeer = detector;
+    }
+
     /** The connection state this handler runs on. */
     Connection connection() {
         return connection;
@@ -301,7 +311,7 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     /** Writes toward the encoder, through the write limits when there are any. */
     private void send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (WriteLimiter.isNeeded(config)) {
-            slowPeer = WriteLimiter.write(slowPeer, config, connection, ctx, msg, promise);
+            WriteLimiter.write(this, ctx, msg, promise);
         } else {
             ctx.write(msg, promise);
         }

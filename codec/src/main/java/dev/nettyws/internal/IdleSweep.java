@@ -15,8 +15,10 @@ import java.util.concurrent.ConcurrentMap;
  * is nothing per connection.
  *
  * <p>Sweeps of a loop are at least {@link #granularity} apart (a tenth of a second, less for shorter periods), so
- * connections whose times fall close together are handled in one pass and the work per loop stays bounded by its
- * connection count a few times per period; a timeout may therefore act up to that much late, never early. A
+ * connections whose times fall close together are handled in one pass; a timeout may therefore act up to that much
+ * late, never early. With many connections whose times are spread out, something is due at every sweep, so the
+ * whole list is walked up to ten times a second (a few comparisons per connection); the granularity only shrinks
+ * while the loop has connections. A
  * sweep exists while its loop has connections to watch and is forgotten with the last.
  *
  * <p>Everything but {@link #of} runs on the loop; {@link #of} is called on it too. Holds no buffers.
@@ -108,25 +110,33 @@ final class IdleSweep {
         swept = true;
         boolean any = false;
         long next = 0;
-        for (KeepAlive member = first; member != null;) {
-            KeepAlive following = member.next;
-            if (member.ctx == null) {
-                // Removed by the close of a connection checked before it in this sweep.
+        try {
+            for (KeepAlive member = first; member != null;) {
+                KeepAlive following = member.next;
+                if (member.ctx == null) {
+                    // Removed by the close of a connection checked before it in this sweep.
+                    member = following;
+                    continue;
+                }
+                if (member.dueNanos() - now > 0 || member.check(now)) {
+                    long due = member.dueNanos();
+                    next = !any || due - next < 0 ? due : next;
+                    any = true;
+                } else if (member.ctx != null) {
+                    // Not removed yet by the channel's own close, which the check may have caused.
+                    remove(member);
+                }
                 member = following;
-                continue;
             }
-            if (member.dueNanos() - now > 0 || member.check(now)) {
-                long due = member.dueNanos();
-                next = !any || due - next < 0 ? due : next;
-                any = true;
-            } else if (member.ctx != null) {
-                // Not removed yet by the channel's own close, which the check may have caused.
-                remove(member);
+            if (any && size > 0) {
+                arm(next, now);
             }
-            member = following;
-        }
-        if (any && size > 0) {
-            arm(next, now);
+        } finally {
+            if (size > 0 && timer == null) {
+                // The walk ended early (a check threw, or a close removed the member after the one checked, whose
+                // link then ends the list): the others are looked at one step later rather than never.
+                arm(lastSweep + granularity, now);
+            }
         }
     }
 }

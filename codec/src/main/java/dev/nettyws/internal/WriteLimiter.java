@@ -30,51 +30,44 @@ final class WriteLimiter {
     }
 
     /**
-     * Writes {@code msg} from {@code ctx} and enforces the limits of {@code config}.
-     *
-     * @param detector the connection's detector, or null while it has none
-     * @return the connection's detector from now on: {@code detector}, one made by this write, or null
+     * Writes {@code msg} from {@code ctx} and enforces the limits of the owner's configuration. The owner's
+     * detector is asked for again after the write, never kept across it: the write may make the channel unwritable,
+     * and the writability event that fires inside it may already have made the detector.
      */
-    static SlowPeerDetector write(SlowPeerDetector detector, ConnectionConfig config, Connection connection,
-            ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    static void write(ConnectionHandler owner, ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        SlowPeerDetector detector = owner.slowPeer();
         if (detector == null) {
             Channel channel = ctx.channel();
-            if (channel.isWritable() && !SlowPeerDetector.tracksProgress(msg, config.writeStallTimeout().toNanos())) {
+            if (channel.isWritable()
+                    && !SlowPeerDetector.tracksProgress(msg, owner.config().writeStallTimeout().toNanos())) {
                 ctx.write(msg, promise);
-                if (channel.isWritable()) {
-                    return null;
+                if (!channel.isWritable()) {
+                    slowPeer(owner, ctx).written(ctx, 0);
                 }
-                detector = detector(config, connection, ctx);
-                detector.written(ctx, 0);
-                return detector;
+                return;
             }
-            detector = detector(config, connection, ctx);
+            detector = slowPeer(owner, ctx);
         }
         detector.write(ctx, msg, promise);
-        return detector;
     }
 
-    /**
-     * Starts or stops the stall timer as the channel's writability changes.
-     *
-     * @param detector the connection's detector, or null while it has none
-     * @return the connection's detector from now on
-     */
-    static SlowPeerDetector writabilityChanged(SlowPeerDetector detector, ConnectionConfig config,
-            Connection connection, ChannelHandlerContext ctx) {
-        if (detector == null) {
-            if (ctx.channel().isWritable()) {
-                return null;
-            }
-            detector = detector(config, connection, ctx);
+    /** Starts or stops the stall timer as the channel's writability changes. */
+    static void writabilityChanged(ConnectionHandler owner, ChannelHandlerContext ctx) {
+        if (owner.slowPeer() != null || !ctx.channel().isWritable()) {
+            slowPeer(owner, ctx).writabilityChanged(ctx);
         }
-        detector.writabilityChanged(ctx);
-        return detector;
     }
 
-    private static SlowPeerDetector detector(ConnectionConfig config, Connection connection,
-            ChannelHandlerContext ctx) {
-        return new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
-            reason -> connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason));
+    /** The owner's detector, made now if it has none. */
+    private static SlowPeerDetector slowPeer(ConnectionHandler owner, ChannelHandlerContext ctx) {
+        SlowPeerDetector detector = owner.slowPeer();
+        if (detector == null) {
+            ConnectionConfig config = owner.config();
+            Connection connection = owner.connection();
+            detector = new SlowPeerDetector(config.maxPendingWriteBytes(), config.writeStallTimeout().toNanos(),
+                reason -> connection.abort(ctx, CloseStatus.POLICY_VIOLATION, reason));
+            owner.slowPeer(detector);
+        }
+        return detector;
     }
 }

@@ -132,7 +132,7 @@ class SlowPeerTest {
             advance(ch, STALL_MILLIS / 2);
             peerReads(ch, 2048);
             advance(ch, STALL_MILLIS / 2);
-            assertTrue(ch.isOpen(), "still reading after period " + period);
+            assertTrue(ch.isOpen(), "still reading after period " + period + ": " + events.events);
         }
         assertTrue(events.events.isEmpty(), "not cut off: " + events.events);
         // Then it stops: one period without progress.
