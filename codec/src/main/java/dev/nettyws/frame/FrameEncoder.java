@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 
 /**
  * Turns {@link Frame}s into bytes (RFC 6455 §5.2), always with the minimal length encoding. A client masks every
@@ -55,6 +57,12 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     private int nextKeyIndex = KEYS_PER_DRAW;
     /** Small frames written with the void promise since the last flush, encoded back to back; or null. */
     private ByteBuf gathered;
+    /**
+     * Null outside {@link #write}; inside it {@link #WRITING}, or the queue of writes made meanwhile (message, promise,
+     * ...) by handlers reacting to an event the write fired, such as a writability change: they follow it.
+     */
+    private Object reentered;
+    private static final Object WRITING = new Object();
 
     /**
      * Creates an encoder.
@@ -81,6 +89,47 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (reentered != null) {
+            // A frame may pass the transport in several buffers, and the channel fires its writability change inside
+            // the first: a write made then waits until this one is whole, as it would behind a single buffer.
+            @SuppressWarnings("unchecked")
+            ArrayDeque<Object> queue = reentered == WRITING ? new ArrayDeque<>(4) : (ArrayDeque<Object>) reentered;
+            queue.add(msg);
+            queue.add(promise);
+            reentered = queue;
+            return;
+        }
+        reentered = WRITING;
+        try {
+            writeNow(ctx, msg, promise);
+            while (reentered != WRITING) {
+                @SuppressWarnings("unchecked")
+                ArrayDeque<Object> queue = (ArrayDeque<Object>) reentered;
+                Object next = queue.poll();
+                if (next == null) {
+                    break;
+                }
+                writeNow(ctx, next, (ChannelPromise) queue.poll());
+            }
+        } catch (Throwable t) {
+            failReentered(t);
+            throw t;
+        } finally {
+            reentered = null;
+        }
+    }
+
+    private void failReentered(Throwable cause) {
+        if (reentered instanceof ArrayDeque) {
+            ArrayDeque<?> queue = (ArrayDeque<?>) reentered;
+            for (Object next; (next = queue.poll()) != null;) {
+                ReferenceCountUtil.release(next);
+                ((ChannelPromise) queue.poll()).tryFailure(cause);
+            }
+        }
+    }
+
+    private void writeNow(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof Frame)) {
             writeGathered(ctx);
             ctx.write(msg, promise);
@@ -101,8 +150,14 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
         // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
         if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && ctx.channel().isWritable()) {
-            gather(ctx, frame, length);
-            return;
+            int size = headerLength(length, mask) + length;
+            if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
+                writeGathered(ctx);
+            }
+            if (ctx.channel().isWritable()) {
+                gather(ctx, frame, size);
+                return;
+            }
         }
         writeGathered(ctx);
         ByteBuf out = null;
@@ -124,17 +179,14 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      * Encodes a small frame written with the void promise (nobody waits for it alone) into the buffer gathered
      * until the next flush, so that a batch of small frames becomes one buffer, one outbound entry and one piece of
      * a gathering write rather than one each. At most {@value #GATHER_LIMIT} bytes are held back from the outbound
-     * buffer this way (and from its writability accounting): a frame that does not fit sends what is gathered on.
+     * buffer this way (and from its writability accounting); the caller sends what is gathered on first when the
+     * frame does not fit. The frame is released whatever happens.
      *
-     * The frame is released whatever happens.
+     * @param size the frame's encoded size
      */
-    private void gather(ChannelHandlerContext ctx, Frame frame, int length) {
+    private void gather(ChannelHandlerContext ctx, Frame frame, int size) {
         int start = -1;
         try {
-            int size = headerLength(length, mask) + length;
-            if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
-                writeGathered(ctx);
-            }
             if (gathered == null) {
                 gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
             }

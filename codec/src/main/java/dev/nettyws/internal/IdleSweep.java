@@ -109,12 +109,15 @@ final class IdleSweep {
         lastSweep = timerDue;
         swept = true;
         boolean any = false;
+        boolean cut = false;
         long next = 0;
         try {
             for (KeepAlive member = first; member != null;) {
                 KeepAlive following = member.next;
                 if (member.ctx == null) {
-                    // Removed by the close of a connection checked before it in this sweep.
+                    // Removed by the close of a connection checked before it in this sweep: its link is cut, so the
+                    // walk may end here with members after it unseen.
+                    cut = true;
                     member = following;
                     continue;
                 }
@@ -132,7 +135,7 @@ final class IdleSweep {
                 arm(next, now);
             }
         } finally {
-            if (size > 0 && timer == null) {
+            if (size > 0 && (timer == null || cut)) {
                 // The walk ended early (a check threw, or a close removed the member after the one checked, whose
                 // link then ends the list): the others are looked at one step later rather than never.
                 arm(lastSweep + granularity, now);

@@ -92,6 +92,11 @@ public final class SlowPeerDetector {
         if (before > 0) {
             // Measured around a write without a flush, so the difference is what this write queued.
             addedSinceCheck += Math.max(0, after - before);
+        } else if (stallTimer != null) {
+            // The write began on a writable channel and made it unwritable part way (a frame can pass several
+            // buffers): the stall timer started inside it, before the rest was queued. Count from the queue now.
+            pendingAtCheck = queued(channel, after);
+            addedSinceCheck = 0;
         }
         if (maxPendingWriteBytes > 0 && queued(channel, after) > maxPendingWriteBytes) {
             report(ConnectionConfig.PENDING_LIMIT_REASON);

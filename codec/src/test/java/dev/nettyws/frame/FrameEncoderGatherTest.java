@@ -11,6 +11,9 @@ import dev.nettyws.testsupport.FrameBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -143,5 +146,53 @@ class FrameEncoderGatherTest {
         byte[] payload = Arrays.copyOfRange(wire, header, wire.length);
         assertArrayEquals(data, FrameBytes.mask(payload, key, 0), "unmasked with the frame's own key");
         assertFalse(client.finishAndReleaseAll());
+    }
+
+    /** A channel whose application writes "X" the first time a write makes the channel unwritable. */
+    private static EmbeddedChannel writingOnUnwritable() {
+        return new EmbeddedChannel(new FrameEncoder(FrameConfig.SERVER_DEFAULT), new ChannelInboundHandlerAdapter() {
+            private boolean written;
+
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                if (!ctx.channel().isWritable() && !written) {
+                    written = true;
+                    ctx.channel().write(text("X"));
+                }
+            }
+        });
+    }
+
+    private static byte[] flushed(EmbeddedChannel ch) {
+        ch.flush();
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf out; (out = ch.readOutbound()) != null;) {
+            all.writeBytes(out);
+            out.release();
+        }
+        return bytes(all);
+    }
+
+    @Test
+    void aWriteMadeWhileAFrameIsPassingTheTransportFollowsTheWholeFrame() {
+        // The writability change fires inside the first of a frame's buffers (its header): a write from it must not
+        // land between the header and the payload.
+        EmbeddedChannel ch = writingOnUnwritable();
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        byte[] large = new byte[2000];
+        ch.write(new BinaryFrame(Unpooled.wrappedBuffer(large)));
+        assertArrayEquals(FrameBytes.concat(FrameBytes.binary(large).bytes(), FrameBytes.text("X").bytes()),
+            flushed(ch));
+        assertFalse(ch.finishAndReleaseAll());
+
+        // Nor between what was gathered and the frame that sends it on.
+        ch = writingOnUnwritable();
+        ch.write(text("a"), ch.voidPromise());
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        byte[] small = new byte[100];
+        ch.write(new BinaryFrame(Unpooled.wrappedBuffer(small)));
+        assertArrayEquals(FrameBytes.concat(FrameBytes.text("a").bytes(), FrameBytes.binary(small).bytes(),
+            FrameBytes.text("X").bytes()), flushed(ch));
+        assertFalse(ch.finishAndReleaseAll());
     }
 }

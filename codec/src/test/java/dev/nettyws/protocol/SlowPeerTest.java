@@ -16,6 +16,7 @@ import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.Role;
+import dev.nettyws.frame.TextFrame;
 import dev.nettyws.internal.ConnectionHandler;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.buffer.Unpooled;
@@ -138,6 +139,34 @@ class SlowPeerTest {
         // Then it stops: one period without progress.
         advance(ch, STALL_MILLIS);
         assertFalse(ch.isOpen());
+        events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aFrameThatMakesTheChannelUnwritablePartWayIsCountedWhole() {
+        // The stall timer starts inside the write (at its first buffer, what was gathered); the frame's own 1 MiB
+        // queued after that is part of what the peer must read, so reading 40 KB of it is progress.
+        ClosedEvents events = new ClosedEvents();
+        EmbeddedChannel ch = wire(Role.SERVER, CONFIG, events);
+        for (int i = 0; i < 7; i++) {
+            ch.write(Unpooled.wrappedBuffer(new byte[8000]));
+        }
+        for (int i = 0; i < 10; i++) {
+            ch.write(new TextFrame(Unpooled.wrappedBuffer(new byte[900])), ch.voidPromise());
+        }
+        assertTrue(ch.isWritable());
+        ch.write(new BinaryFrame(Unpooled.wrappedBuffer(new byte[1 << 20])));
+        assertFalse(ch.isWritable());
+        ChannelOutboundBuffer buffer = ch.unsafe().outboundBuffer();
+        buffer.addFlush();
+        for (int i = 0; i < 5; i++) {
+            buffer.remove(); // the peer reads 40 KB
+        }
+        advance(ch, STALL_MILLIS + 100);
+        assertTrue(ch.isOpen(), "the peer read: " + events.events);
+        advance(ch, STALL_MILLIS);
+        assertFalse(ch.isOpen(), "then it stopped");
         events.assertClosed(CloseStatus.POLICY_VIOLATION, ConnectionConfig.WRITE_STALL_REASON, false, false);
         assertFalse(ch.finishAndReleaseAll());
     }
