@@ -52,7 +52,11 @@ public final class HandlerNames {
     public static final String INFLATER = "ws-inflater";
     /** The permessage-deflate deflater: {@value}. */
     public static final String DEFLATER = "ws-deflater";
-    /** The connection protocol: ping/pong, the close handshake, idle timeout, keepalive, write limits: {@value}. */
+    /**
+     * The connection protocol: ping/pong, the close handshake, idle timeout, keepalive, write limits: {@value}. The
+     * write limits measure the writes that pass it, so a handler of yours that writes should sit after it (as the
+     * application does); one placed between it and the encoder writes past them.
+     */
     public static final String CONNECTION = "ws-connection";
     /** The message aggregator: {@value}. */
     public static final String AGGREGATOR = "ws-aggregator";
