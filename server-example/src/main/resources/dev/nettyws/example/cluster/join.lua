@@ -19,6 +19,12 @@ for i = 7, #ARGV - 1, 2 do
   local nick = ARGV[i]
   local key = ARGV[i + 1]
   local holder = redis.call('HGET', KEYS[3], key)
+  if holder and not redis.call('HGET', KEYS[1], holder) then
+    -- A key whose nick nobody holds (removed by something that did not know keys, such as an older node's purge
+    -- during a rolling upgrade): free, or the heartbeats would keep it and its look-alikes taken for good.
+    redis.call('HDEL', KEYS[3], key)
+    holder = false
+  end
   if not holder and redis.call('HSETNX', KEYS[1], nick, ARGV[2]) == 1 then
     redis.call('HSET', KEYS[3], key, nick)
     redis.call('PEXPIRE', KEYS[1], ARGV[4])

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.example.chat.ChatNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -276,6 +277,22 @@ abstract class RoomStoreContract {
         assertNull(await(otherNode.join(room, List.of(chat(other)))), "still held");
         assertTrue(await(holder.leave(room, chat(held))));
         assertEquals(other, await(otherNode.join(room, List.of(chat(other)))));
+    }
+
+    @Test
+    void aLookAlikeKeyWhoseNickWasRemovedBehindItsBackIsFree() throws Exception {
+        // An older node's purge (or an operator's HDEL) removes the nick but not its key; the key must not keep the
+        // nick and its look-alikes taken while the room lives.
+        String room = randomRoom();
+        RoomStoreConfig config = fast().build();
+        RedisRoomStore a = node(config);
+        assertEquals("alice", await(a.join(room, List.of(chat("alice")))));
+        RoomKeys keys = new RoomKeys(config.keyPrefix(), room);
+        Process cli = new ProcessBuilder("redis-cli", "-u", serverOf(room).uri(), "HDEL", keys.nicks, "alice")
+            .redirectErrorStream(true).start();
+        assertTrue(cli.waitFor(WAIT_SECONDS, TimeUnit.SECONDS), "redis-cli ended");
+        assertEquals("1", new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+        assertEquals(CYRILLIC_ALICE, await(node().join(room, List.of(chat(CYRILLIC_ALICE)))));
     }
 
     @Test
