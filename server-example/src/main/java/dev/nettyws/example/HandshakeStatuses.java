@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.util.AsciiString;
 
 /**
  * Tells the {@link ConnectionListener} of every WebSocket handshake the server refused, with its HTTP status: an
@@ -56,7 +57,7 @@ final class HandshakeStatuses extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse response) {
             code = response.status().code();
         } else if (msg instanceof Http2HeadersFrame frame && frame.headers().status() != null) {
-            code = Integer.parseInt(frame.headers().status().toString());
+            code = AsciiString.of(frame.headers().status()).parseInt(); // no String per response
             streamAnswered = code >= 200;
         }
         boolean accepted = code == HttpResponseStatus.SWITCHING_PROTOCOLS.code()
