@@ -10,8 +10,10 @@ public final class ChatMember {
     private final ChatSubscriber subscriber;
     private final String requestedNick;
     private volatile String nick;
-    /** The room's record of the nick, for freeing it; on the room's executor only. */
-    private RoomNicks.Assigned assignment;
+    /** The {@link ChatNames#key key} of the nick where the room keeps one ({@link RoomNicks}); its executor only. */
+    private String key;
+    /** The key of the requested nick (its family, for suffixes); as {@link #key}. */
+    private String familyKey;
 
     /**
      * Creates a member ({@link ChatRooms#join} does).
@@ -39,12 +41,29 @@ public final class ChatMember {
         return nick;
     }
 
-    RoomNicks.Assigned assignment() {
-        return assignment;
+    String key() {
+        return key;
     }
 
-    void assign(RoomNicks.Assigned assigned) {
-        this.assignment = assigned;
-        this.nick = assigned == null ? null : assigned.nick();
+    String familyKey() {
+        return familyKey;
+    }
+
+    /**
+     * Gives the member its nick.
+     *
+     * @param assigned the nick
+     * @param assignedKey its key, or null where the room keeps none
+     * @param requestedKey the key of the requested nick, or null as {@code assignedKey}
+     */
+    void assign(String assigned, String assignedKey, String requestedKey) {
+        this.key = assignedKey;
+        this.familyKey = requestedKey;
+        this.nick = assigned;
+    }
+
+    /** Takes its nick back: it left. */
+    void unassign() {
+        assign(null, null, null);
     }
 }

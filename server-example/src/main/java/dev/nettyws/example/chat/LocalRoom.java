@@ -2,9 +2,7 @@ package dev.nettyws.example.chat;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -23,8 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 final class LocalRoom implements ChatRoom {
     private final String name;
     private final ChatSettings settings;
-    /** By nick, in the order they joined (the presence list). */
-    private final Map<String, ChatMember> members = new LinkedHashMap<>();
+    /** The members by nick, in the order they joined (the presence list). */
     private final RoomNicks nicks = new RoomNicks();
     private final RoomMembers fanout = new RoomMembers();
     private final RoomHistory history;
@@ -47,15 +44,14 @@ final class LocalRoom implements ChatRoom {
     @Override
     public void join(ChatMember member, String since) {
         run(() -> {
-            member.assign(nicks.assign(member.requestedNick(), member));
+            nicks.assign(member);
             String nick = member.nick();
-            members.put(nick, member);
             fanout.add(member);
             RoomHistory.Slice slice = history.after(since);
             JoinedRoom joined = new JoinedRoom(name, nick, slice.messages(), slice.complete(),
-                ChatJson.presence(members.keySet(), settings.presenceLimit()));
+                ChatJson.presence(nicks.nicks(), settings.presenceLimit()));
             sendJoined(member, joined);
-            if (members.size() <= settings.presenceLimit()) {
+            if (nicks.size() <= settings.presenceLimit()) {
                 fanout.broadcast(ChatJson.join(nick), member);
             }
         });
@@ -64,14 +60,12 @@ final class LocalRoom implements ChatRoom {
     @Override
     public void leave(ChatMember member) {
         run(() -> {
-            if (!isIn(member)) {
+            if (!nicks.holds(member)) {
                 return;
             }
             String nick = member.nick();
-            boolean announced = members.size() <= settings.presenceLimit();
-            members.remove(nick);
-            nicks.release(member.assignment());
-            member.assign(null);
+            boolean announced = nicks.size() <= settings.presenceLimit();
+            nicks.release(member);
             fanout.remove(member);
             if (announced) {
                 fanout.broadcast(ChatJson.leave(nick), null);
@@ -82,7 +76,7 @@ final class LocalRoom implements ChatRoom {
     @Override
     public void post(ChatMember member, String text, long timestamp) {
         run(() -> {
-            if (!isIn(member)) {
+            if (!nicks.holds(member)) {
                 return;
             }
             ChatEvent message = ChatJson.message(history.nextId(), name, member.nick(), text, timestamp);
@@ -106,14 +100,9 @@ final class LocalRoom implements ChatRoom {
         }
     }
 
-    private boolean isIn(ChatMember member) {
-        String nick = member.nick();
-        return nick != null && members.get(nick) == member;
-    }
-
     /** The nicks in the room; on the room's executor only (tests). */
     List<String> nicks() {
-        return new ArrayList<>(members.keySet());
+        return new ArrayList<>(nicks.nicks());
     }
 
     /** Runs a task on the room's executor after those before it ({@link RoomTasks}). */

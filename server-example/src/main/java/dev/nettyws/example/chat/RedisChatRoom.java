@@ -131,7 +131,7 @@ final class RedisChatRoom implements ChatRoom {
             refuse(member, "the room closed");
             return;
         }
-        member.assign(new RoomNicks.Assigned(nick, claim.key(), claim.key()));
+        member.assign(nick, null, null);
         members.put(nick, member);
         if (since != null && history.isAhead(since)) {
             ScheduledFuture<?> timeout = executor.schedule(() -> run(() -> admitWaiting(member, true)),
@@ -195,7 +195,7 @@ final class RedisChatRoom implements ChatRoom {
             }
             return false;
         });
-        member.assign(null);
+        member.unassign();
         fanout.remove(member);
     }
 

@@ -1,8 +1,14 @@
 package dev.nettyws.example.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,7 +24,7 @@ class RoomNicksTest {
         RoomNicks nicks = new RoomNicks();
         Set<String> assigned = new HashSet<>();
         for (int i = 0; i < JOINS; i++) {
-            assigned.add(nicks.assign("u", new Object()).nick());
+            assigned.add(join(nicks, "u").nick());
         }
         assertEquals(JOINS, assigned.size(), "all distinct");
         assertTrue(assigned.contains("u") && assigned.contains("u#2") && assigned.contains("u#" + JOINS));
@@ -29,25 +35,108 @@ class RoomNicksTest {
     @Test
     void aReleasedNickIsFreeAgainAndSuffixesAreNotReused() {
         RoomNicks nicks = new RoomNicks();
-        RoomNicks.Assigned alice = nicks.assign("alice", "a");
-        RoomNicks.Assigned alice2 = nicks.assign("Alice", "b");
-        assertEquals("Alice#2", alice2.nick());
+        ChatMember alice = join(nicks, "alice");
+        assertEquals("Alice#2", join(nicks, "Alice").nick());
         nicks.release(alice);
-        assertEquals("ALICE", nicks.assign("ALICE", "c").nick(), "the plain nick is free again");
-        assertEquals("alice#3", nicks.assign("alice", "d").nick(), "suffix 2 may still be on someone's screen");
+        assertNull(alice.nick(), "a member that left holds no nick");
+        assertFalse(nicks.holds(alice));
+        assertEquals("ALICE", join(nicks, "ALICE").nick(), "the plain nick is free again");
+        assertEquals("alice#3", join(nicks, "alice").nick(), "suffix 2 may still be on someone's screen");
         assertEquals(3, nicks.size());
+        assertEquals(List.of("Alice#2", "ALICE", "alice#3"), new ArrayList<>(nicks.nicks()), "in join order");
     }
 
     @Test
     void aFamilyThatEmptiesStartsOver() {
         RoomNicks nicks = new RoomNicks();
-        List<RoomNicks.Assigned> held = new ArrayList<>();
+        List<ChatMember> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            held.add(nicks.assign("bob", i));
+            held.add(join(nicks, "bob"));
         }
         held.forEach(nicks::release);
         assertEquals(0, nicks.size());
-        assertEquals("bob", nicks.assign("bob", "x").nick());
-        assertEquals("bob#2", nicks.assign("bob", "y").nick());
+        assertEquals("bob", join(nicks, "bob").nick());
+        assertEquals("bob#2", join(nicks, "bob").nick());
+    }
+
+    @Test
+    void aLoneHolderWhoLeavesBeforeItsFamilyGrowsLeavesNoFamilyBehind() {
+        RoomNicks nicks = new RoomNicks();
+        nicks.release(join(nicks, "carol"));
+        ChatMember carol = join(nicks, "carol");
+        assertEquals("carol", carol.nick());
+        assertEquals("Carol#2", join(nicks, "Carol").nick(), "the family starts at 2 when it grows");
+        nicks.release(carol);
+        assertEquals("carol", join(nicks, "carol").nick(), "the plain nick is free again");
+        assertEquals("carol#3", join(nicks, "carol").nick(), "the family kept its count: 2 is held");
+    }
+
+    @Test
+    void lookAlikeRequestsAreOneFamily() {
+        RoomNicks nicks = new RoomNicks();
+        // "a1" and "al" read the same (their keys are both "al"): one family, one run of suffixes.
+        ChatMember a1 = join(nicks, "a1");
+        ChatMember al = join(nicks, "al");
+        assertEquals("al#2", al.nick());
+        ChatMember again = join(nicks, "a1");
+        assertEquals("a1#3", again.nick(), "the family's next suffix, whichever form asked");
+        nicks.release(a1);
+        nicks.release(again);
+        nicks.release(al);
+        assertEquals(0, nicks.size());
+        assertEquals("al", join(nicks, "al").nick(), "the family emptied and was forgotten");
+        assertEquals("a1#2", join(nicks, "a1").nick());
+    }
+
+    @Test
+    void aKeyEqualToItsNickIsTheNickItself() {
+        RoomNicks nicks = new RoomNicks();
+        ChatMember plain = join(nicks, "dave");
+        assertSame(plain.nick(), plain.key(), "one string, not two");
+        ChatMember folded = join(nicks, "Erin");
+        assertEquals("erin", folded.key());
+    }
+
+    private static ChatMember join(RoomNicks nicks, String requested) {
+        ChatMember member = new ChatMember(NoEvents.INSTANCE, requested);
+        nicks.assign(member);
+        assertTrue(nicks.holds(member));
+        return member;
+    }
+
+    /** A subscriber for members that only hold nicks here. */
+    private enum NoEvents implements ChatSubscriber {
+        INSTANCE;
+
+        @Override
+        public EventExecutor executor() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public EventEncoding encoding() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void joined(JoinedRoom joined) {
+        }
+
+        @Override
+        public void send(ChatEvent event) {
+        }
+
+        @Override
+        public void deliver(ChatEvent event, ByteBuf encoded) {
+        }
+
+        @Override
+        public void flush() {
+        }
     }
 }
