@@ -101,7 +101,7 @@ public final class ChatRooms {
         Entry entry = acquire(name, subscriber.executor(), address);
         ChatMember member = new ChatMember(subscriber, nick);
         entry.room().join(member, since);
-        return new ChatSession(this, entry, member, address);
+        return new ChatSession(this, entry, member, held(address));
     }
 
     /** How many rooms are kept. */
@@ -114,7 +114,7 @@ public final class ChatRooms {
      * {@code address} for a member about to join.
      */
     private synchronized Entry acquire(String name, EventExecutor executor, Object address) throws ChatRefusal {
-        AddressUse use = addresses.computeIfAbsent(address, a -> new AddressUse());
+        AddressUse use = addresses.computeIfAbsent(address, AddressUse::new);
         try {
             Entry entry = rooms.get(name);
             boolean alreadyIn = entry != null && entry.reservationsBy(address) > 0;
@@ -140,6 +140,15 @@ public final class ChatRooms {
         } finally {
             forgetIfIdle(address, use);
         }
+    }
+
+    /**
+     * An {@link #addressKey} as the bookkeeping holds it while the address has a reservation: one object per
+     * address however many members it has, instead of a string of its own per member.
+     */
+    private synchronized Object held(Object address) {
+        AddressUse use = addresses.get(address);
+        return use == null ? address : use.address;
     }
 
     /** Gives back a reservation of {@link #acquire} once the member has left. */
@@ -237,7 +246,13 @@ public final class ChatRooms {
 
     /** What one address holds; under the lock. */
     private static final class AddressUse {
+        /** The map's key, for sessions to share. */
+        final Object address;
         int roomsIn;
         int roomsCreated;
+
+        AddressUse(Object address) {
+            this.address = address;
+        }
     }
 }
