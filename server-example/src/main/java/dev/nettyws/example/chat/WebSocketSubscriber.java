@@ -8,9 +8,7 @@ import dev.nettyws.protocol.ConnectionConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
-import java.util.ArrayDeque;
 
 /**
  * A member's events on its WebSocket connection: each event is a text frame. Room events come as frames encoded
@@ -40,25 +38,15 @@ final class WebSocketSubscriber implements ChatSubscriber {
         new TextFrame(event.content()));
 
     private final Channel channel;
-    /** Read where needed rather than copied: a member's subscriber is 8 B smaller for it. */
-    private final ChatSettings settings;
-    /** Before {@link #joined} and while the history, presence or queue are not all written. */
-    private boolean catchingUp = true;
-    private HistoryPieces history;
-    private ChatEvent presence;
-    /**
-     * {@link ChatEvent}s for this member and encoded room events ({@link ByteBuf}), in order; made when the first
-     * event has to wait (most members never need one, and an empty deque is about 100 B).
-     */
-    private ArrayDeque<Object> queue;
-    private long queuedBytes;
+    /** Until the welcome, history, presence and what came meanwhile are all written; null after. */
+    private CatchUp catchUp;
     /** Bytes of room events written since the last flush. */
     private int unflushedBytes;
     private boolean closed;
 
     WebSocketSubscriber(Channel channel, ChatSettings settings) {
         this.channel = channel;
-        this.settings = settings;
+        this.catchUp = new CatchUp(settings.maxPendingWriteBytes());
     }
 
     @Override
@@ -82,8 +70,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
             return;
         }
         write(joined.welcome());
-        history = new HistoryPieces(joined.history(), joined.complete());
-        presence = joined.presence();
+        catchUp.joined(joined);
         catchUp();
     }
 
@@ -92,7 +79,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
         if (closed) {
             return;
         }
-        if (catchingUp) {
+        if (catchUp != null) {
             enqueue(event, event.size());
         } else {
             write(event);
@@ -105,7 +92,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
         if (closed) {
             return;
         }
-        if (catchingUp) {
+        if (catchUp != null) {
             enqueue(encoded.retainedDuplicate(), encoded.readableBytes());
             return;
         }
@@ -118,7 +105,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     @Override
     public void flush() {
-        if (!catchingUp && !closed) {
+        if (catchUp == null && !closed) {
             unflushedBytes = 0;
             channel.flush();
         }
@@ -138,30 +125,27 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     /** The channel's writability changed: go on catching up if it can take more. */
     void writabilityChanged() {
-        if (catchingUp && history != null && !closed && channel.isWritable()) {
+        if (catchUp != null && catchUp.hasJoined() && !closed && channel.isWritable()) {
             catchUp();
         }
     }
 
     /** Whether the welcome, history and presence are written and nothing waits (tests). */
     boolean caughtUp() {
-        return !catchingUp;
+        return catchUp == null;
     }
 
     /** Stops: nothing more is written, queued frames are released. */
     void close() {
         closed = true;
-        history = null;
-        for (Object item; queue != null && (item = queue.poll()) != null; ) {
-            ReferenceCountUtil.release(item);
+        if (catchUp != null) {
+            catchUp.release();
         }
-        queue = null;
-        queuedBytes = 0;
     }
 
     /** Writes history pieces, the presence list and then what waits in the queue while the channel is writable. */
     private void catchUp() {
-        while (catchingUp && !closed) {
+        while (catchUp != null && !closed) {
             if (!channel.isWritable()) {
                 channel.flush();
                 if (!channel.isWritable()) {
@@ -169,23 +153,13 @@ final class WebSocketSubscriber implements ChatSubscriber {
                     return;
                 }
             }
-            if (history.hasNext()) {
-                write(history.next());
-            } else if (presence != null) {
-                write(presence);
-                presence = null;
-            } else if (queue != null && !queue.isEmpty()) {
-                Object item = queue.poll();
-                queuedBytes -= item instanceof ByteBuf ? ((ByteBuf) item).readableBytes() : ((ChatEvent) item).size();
-                if (item instanceof ByteBuf) {
-                    channel.write(item);
-                } else {
-                    write((ChatEvent) item);
-                }
+            Object next = catchUp.poll();
+            if (next == null) {
+                catchUp = null;
+            } else if (next instanceof ByteBuf) {
+                channel.write(next);
             } else {
-                catchingUp = false;
-                history = null;
-                queue = null;
+                write((ChatEvent) next);
             }
         }
         channel.flush();
@@ -196,12 +170,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
     }
 
     private void enqueue(Object item, long bytes) {
-        if (queue == null) {
-            queue = new ArrayDeque<>(4);
-        }
-        queue.add(item);
-        queuedBytes += bytes;
-        if (queuedBytes > settings.maxPendingWriteBytes()) {
+        if (!catchUp.enqueue(item, bytes)) {
             close();
             // A close frame written starts the close handshake; the connection handler closes TCP after it.
             channel.writeAndFlush(new CloseFrame(CloseStatus.POLICY_VIOLATION, ConnectionConfig.PENDING_LIMIT_REASON));
