@@ -101,7 +101,7 @@ public final class ChatRooms {
         Entry entry = acquire(name, subscriber.executor(), address);
         ChatMember member = new ChatMember(subscriber, nick);
         entry.room().join(member, since);
-        return new ChatSession(this, entry, member, held(address));
+        return new ChatSession(entry, member, held(address));
     }
 
     /** How many rooms are kept. */
@@ -209,8 +209,11 @@ public final class ChatRooms {
         return ip.getHostAddress();
     }
 
-    /** A room kept here, with its reservations (members and joins under way) by address; under the lock. */
-    static final class Entry {
+    /**
+     * A room kept here, with its reservations (members and joins under way) by address; under the lock. Inner, so
+     * that a session reaches the service through its room ({@link #rooms()}) without a field of its own.
+     */
+    final class Entry {
         private final ChatRoom room;
         private final Object creator;
         private final Map<Object, Integer> reservationsByAddress = new HashMap<>(4);
@@ -224,6 +227,11 @@ public final class ChatRooms {
 
         ChatRoom room() {
             return room;
+        }
+
+        /** The service keeping the room. */
+        ChatRooms rooms() {
+            return ChatRooms.this;
         }
 
         int reservationsBy(Object address) {

@@ -1,5 +1,7 @@
 package dev.nettyws.example.chat;
 
+import java.util.Objects;
+
 /**
  * A member's session in a room, whatever its transport: posts its messages under the chat's rules (strict JSON,
  * text limits, the rate limit) and ends its membership. Made by {@link ChatRooms#join}.
@@ -19,19 +21,17 @@ public final class ChatSession {
     /** The reason given to a client that keeps sending bad or too many messages. */
     public static final String FLOODING_REASON = "flooding";
 
-    private final ChatRooms rooms;
     private final ChatRooms.Entry room;
     private final ChatMember member;
-    private final Object address;
+    /** The member's address, for the rooms it may hold; null once it left (so an idle session is 32 B, not 40). */
+    private Object address;
     private TokenBucket rate;
     private TokenBucket strikes;
-    private boolean left;
 
-    ChatSession(ChatRooms rooms, ChatRooms.Entry room, ChatMember member, Object address) {
-        this.rooms = rooms;
+    ChatSession(ChatRooms.Entry room, ChatMember member, Object address) {
         this.room = room;
         this.member = member;
-        this.address = address;
+        this.address = Objects.requireNonNull(address, "address");
     }
 
     /** The room's name. */
@@ -52,9 +52,10 @@ public final class ChatSession {
      * @return posted, refused with a reason, or flooding
      */
     public PostResult post(String json, long nowNanos) {
-        if (left) {
+        if (address == null) {
             return PostResult.refused("not in a room");
         }
+        ChatRooms rooms = room.rooms();
         String text;
         try {
             text = ChatJson.readMessageText(json, rooms.settings().maxTextBytes());
@@ -91,10 +92,11 @@ public final class ChatSession {
 
     /** Leaves the room; later calls do nothing. */
     public void leave() {
-        if (!left) {
-            left = true;
+        if (address != null) {
+            Object held = address;
+            address = null;
             room.room().leave(member);
-            rooms.release(room, address);
+            room.rooms().release(room, held);
         }
     }
 }
