@@ -44,9 +44,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
 
     private final ChatRooms rooms;
     private final ConnectionListener listener;
+    /** Null until joined; its member's subscriber is this connection's {@link WebSocketSubscriber}. */
     private ChatSession session;
-    private WebSocketSubscriber subscriber;
-    private boolean closing;
 
     /**
      * Creates a handler.
@@ -83,9 +82,7 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
         try {
             session = rooms.join(handshake.queryParameter("room"), handshake.queryParameter("nick"),
                 handshake.queryParameter("since"), ctx.channel().remoteAddress(), joining);
-            subscriber = joining;
         } catch (ChatRefusal refusal) {
-            closing = true;
             ctx.writeAndFlush(new TextFrame(ChatJson.error(refusal.getMessage()).content()));
             WebSocketSession.of(ctx.channel()).close(refusal.kind() == ChatRefusal.Kind.INVALID
                 ? CloseStatus.POLICY_VIOLATION : CloseStatus.TRY_AGAIN_LATER, refusal.getMessage());
@@ -95,14 +92,21 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     private void leave() {
         if (session != null) {
             session.leave();
-            subscriber.close();
+            subscriber().close();
         }
+    }
+
+    /** The subscriber of the member, which {@link #onJoin} made: kept by the session rather than in a field. */
+    private WebSocketSubscriber subscriber() {
+        return (WebSocketSubscriber) session.member().subscriber();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (!(msg instanceof Frame) || ((Frame) msg).isControl() || session == null || closing) {
+            // Nothing is taken once a close is under way (this client flooding, the peer's close, a slow consumer).
+            if (!(msg instanceof Frame) || ((Frame) msg).isControl() || session == null
+                    || !WebSocketSession.of(ctx.channel()).isOpen()) {
                 return;
             }
             long now = ctx.executor().ticker().nanoTime();
@@ -110,10 +114,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
                 : session.refuse("binary messages are not supported", now);
             switch (result.outcome()) {
                 case REFUSED:
-                    subscriber.send(ChatJson.error(result.reason()));
+                    subscriber().send(ChatJson.error(result.reason()));
                     break;
                 case FLOODING:
-                    closing = true;
                     WebSocketSession.of(ctx.channel()).close(CloseStatus.POLICY_VIOLATION, FLOODING_REASON);
                     break;
                 default:
@@ -127,8 +130,8 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     /** The channel drained below its low water mark (or filled): the subscriber may go on catching up. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (subscriber != null) {
-            subscriber.writabilityChanged();
+        if (session != null) {
+            subscriber().writabilityChanged();
         }
         ctx.fireChannelWritabilityChanged();
     }

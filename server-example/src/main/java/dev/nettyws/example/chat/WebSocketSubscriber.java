@@ -37,12 +37,18 @@ final class WebSocketSubscriber implements ChatSubscriber {
     static final EventEncoding TEXT_FRAMES = (alloc, event) -> FrameEncoder.encode(alloc,
         new TextFrame(event.content()));
 
+    /** The state of a subscriber that stopped ({@link #close()}): nothing more is written. */
+    private static final CatchUp CLOSED = new CatchUp(0);
+
     private final Channel channel;
-    /** Until the welcome, history, presence and what came meanwhile are all written; null after. */
+    /**
+     * The state: catching up until the welcome, history, presence and what came meanwhile are all written; then
+     * null (room events go straight out); {@link #CLOSED} once stopped. One field for both, so an idle member's
+     * subscriber is 24 B.
+     */
     private CatchUp catchUp;
     /** Bytes of room events written since the last flush. */
     private int unflushedBytes;
-    private boolean closed;
 
     WebSocketSubscriber(Channel channel, ChatSettings settings) {
         this.channel = channel;
@@ -66,7 +72,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     @Override
     public void joined(JoinedRoom joined) {
-        if (closed) {
+        if (catchUp == CLOSED) {
             return;
         }
         write(joined.welcome());
@@ -76,7 +82,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     @Override
     public void send(ChatEvent event) {
-        if (closed) {
+        if (catchUp == CLOSED) {
             return;
         }
         if (catchUp != null) {
@@ -89,7 +95,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     @Override
     public void deliver(ChatEvent event, ByteBuf encoded) {
-        if (closed) {
+        if (catchUp == CLOSED) {
             return;
         }
         if (catchUp != null) {
@@ -105,7 +111,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     @Override
     public void flush() {
-        if (catchUp == null && !closed) {
+        if (catchUp == null) {
             unflushedBytes = 0;
             channel.flush();
         }
@@ -114,7 +120,7 @@ final class WebSocketSubscriber implements ChatSubscriber {
     /** Sends the reason as an error event and closes with 1013: the page reconnects, as after any drop. */
     @Override
     public void refused(String reason) {
-        if (closed) {
+        if (catchUp == CLOSED) {
             return;
         }
         close();
@@ -125,27 +131,27 @@ final class WebSocketSubscriber implements ChatSubscriber {
 
     /** The channel's writability changed: go on catching up if it can take more. */
     void writabilityChanged() {
-        if (catchUp != null && catchUp.hasJoined() && !closed && channel.isWritable()) {
+        if (catchUp != null && catchUp != CLOSED && catchUp.hasJoined() && channel.isWritable()) {
             catchUp();
         }
     }
 
-    /** Whether the welcome, history and presence are written and nothing waits (tests). */
+    /** Whether the welcome, history and presence are written and nothing waits, and it did not stop (tests). */
     boolean caughtUp() {
         return catchUp == null;
     }
 
     /** Stops: nothing more is written, queued frames are released. */
     void close() {
-        closed = true;
-        if (catchUp != null) {
+        if (catchUp != null && catchUp != CLOSED) {
             catchUp.release();
         }
+        catchUp = CLOSED;
     }
 
     /** Writes history pieces, the presence list and then what waits in the queue while the channel is writable. */
     private void catchUp() {
-        while (catchUp != null && !closed) {
+        while (catchUp != null && catchUp != CLOSED) {
             if (!channel.isWritable()) {
                 channel.flush();
                 if (!channel.isWritable()) {

@@ -408,6 +408,8 @@ class ChatHandlerTest {
         alice.assertNothingWritten();
         alice.assertChannelOpen();
         say(alice, "one too many");
+        alice.advanceTime(Duration.ofSeconds(1)); // the rate allows a message again, but the close is under way
+        say(alice, "after the close frame");
         alice.assertClosed(CloseStatus.POLICY_VIOLATION, ChatHandler.FLOODING_REASON);
         assertEquals(List.of("message", "leave"), types(events(bob, 2)),
             "the others got the one message within the rate, then the leave");
