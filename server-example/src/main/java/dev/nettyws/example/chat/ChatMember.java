@@ -10,10 +10,6 @@ public final class ChatMember {
     private final ChatSubscriber subscriber;
     private final String requestedNick;
     private volatile String nick;
-    /** The {@link ChatNames#key key} of the nick where the room keeps one ({@link RoomNicks}); its executor only. */
-    private String key;
-    /** The key of the requested nick (its family, for suffixes); as {@link #key}. */
-    private String familyKey;
 
     /**
      * Creates a member ({@link ChatRooms#join} does).
@@ -41,29 +37,8 @@ public final class ChatMember {
         return nick;
     }
 
-    String key() {
-        return key;
-    }
-
-    String familyKey() {
-        return familyKey;
-    }
-
-    /**
-     * Gives the member its nick.
-     *
-     * @param assigned the nick
-     * @param assignedKey its key, or null where the room keeps none
-     * @param requestedKey the key of the requested nick, or null as {@code assignedKey}
-     */
-    void assign(String assigned, String assignedKey, String requestedKey) {
-        this.key = assignedKey;
-        this.familyKey = requestedKey;
+    /** Gives the member its nick, or takes it back ({@code null}: it left); on the room's executor. */
+    void assign(String assigned) {
         this.nick = assigned;
-    }
-
-    /** Takes its nick back: it left. */
-    void unassign() {
-        assign(null, null, null);
     }
 }

@@ -60,7 +60,7 @@ final class LocalRoom implements ChatRoom {
     @Override
     public void leave(ChatMember member) {
         run(() -> {
-            if (!nicks.holds(member)) {
+            if (!RoomNicks.holds(member)) {
                 return;
             }
             String nick = member.nick();
@@ -76,7 +76,7 @@ final class LocalRoom implements ChatRoom {
     @Override
     public void post(ChatMember member, String text, long timestamp) {
         run(() -> {
-            if (!nicks.holds(member)) {
+            if (!RoomNicks.holds(member)) {
                 return;
             }
             ChatEvent message = ChatJson.message(history.nextId(), name, member.nick(), text, timestamp);

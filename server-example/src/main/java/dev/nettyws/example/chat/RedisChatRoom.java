@@ -131,7 +131,7 @@ final class RedisChatRoom implements ChatRoom {
             refuse(member, "the room closed");
             return;
         }
-        member.assign(nick, null, null);
+        member.assign(nick);
         members.put(nick, member);
         if (since != null && history.isAhead(since)) {
             ScheduledFuture<?> timeout = executor.schedule(() -> run(() -> admitWaiting(member, true)),
@@ -195,7 +195,7 @@ final class RedisChatRoom implements ChatRoom {
             }
             return false;
         });
-        member.unassign();
+        member.assign(null);
         fanout.remove(member);
     }
 

@@ -16,9 +16,9 @@ import java.util.Map;
  * suffix twice: an assignment tries one or two nicks, however many members share one (an earlier nick found taken
  * can only be a coincidence of skeletons).
  *
- * <p><b>Memory.</b> A member costs one map entry and its key (none when the key is the nick itself): what it holds
- * lives in the {@link ChatMember}, and a family is recorded only once a second member asks for one of its nicks (a
- * family of one has no suffix in use, so its next suffix is 2).
+ * <p><b>Memory.</b> A member costs one map entry and its key (none when the key is the nick itself): the member
+ * keeps only its nick, the keys are computed again when it leaves, and a family is recorded only once a second member
+ * asks for one of its nicks (a family of one has no suffix in use, so its next suffix is 2).
  *
  * <p>Not thread-safe: used on its room's executor only.
  */
@@ -48,11 +48,11 @@ final class RoomNicks {
         Family family = families.get(familyKey);
         if (holder != null && family == null) {
             // A second member of the family (or a coincidence of skeletons with a suffixed nick of another).
-            family = new Family(familyKey, familyKey.equals(holder.familyKey()) ? 1 : 0);
+            boolean sameFamily = holder.nick().equals(holder.requestedNick()) || familyKey.equals(familyKey(holder));
+            family = new Family(familyKey, sameFamily ? 1 : 0);
             families.put(familyKey, family);
         }
         if (family != null) {
-            familyKey = family.key;
             family.members++;
         }
         while (holder != null) {
@@ -63,22 +63,26 @@ final class RoomNicks {
             holder = holders.get(key);
         }
         holders.put(key, member);
-        member.assign(nick, key, familyKey);
+        member.assign(nick);
     }
 
     /** Frees the nick {@code member} got from {@link #assign}; it holds none after. */
     void release(ChatMember member) {
-        holders.remove(member.key());
-        Family family = families.get(member.familyKey());
-        if (family != null && --family.members == 0) {
-            families.remove(family.key);
+        String nick = member.nick();
+        String key = shared(ChatNames.key(nick), nick);
+        holders.remove(key);
+        if (!families.isEmpty()) {
+            Family family = families.get(nick.equals(member.requestedNick()) ? key : familyKey(member));
+            if (family != null && --family.members == 0) {
+                families.remove(family.key);
+            }
         }
-        member.unassign();
+        member.assign(null);
     }
 
-    /** Whether {@code member} holds a nick here. */
-    boolean holds(ChatMember member) {
-        return member.key() != null && holders.get(member.key()) == member;
+    /** Whether {@code member}, a member of this room, holds its nick: it joined and has not left. */
+    static boolean holds(ChatMember member) {
+        return member.nick() != null;
     }
 
     /** The nicks held, in the order their members joined: a live view. */
@@ -94,6 +98,11 @@ final class RoomNicks {
     /** How many nicks {@link #assign} has tried in all (tests). */
     long probes() {
         return probes;
+    }
+
+    /** The key of the nick {@code member} asked for: its family. */
+    private static String familyKey(ChatMember member) {
+        return ChatNames.key(member.requestedNick());
     }
 
     /** {@code key}, or {@code nick} itself when they are equal (a lower case nick without look-alikes): one string. */
