@@ -79,7 +79,7 @@ final class ExampleServerInitializer extends ChannelInitializer<Channel> {
         this.echo = echo;
         this.chat = chat;
         this.echoInitializer = removingOthers(ECHO_UPGRADE_NAME, echo, () -> new EchoHandler(listener));
-        this.chatInitializer = removingOthers(CHAT_UPGRADE_NAME, chat, () -> new ChatHandler(rooms, listener));
+        this.chatInitializer = removingOthers(CHAT_UPGRADE_NAME, chat, ChatHandler.factory(rooms, listener));
         this.limit = chat.maxConnectionsPerAddress() == 0 ? null
             : new ConnectionsPerAddressLimit(chat.maxConnectionsPerAddress());
     }

@@ -72,7 +72,7 @@ class ChatHandlerTest {
     /** A member connected to {@code /chat?QUERY}, after its handshake. */
     private WebSocketServerTester join(ChatRooms rooms, String query) {
         WebSocketServerTester ws = WebSocketServerTester.create(rooms.settings().serverConfig(),
-            () -> new ChatHandler(rooms, ConnectionListener.NONE));
+            ChatHandler.factory(rooms, ConnectionListener.NONE));
         members.add(ws);
         ws.handshake(UpgradeRequest.to(ChatSettings.PATH + '?' + query));
         return ws;

@@ -26,7 +26,7 @@ class LargeRoomTest {
 
     private WebSocketServerTester join(String nick) {
         WebSocketServerTester ws = WebSocketServerTester.create(settings.serverConfig(),
-            () -> new ChatHandler(rooms, ConnectionListener.NONE));
+            ChatHandler.factory(rooms, ConnectionListener.NONE));
         members.add(ws);
         ws.handshake(UpgradeRequest.to("/chat?room=big&nick=" + nick));
         return ws;
