@@ -69,11 +69,9 @@ public final class Connection implements WebSocketSession {
     private volatile CloseState state = CloseState.OPEN;
     /** Written last on the event loop, read first from any thread: publishes the fields written before it. */
     private volatile String path;
-    private String subprotocol;
-    private String extensions;
+    /** The subprotocol, extensions and retained event, when the handshake had any: most have none. */
+    private Negotiated negotiated;
     private boolean http2;
-    /** The whole handshake event, when the configuration retains it. */
-    private HandshakeCompletedEvent handshake;
     /** Whether a handler runs the close handshake (the connection handler); otherwise {@link #close} closes TCP. */
     private boolean closeHandshakeRun;
 
@@ -138,10 +136,11 @@ public final class Connection implements WebSocketSession {
      * Keeps the whole event (its headers) only if {@code retain}.
      */
     public void established(HandshakeCompletedEvent event, boolean retain) {
-        this.subprotocol = event.subprotocol();
-        this.extensions = event.extensions();
+        HandshakeCompletedEvent handshake = retain ? event : null;
+        if (event.subprotocol() != null || event.extensions() != null || handshake != null) {
+            this.negotiated = new Negotiated(event.subprotocol(), event.extensions(), handshake);
+        }
         this.http2 = event.request().isHttp2();
-        this.handshake = retain ? event : null;
         // Last: a non-null path is what makes the session visible (WebSocketSession.of).
         this.path = event.path();
     }
@@ -153,12 +152,12 @@ public final class Connection implements WebSocketSession {
 
     @Override
     public String subprotocol() {
-        return subprotocol;
+        return negotiated == null ? null : negotiated.subprotocol();
     }
 
     @Override
     public String extensions() {
-        return extensions;
+        return negotiated == null ? null : negotiated.extensions();
     }
 
     @Override
@@ -168,7 +167,7 @@ public final class Connection implements WebSocketSession {
 
     @Override
     public HandshakeCompletedEvent handshake() {
-        return handshake;
+        return negotiated == null ? null : negotiated.handshake();
     }
 
     @Override
@@ -370,6 +369,13 @@ public final class Connection implements WebSocketSession {
             ending = new Ending();
         }
         return ending;
+    }
+
+    /**
+     * What the handshake negotiated beyond the path, made only when there is any: three fields that are null on most
+     * connections would cost 8 B on each.
+     */
+    private record Negotiated(String subprotocol, String extensions, HandshakeCompletedEvent handshake) {
     }
 
     /** The codes and reasons that went each way, the failure, and the timer that bounds the close. */
