@@ -28,7 +28,7 @@ final class LoopMembers {
     /** The event loop refused a task: nothing will drain here again. Guarded by the group's lock. */
     boolean abandoned;
 
-    private final WebSocketGroup group;
+    final WebSocketGroup group;
     private final Object lock;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
@@ -128,9 +128,9 @@ final class LoopMembers {
         }
         member.index = size;
         members[size++] = member;
-        if (member.onJoin != null) {
+        if (change.onJoin != null) {
             try {
-                member.onJoin.accept(member.channel);
+                change.onJoin.accept(member.channel);
             } catch (Throwable t) {
                 member.channel.pipeline().fireExceptionCaught(t);
             }
