@@ -105,7 +105,10 @@ final class LoopMembers {
                 if (channel == publish.except) {
                     continue;
                 }
-                channel.write(publish.frames.retainedDuplicate(), member.quietPromise);
+                // Writes need no future: a write refused by a closing connection is released by its handler, and
+                // the member leaves with the close. The channel's own quiet void promise (on its event loop, as
+                // here) does not fire a failure down the pipeline either, and costs no object per member.
+                channel.write(publish.frames.retainedDuplicate(), channel.unsafe().voidPromise());
                 if (!channel.isWritable()) {
                     // Past the high water mark: send now rather than pile up unflushed bytes until the run ends.
                     channel.flush();
