@@ -1,5 +1,6 @@
 package dev.nettyws.group;
 
+import dev.nettyws.internal.Connection;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
@@ -122,9 +123,23 @@ final class LoopMembers {
 
     private void change(MembershipChange change) {
         Member member = change.member;
+        Connection connection = Connection.find(member.channel);
         if (!change.joins) {
             removeFromArray(member);
+            if (member.watchesEnd) {
+                if (connection != null) {
+                    connection.unwatchEnd(member);
+                }
+            } else {
+                member.channel.closeFuture().removeListener(member);
+            }
             return;
+        }
+        // Here, on the member's event loop, where the connection's state lives. A connection that ended already
+        // is removed again at once by its close future.
+        member.watchesEnd = connection != null && connection.watchEnd(member);
+        if (!member.watchesEnd) {
+            member.channel.closeFuture().addListener(member);
         }
         if (size == members.length) {
             members = Arrays.copyOf(members, size * 2);

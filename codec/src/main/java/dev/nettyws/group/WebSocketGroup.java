@@ -150,8 +150,7 @@ public final class WebSocketGroup {
             loop.memberCount++;
             loop.pending.addLast(new MembershipChange(member, true, onJoin));
         }
-        // Added after the member is in, so that a close that already happened removes it again at once.
-        channel.closeFuture().addListener(member);
+        // The drain joins it on its event loop and from then on watches for the connection's end.
         member.loop.scheduleDrain();
         return true;
     }
@@ -173,7 +172,6 @@ public final class WebSocketGroup {
             member.loop.memberCount--;
             member.loop.pending.addLast(new MembershipChange(member, false, null));
         }
-        channel.closeFuture().removeListener(member);
         member.loop.scheduleDrain();
         return true;
     }

@@ -117,6 +117,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePendingPong();
         stopParts();
+        if (connection != null) {
+            // Nothing reports the end from here on, nor runs the close handshake.
+            connection.closeHandshakeStopped();
+        }
     }
 
     @Override
