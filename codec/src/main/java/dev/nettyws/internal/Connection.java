@@ -37,6 +37,7 @@ import java.util.Arrays;
  */
 public final class Connection implements WebSocketSession {
     private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
+    private static final Runnable[] NO_WATCHERS = {};
 
     /** The close handshake as this endpoint sees it (§7.1). */
     public enum CloseState {
@@ -322,14 +323,8 @@ public final class Connection implements WebSocketSession {
             return null;
         }
         ending.closedEventTaken = true;
-        Object watchers = endWatchers;
-        endWatchers = null;
-        if (watchers instanceof Runnable[]) {
-            for (Runnable watcher : (Runnable[]) watchers) {
-                watcher.run();
-            }
-        } else if (watchers != null) {
-            ((Runnable) watchers).run();
+        for (Runnable watcher : takeEndWatchers()) {
+            watcher.run();
         }
         return closedEvent();
     }
@@ -382,16 +377,19 @@ public final class Connection implements WebSocketSession {
      */
     public void closeHandshakeStopped() {
         closeHandshakeRun = false;
-        Object watchers = endWatchers;
-        endWatchers = null;
-        if (watchers instanceof Runnable[]) {
-            for (Runnable watcher : (Runnable[]) watchers) {
-                channel.closeFuture().addListener(f -> watcher.run());
-            }
-        } else if (watchers != null) {
-            Runnable watcher = (Runnable) watchers;
+        for (Runnable watcher : takeEndWatchers()) {
             channel.closeFuture().addListener(f -> watcher.run());
         }
+    }
+
+    /** The watchers given to {@link #watchEnd}, forgotten here. */
+    private Runnable[] takeEndWatchers() {
+        Object watchers = endWatchers;
+        endWatchers = null;
+        if (watchers == null) {
+            return NO_WATCHERS;
+        }
+        return watchers instanceof Runnable[] ? (Runnable[]) watchers : new Runnable[] {(Runnable) watchers};
     }
 
     /** How the connection ended, from what went each way (§7.1.5, §7.1.6). */
