@@ -31,7 +31,8 @@ import java.util.Arrays;
  * <p>The state machine is plain: {@link #closeFrameWriting}, {@link #closeFrameReceived} and
  * {@link #transportFailed()} only move it and say what to do, so it is testable without a channel. The acts that
  * belong to the state are here as well: {@link #fail} (§7.1.7: one close frame, then TCP), {@link #abort} and the
- * close timer that bounds every close.
+ * close timer that bounds every close. Whoever must act when the connection ends (a broadcast group's member) asks
+ * to be told here ({@link #watchEnd}) rather than listening on the channel's close future.
  *
  * <p>Event loop only, except the {@link WebSocketSession} methods, which any thread may call.
  */
