@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>the payload of a frame still arriving ({@link FrameDecoder}), reserved as soon as its header announces it,
  *       before any of it is buffered;</li>
- *   <li>a fragmented message being joined (by the message aggregator, {@code HandlerNames.AGGREGATOR});</li>
+ *   <li>a fragmented message being joined (by the connection handler, {@code HandlerNames.CONNECTION}, when the
+ *       endpoint aggregates);</li>
  *   <li>the output of inflating a compressed frame, and the zlib state of permessage-deflate
  *       ({@link dev.nettyws.extension.deflate}).</li>
  * </ul>

@@ -1,5 +1,6 @@
 package dev.nettyws.group;
 
+import dev.nettyws.internal.Connection;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ final class LoopMembers {
     /** The event loop refused a task: nothing will drain here again. Guarded by the group's lock. */
     boolean abandoned;
 
-    private final WebSocketGroup group;
+    final WebSocketGroup group;
     private final Object lock;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
@@ -105,7 +106,10 @@ final class LoopMembers {
                 if (channel == publish.except) {
                     continue;
                 }
-                channel.write(publish.frames.retainedDuplicate(), member.quietPromise);
+                // Writes need no future: a write refused by a closing connection is released by its handler, and
+                // the member leaves with the close. The channel's own quiet void promise (on its event loop, as
+                // here) does not fire a failure down the pipeline either, and costs no object per member.
+                channel.write(publish.frames.retainedDuplicate(), channel.unsafe().voidPromise());
                 if (!channel.isWritable()) {
                     // Past the high water mark: send now rather than pile up unflushed bytes until the run ends.
                     channel.flush();
@@ -119,18 +123,32 @@ final class LoopMembers {
 
     private void change(MembershipChange change) {
         Member member = change.member;
+        Connection connection = Connection.find(member.channel);
         if (!change.joins) {
             removeFromArray(member);
+            if (member.watchesEnd) {
+                if (connection != null) {
+                    connection.unwatchEnd(member);
+                }
+            } else {
+                member.channel.closeFuture().removeListener(member);
+            }
             return;
+        }
+        // Here, on the member's event loop, where the connection's state lives. A connection that ended already
+        // is removed again at once by its close future.
+        member.watchesEnd = connection != null && connection.watchEnd(member);
+        if (!member.watchesEnd) {
+            member.channel.closeFuture().addListener(member);
         }
         if (size == members.length) {
             members = Arrays.copyOf(members, size * 2);
         }
         member.index = size;
         members[size++] = member;
-        if (member.onJoin != null) {
+        if (change.onJoin != null) {
             try {
-                member.onJoin.accept(member.channel);
+                change.onJoin.accept(member.channel);
             } catch (Throwable t) {
                 member.channel.pipeline().fireExceptionCaught(t);
             }

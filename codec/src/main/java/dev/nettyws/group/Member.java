@@ -1,42 +1,41 @@
 package dev.nettyws.group;
 
+import dev.nettyws.internal.Connection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.VoidChannelPromise;
-import java.util.function.Consumer;
 
 /**
- * A channel in a group, and the listener that removes it when it closes. The fields after the constructor's belong
- * to its event loop's {@link LoopMembers}.
+ * A channel in a group, and what removes it when the connection ends: run by the {@link Connection} when the
+ * connection handler reports the end ({@link Connection#watchEnd}), or else a listener on the channel's close
+ * future. The fields after the constructor's belong to its event loop's {@link LoopMembers}. One per member and
+ * connection, so it keeps only what every write needs (the join callback travels with the {@link MembershipChange},
+ * the group is the loop's): 32 B.
  */
-final class Member implements ChannelFutureListener {
+final class Member implements ChannelFutureListener, Runnable {
     final Channel channel;
     final LoopMembers loop;
-    final Consumer<? super Channel> onJoin;
-    /**
-     * Writes need no future: a write refused by a closing connection is released by its handler, and the member
-     * leaves with the close. A void promise that does not fire the failure down the pipeline either.
-     */
-    final ChannelPromise quietPromise;
-    private final WebSocketGroup group;
 
     /** The position in {@link LoopMembers}'s array, or -1 when not in it. */
     int index = -1;
     /** Written to since the last flush. */
     boolean unflushed;
+    /** Whether the connection's end removes it ({@link Connection#watchEnd}) rather than the close future. */
+    boolean watchesEnd;
 
-    Member(WebSocketGroup group, Channel channel, LoopMembers loop, Consumer<? super Channel> onJoin) {
-        this.group = group;
+    Member(Channel channel, LoopMembers loop) {
         this.channel = channel;
         this.loop = loop;
-        this.onJoin = onJoin;
-        this.quietPromise = new VoidChannelPromise(channel, false);
     }
 
     @Override
     public void operationComplete(ChannelFuture closed) {
-        group.remove(channel);
+        run();
+    }
+
+    /** The connection ended: leave the group. */
+    @Override
+    public void run() {
+        loop.group.remove(channel);
     }
 }

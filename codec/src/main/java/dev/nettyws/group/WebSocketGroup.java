@@ -12,9 +12,9 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +74,11 @@ import java.util.function.Consumer;
 public final class WebSocketGroup {
     private final ByteBufAllocator alloc;
     private final Object lock = new Object();
-    private final Map<Channel, Member> members = new ConcurrentHashMap<>();
+    /**
+     * Guarded by lock. Channels are their own identity; an identity map keeps its entries in one array, where a
+     * concurrent map spends a node of 32 B on each member.
+     */
+    private final Map<Channel, Member> members = new IdentityHashMap<>();
     // Guarded by lock: the event loops of the members, also as an array read by every publish.
     private final Map<EventExecutor, LoopMembers> loopsByExecutor = new HashMap<>();
     private LoopMembers[] loops = new LoopMembers[0];
@@ -141,13 +145,12 @@ public final class WebSocketGroup {
                 loops = Arrays.copyOf(loops, loops.length + 1);
                 loops[loops.length - 1] = loop;
             }
-            member = new Member(this, channel, loop, onJoin);
+            member = new Member(channel, loop);
             members.put(channel, member);
             loop.memberCount++;
-            loop.pending.addLast(new MembershipChange(member, true));
+            loop.pending.addLast(new MembershipChange(member, true, onJoin));
         }
-        // Added after the member is in, so that a close that already happened removes it again at once.
-        channel.closeFuture().addListener(member);
+        // The drain joins it on its event loop and from then on watches for the connection's end.
         member.loop.scheduleDrain();
         return true;
     }
@@ -167,21 +170,24 @@ public final class WebSocketGroup {
                 return false;
             }
             member.loop.memberCount--;
-            member.loop.pending.addLast(new MembershipChange(member, false));
+            member.loop.pending.addLast(new MembershipChange(member, false, null));
         }
-        channel.closeFuture().removeListener(member);
         member.loop.scheduleDrain();
         return true;
     }
 
     /** Whether the channel is a member. */
     public boolean contains(Channel channel) {
-        return members.containsKey(channel);
+        synchronized (lock) {
+            return members.containsKey(channel);
+        }
     }
 
     /** How many members the group has. */
     public int size() {
-        return members.size();
+        synchronized (lock) {
+            return members.size();
+        }
     }
 
     /**

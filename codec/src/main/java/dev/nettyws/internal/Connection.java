@@ -19,6 +19,7 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The one owner of a WebSocket connection's truth (RFC 6455 §7): where the close handshake stands, which close
@@ -30,12 +31,14 @@ import java.time.Duration;
  * <p>The state machine is plain: {@link #closeFrameWriting}, {@link #closeFrameReceived} and
  * {@link #transportFailed()} only move it and say what to do, so it is testable without a channel. The acts that
  * belong to the state are here as well: {@link #fail} (§7.1.7: one close frame, then TCP), {@link #abort} and the
- * close timer that bounds every close.
+ * close timer that bounds every close. Whoever must act when the connection ends (a broadcast group's member) asks
+ * to be told here ({@link #watchEnd}) rather than listening on the channel's close future.
  *
  * <p>Event loop only, except the {@link WebSocketSession} methods, which any thread may call.
  */
 public final class Connection implements WebSocketSession {
     private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
+    private static final Runnable[] NO_WATCHERS = {};
 
     /** The close handshake as this endpoint sees it (§7.1). */
     public enum CloseState {
@@ -69,24 +72,20 @@ public final class Connection implements WebSocketSession {
     private volatile CloseState state = CloseState.OPEN;
     /** Written last on the event loop, read first from any thread: publishes the fields written before it. */
     private volatile String path;
-    private String subprotocol;
-    private String extensions;
-    private boolean http2;
-    /** The whole handshake event, when the configuration retains it. */
-    private HandshakeCompletedEvent handshake;
+    /** The subprotocol, extensions, retained event and HTTP/2, when the handshake had any: most have none. */
+    private Negotiated negotiated;
     /** Whether a handler runs the close handshake (the connection handler); otherwise {@link #close} closes TCP. */
     private boolean closeHandshakeRun;
-
-    private boolean closeStartedByUs;
-    private boolean closeStartedByPeer;
     /** A close frame went to the frame encoder: no second one may follow (§5.5.1). */
     private boolean closeFrameQueued;
-    /** That close frame was written to the transport. */
-    private boolean closeFrameSent;
     private boolean closeFrameReceived;
-    private boolean closedEventTaken;
     /** What the close carried, made when the close starts: an open connection needs none of it. */
     private Ending ending;
+    /**
+     * What {@link #watchEnd} was given: null, one {@link Runnable}, or an array of them. A field here rather than a
+     * listener on the channel's close future, whose second listener costs 48 B per connection.
+     */
+    private Object endWatchers;
 
     /**
      * Creates the state of one connection; {@link #of} and {@link #install} put it on the channel.
@@ -138,10 +137,11 @@ public final class Connection implements WebSocketSession {
      * Keeps the whole event (its headers) only if {@code retain}.
      */
     public void established(HandshakeCompletedEvent event, boolean retain) {
-        this.subprotocol = event.subprotocol();
-        this.extensions = event.extensions();
-        this.http2 = event.request().isHttp2();
-        this.handshake = retain ? event : null;
+        HandshakeCompletedEvent handshake = retain ? event : null;
+        boolean http2 = event.request().isHttp2();
+        if (event.subprotocol() != null || event.extensions() != null || handshake != null || http2) {
+            this.negotiated = new Negotiated(event.subprotocol(), event.extensions(), handshake, http2);
+        }
         // Last: a non-null path is what makes the session visible (WebSocketSession.of).
         this.path = event.path();
     }
@@ -153,22 +153,22 @@ public final class Connection implements WebSocketSession {
 
     @Override
     public String subprotocol() {
-        return subprotocol;
+        return negotiated == null ? null : negotiated.subprotocol();
     }
 
     @Override
     public String extensions() {
-        return extensions;
+        return negotiated == null ? null : negotiated.extensions();
     }
 
     @Override
     public boolean isHttp2() {
-        return http2;
+        return negotiated != null && negotiated.http2();
     }
 
     @Override
     public HandshakeCompletedEvent handshake() {
-        return handshake;
+        return negotiated == null ? null : negotiated.handshake();
     }
 
     @Override
@@ -219,7 +219,7 @@ public final class Connection implements WebSocketSession {
         }
         if (state == CloseState.OPEN) {
             state = CloseState.CLOSE_SENT;
-            closeStartedByUs = true;
+            ending.closeStartedByUs = true;
         } else if (state == CloseState.CLOSE_RECEIVED) {
             state = CloseState.CLOSED;
         }
@@ -229,7 +229,7 @@ public final class Connection implements WebSocketSession {
     /** The close frame reached the transport, or could not be written (then TCP is closed at once). */
     public void closeFrameWritten(boolean success) {
         if (success) {
-            closeFrameSent = true;
+            ending().closeFrameSent = true;
         } else if (channel != null) {
             channel.close();
         }
@@ -245,7 +245,7 @@ public final class Connection implements WebSocketSession {
         ending().receivedCode = code;
         ending().receivedReason = reason;
         if (state == CloseState.OPEN) {
-            closeStartedByPeer = true;
+            ending.closeStartedByPeer = true;
             state = CloseState.CLOSE_RECEIVED;
             return PeerClose.ECHO;
         }
@@ -320,11 +320,77 @@ public final class Connection implements WebSocketSession {
             ending.closeTimer.cancel(false);
             ending.closeTimer = null;
         }
-        if (closedEventTaken) {
+        if (ending().closedEventTaken) {
             return null;
         }
-        closedEventTaken = true;
+        ending.closedEventTaken = true;
+        for (Runnable watcher : takeEndWatchers()) {
+            watcher.run();
+        }
         return closedEvent();
+    }
+
+    /**
+     * Has {@code watcher} run once when TCP closes ({@link #transportClosed()}), which the connection handler reports
+     * as long as it is in the pipeline; event loop only. Returns false and keeps nothing when no handler reports it
+     * or TCP closed already: the caller then listens to the channel's close future instead.
+     */
+    public boolean watchEnd(Runnable watcher) {
+        if (!closeHandshakeRun || ending != null && ending.closedEventTaken) {
+            return false;
+        }
+        Object watchers = endWatchers;
+        if (watchers == null) {
+            endWatchers = watcher;
+        } else if (watchers instanceof Runnable[]) {
+            Runnable[] all = (Runnable[]) watchers;
+            Runnable[] more = Arrays.copyOf(all, all.length + 1);
+            more[all.length] = watcher;
+            endWatchers = more;
+        } else {
+            endWatchers = new Runnable[] {(Runnable) watchers, watcher};
+        }
+        return true;
+    }
+
+    /** Forgets a watcher given to {@link #watchEnd}; event loop only. */
+    public void unwatchEnd(Runnable watcher) {
+        Object watchers = endWatchers;
+        if (watchers == watcher) {
+            endWatchers = null;
+        } else if (watchers instanceof Runnable[]) {
+            Runnable[] all = (Runnable[]) watchers;
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] == watcher) {
+                    Runnable[] fewer = new Runnable[all.length - 1];
+                    System.arraycopy(all, 0, fewer, 0, i);
+                    System.arraycopy(all, i + 1, fewer, i, fewer.length - i);
+                    endWatchers = fewer.length == 1 ? fewer[0] : fewer;
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The connection handler left the pipeline: nothing reports the end any more, so the watchers listen to the
+     * channel's close future from here on, and {@link #close} closes TCP itself.
+     */
+    public void closeHandshakeStopped() {
+        closeHandshakeRun = false;
+        for (Runnable watcher : takeEndWatchers()) {
+            channel.closeFuture().addListener(f -> watcher.run());
+        }
+    }
+
+    /** The watchers given to {@link #watchEnd}, forgotten here. */
+    private Runnable[] takeEndWatchers() {
+        Object watchers = endWatchers;
+        endWatchers = null;
+        if (watchers == null) {
+            return NO_WATCHERS;
+        }
+        return watchers instanceof Runnable[] ? (Runnable[]) watchers : new Runnable[] {(Runnable) watchers};
     }
 
     /** How the connection ended, from what went each way (§7.1.5, §7.1.6). */
@@ -332,14 +398,14 @@ public final class Connection implements WebSocketSession {
         if (isFailed()) {
             return new WebSocketClosedEvent(ending.failureCode, ending.failureReason, false, false);
         }
-        boolean clean = closeFrameSent && closeFrameReceived;
+        boolean clean = ending.closeFrameSent && closeFrameReceived;
         if (closeFrameReceived) {
-            return closeStartedByPeer
+            return ending.closeStartedByPeer
                 ? new WebSocketClosedEvent(ending.receivedCode, ending.receivedReason, true, clean)
                 : new WebSocketClosedEvent(ending.sentCode, ending.sentReason, false, clean);
         }
         // §7.1.5: no close frame received means 1006, whoever started.
-        return new WebSocketClosedEvent(CloseStatus.ABNORMAL_CLOSURE, "", !closeStartedByUs, false);
+        return new WebSocketClosedEvent(CloseStatus.ABNORMAL_CLOSURE, "", !ending.closeStartedByUs, false);
     }
 
     // ---- WebSocketSession
@@ -372,8 +438,21 @@ public final class Connection implements WebSocketSession {
         return ending;
     }
 
+    /**
+     * What the handshake negotiated beyond the path, made only when there is any: three fields that are null on most
+     * connections would cost 8 B on each.
+     */
+    private record Negotiated(String subprotocol, String extensions, HandshakeCompletedEvent handshake,
+                              boolean http2) {
+    }
+
     /** The codes and reasons that went each way, the failure, and the timer that bounds the close. */
     private static final class Ending {
+        private boolean closeStartedByUs;
+        private boolean closeStartedByPeer;
+        /** Our close frame was written to the transport. */
+        private boolean closeFrameSent;
+        private boolean closedEventTaken;
         private int sentCode;
         private String sentReason = "";
         private int receivedCode;

@@ -3,6 +3,7 @@ package dev.nettyws.internal;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.PingFrame;
 import dev.nettyws.frame.PongFrame;
 import dev.nettyws.frame.ProtocolViolationException;
@@ -10,6 +11,7 @@ import dev.nettyws.frame.Role;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
 import dev.nettyws.protocol.WebSocketClosedException;
+import dev.nettyws.protocol.WebSocketConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -25,10 +27,12 @@ import java.util.Objects;
 /**
  * The connection protocol between the frame codec and the application (RFC 6455 §5.5, §7): answers pings, runs the
  * close handshake on the {@link Connection}'s state machine, refuses writes after our close frame, and fires the
- * {@link WebSocketClosedEvent} once when the channel goes inactive. Two parts of its own, not handlers (a handler
- * context costs 64 B per connection): the {@link KeepAlive} (idle timeout, keepalive pings), which sees the
- * application's flushes and the peer's reads here, and the {@link WriteLimiter}, through which every write of the
- * connection protocol and the application goes.
+ * {@link WebSocketClosedEvent} once when the channel goes inactive. Three parts of its own, not handlers (a
+ * handler context costs 64 B per connection, and each handler a hop per message): the {@link KeepAlive} (idle
+ * timeout, keepalive pings), which sees the application's flushes and the peer's reads here, the
+ * {@link WriteLimiter}, through which every write of the connection protocol and the application goes, and, when
+ * the configuration aggregates, the {@link MessageAggregator}, made with the first fragmented message (an
+ * unfragmented one is whole already and passes on as it is).
  *
  * <p>Why it holds back pongs: while the channel is unwritable only the latest unanswered ping is kept (§5.5.3 allows
  * answering only the most recent), so a peer that pings without reading cannot make pongs pile up. Why a server
@@ -44,13 +48,19 @@ import java.util.Objects;
  *
  * <p>Buffers: frames passed on belong to the next handler. Pings, unforwarded pongs, close frames and refused writes
  * are released here; a pong reuses its ping's payload, and a held one is released when replaced, when the peer's
- * close arrives, and when the channel goes inactive. One instance per channel, on its event loop.
+ * close arrives, and when the channel goes inactive. A message being joined is released when the channel goes
+ * inactive or the handler is removed. One instance per channel, on its event loop.
  */
 public final class ConnectionHandler extends ChannelDuplexHandler {
     private static final InternalLogger LOGGER = InternalLoggerFactory.getInstance(ConnectionHandler.class);
 
     private final Role role;
     private final ConnectionConfig config;
+    /**
+     * The endpoint's configuration when it aggregates messages (the limit and the memory budget), else null. Shared
+     * by the endpoint's connections, so it costs a reference.
+     */
+    private final WebSocketConfig aggregation;
     private Connection connection;
     /** The payload of the most recent ping not answered because the channel was not writable. */
     private ByteBuf pendingPong;
@@ -63,9 +73,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
      * always when no limit is configured.
      */
     private SlowPeerDetector slowPeer;
+    /** Joins fragmented messages; made with the first one, when {@link #aggregation} is set. */
+    private MessageAggregator aggregator;
 
     /**
-     * Creates the handler of one connection.
+     * Creates the handler of one connection that passes fragments on as they are.
      *
      * @param role whether this is the server or the client end; decides who closes TCP first (§7.1.1)
      * @param config the close timeout and whether pongs reach the application
@@ -73,6 +85,20 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     public ConnectionHandler(Role role, ConnectionConfig config) {
         this.role = Objects.requireNonNull(role, "role");
         this.config = Objects.requireNonNull(config, "config");
+        this.aggregation = null;
+    }
+
+    /**
+     * Creates the handler of one connection of an endpoint: its frame role, its {@link WebSocketConfig#connection()},
+     * and, when it {@linkplain WebSocketConfig#aggregate() aggregates}, its aggregation limit and the memory budget of
+     * its frame configuration.
+     *
+     * @param config the endpoint's configuration
+     */
+    public ConnectionHandler(WebSocketConfig config) {
+        this.role = config.frames().role();
+        this.config = config.connection();
+        this.aggregation = config.aggregate() ? config : null;
     }
 
     @Override
@@ -91,6 +117,10 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePendingPong();
         stopParts();
+        if (connection != null) {
+            // Nothing reports the end from here on, nor runs the close handshake.
+            connection.closeHandshakeStopped();
+        }
     }
 
     @Override
@@ -130,7 +160,11 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            ctx.fireChannelRead(msg);
+            if (aggregation != null && msg instanceof Frame) {
+                onData(ctx, (Frame) msg);
+            } else {
+                ctx.fireChannelRead(msg);
+            }
         } else if (msg instanceof PingFrame) {
             onPing(ctx, (PingFrame) msg);
         } else if (msg instanceof PongFrame) {
@@ -142,6 +176,19 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         } else {
             onPeerClose(ctx, (CloseFrame) msg);
         }
+    }
+
+    /** A data frame of an aggregating endpoint: a whole message within the limit passes on as it is. */
+    private void onData(ChannelHandlerContext ctx, Frame frame) {
+        if (aggregator == null) {
+            if (!MessageAggregator.isNeeded(frame, aggregation.maxAggregatedMessageLength())) {
+                ctx.fireChannelRead(frame);
+                return;
+            }
+            aggregator = new MessageAggregator(this, aggregation.maxAggregatedMessageLength(),
+                aggregation.frames().memoryBudget());
+        }
+        aggregator.read(ctx, frame);
     }
 
     private void onPing(ChannelHandlerContext ctx, PingFrame ping) {
@@ -297,9 +344,22 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         return connection;
     }
 
+    /**
+     * The bytes the message being joined has reserved from the {@link MemoryBudget} now: 0 when none is (for tests
+     * and metrics).
+     */
+    public long reservedBytes() {
+        return aggregator == null ? 0 : aggregator.reservedBytes();
+    }
+
     /** The idle timeout elapsed: the close handshake with 1001, through the write path. */
     void idleTimeout(ChannelHandlerContext ctx) {
-        write(ctx, new CloseFrame(CloseStatus.GOING_AWAY, ConnectionConfig.IDLE_TIMEOUT_REASON), ctx.newPromise());
+        startClose(ctx, CloseStatus.GOING_AWAY, ConnectionConfig.IDLE_TIMEOUT_REASON);
+    }
+
+    /** Starts the close handshake with {@code code} and {@code reason} through the write path, which flushes it. */
+    void startClose(ChannelHandlerContext ctx, int code, String reason) {
+        write(ctx, new CloseFrame(code, reason), ctx.newPromise());
     }
 
     /** The peer was silent for the ping interval: an empty ping, through the write path. */
@@ -330,6 +390,9 @@ public final class ConnectionHandler extends ChannelDuplexHandler {
         }
         if (slowPeer != null) {
             slowPeer.cancel();
+        }
+        if (aggregator != null) {
+            aggregator.release();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.nettyws.internal;
 
-import static dev.nettyws.protocol.HandlerNames.AGGREGATOR;
 import static dev.nettyws.protocol.HandlerNames.CONNECTION;
 import static dev.nettyws.protocol.HandlerNames.DECODER;
 import static dev.nettyws.protocol.HandlerNames.ENCODER;
@@ -53,13 +52,8 @@ public final class WebSocketPipeline {
                 throw new IllegalStateException("extension install returned an unknown handler: " + last);
             }
         }
-        pipeline.addAfter(last, CONNECTION, new ConnectionHandler(frames.role(), connection));
-        last = CONNECTION;
-        if (config.aggregate()) {
-            pipeline.addAfter(last, AGGREGATOR, new MessageAggregator(config.maxAggregatedMessageLength(),
-                frames.memoryBudget()));
-            last = AGGREGATOR;
-        }
-        return last;
+        // The connection handler also joins fragmented messages when the configuration aggregates.
+        pipeline.addAfter(last, CONNECTION, new ConnectionHandler(config));
+        return CONNECTION;
     }
 }

@@ -5,7 +5,7 @@ package dev.nettyws.protocol;
  * after the opening handshake reads, from the head:
  *
  * <pre>
- *   [tls]  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]
+ *   [tls]  ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection
  *          (the application's handlers, e.g. ws-application)
  * </pre>
  *
@@ -13,8 +13,9 @@ package dev.nettyws.protocol;
  * pipeline holds {@code [tls]  h2-codec  h2-idle  h2-multiplex}.
  *
  * <p>The connection handler also keeps the idle timeout, the keepalive pings and the write limits of the
- * {@code ConnectionConfig}. The deflate pair is there when permessage-deflate was negotiated, the aggregator when
- * messages are aggregated. The application adds its handlers in a
+ * {@code ConnectionConfig}, and joins fragmented messages when the configuration aggregates them (there is no
+ * handler of its own for that: an unfragmented message passes on without another hop). The deflate pair is there
+ * when permessage-deflate was negotiated. The application adds its handlers in a
  * {@link dev.nettyws.handshake.WebSocketInitializer} after the name it is given.
  *
  * <p>Constants only. Usable from any thread; holds no buffers.
@@ -53,13 +54,12 @@ public final class HandlerNames {
     /** The permessage-deflate deflater: {@value}. */
     public static final String DEFLATER = "ws-deflater";
     /**
-     * The connection protocol: ping/pong, the close handshake, idle timeout, keepalive, write limits: {@value}. The
+     * The connection protocol: ping/pong, the close handshake, idle timeout, keepalive, write limits, and the joining
+     * of fragmented messages when the configuration aggregates: {@value}. The
      * write limits measure the writes that pass it, so a handler of yours that writes should sit after it (as the
      * application does); one placed between it and the encoder writes past them.
      */
     public static final String CONNECTION = "ws-connection";
-    /** The message aggregator: {@value}. */
-    public static final String AGGREGATOR = "ws-aggregator";
     /** The application's handler added by {@code WebSocketServer.install} and {@code WebSocketClient}: {@value}. */
     public static final String APPLICATION = "ws-application";
 

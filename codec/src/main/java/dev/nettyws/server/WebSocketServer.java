@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * handlers in front are removed, and the pipeline becomes, from the head:
  *
  * <pre>
- *   ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  [ws-aggregator]  ws-application  (...)
+ *   ws-encoder  ws-decoder  [ws-inflater  ws-deflater]  ws-connection  ws-application  (...)
  * </pre>
  *
  * <p>({@code (...)}: the handlers that were after the codec; see {@link HandlerNames} for when the optional ones are

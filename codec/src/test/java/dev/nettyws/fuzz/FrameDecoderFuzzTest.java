@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
@@ -13,9 +14,10 @@ import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.internal.Connection;
 import dev.nettyws.internal.ConnectionHandler;
-import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ConnectionConfig;
 import dev.nettyws.protocol.WebSocketClosedEvent;
+import dev.nettyws.protocol.WebSocketConfig;
+import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.WireFrame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -102,10 +104,8 @@ class FrameDecoderFuzzTest {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(alloc);
         channel.freezeTime();
-        channel.pipeline().addLast(new FrameEncoder(frames), decoder, new ConnectionHandler(role, connection));
-        if ((options & 4) != 0) {
-            channel.pipeline().addLast(new MessageAggregator(MAX_AGGREGATED, budget));
-        }
+        channel.pipeline().addLast(new FrameEncoder(frames), decoder, (options & 4) != 0
+            ? new ConnectionHandler(aggregating(frames, connection)) : new ConnectionHandler(role, connection));
         channel.pipeline().addLast(recorder);
 
         List<ByteBuf> inputs = new ArrayList<>();
@@ -167,6 +167,15 @@ class FrameDecoderFuzzTest {
             sentText.add(WireChecks.describe(frame));
         }
         return new Outcome(recorder.events, sentText, failed, closeReceived);
+    }
+
+    /** The endpoint configuration of a connection handler that aggregates up to {@link #MAX_AGGREGATED}. */
+    private static WebSocketConfig aggregating(FrameConfig frames, ConnectionConfig connection) {
+        return frames.role() == Role.SERVER
+            ? WebSocketServerConfig.builder().frames(frames).connection(connection).aggregate(true)
+                .maxAggregatedMessageLength(MAX_AGGREGATED).build()
+            : WebSocketClientConfig.builder().frames(frames).connection(connection).aggregate(true)
+                .maxAggregatedMessageLength(MAX_AGGREGATED).build();
     }
 
     private static String describeAll(List<WireFrame> frames) {

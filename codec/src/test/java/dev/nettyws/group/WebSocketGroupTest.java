@@ -237,6 +237,49 @@ class WebSocketGroupTest {
     }
 
     @Test
+    void aMemberOfTwoGroupsLeavesBothWhenClosedAndOneItLeftEarlierIsNotTouched() {
+        WebSocketGroup other = new WebSocketGroup(new UnpooledByteBufAllocator(false));
+        WebSocketGroup left = new WebSocketGroup(new UnpooledByteBufAllocator(false));
+        EmbeddedChannel ch = member();
+        group.add(ch);
+        other.add(ch);
+        left.add(ch);
+        drain();
+        assertTrue(left.remove(ch));
+        drain();
+        left.add(member());
+        drain();
+
+        ch.writeInbound(FrameBytes.close(1000, "").mask(0x37fa213d).buf());
+        drain();
+        assertFalse(group.contains(ch));
+        assertFalse(other.contains(ch));
+        assertEquals(1, left.size(), "the other member of the group it left stays");
+    }
+
+    @Test
+    void aMemberStillLeavesWhenClosedAfterItsConnectionHandlerWasRemoved() {
+        EmbeddedChannel ch = member();
+        group.add(ch);
+        drain();
+        ch.pipeline().remove(ConnectionHandler.class);
+        ch.close();
+        drain();
+        assertFalse(group.contains(ch), "the channel's close future removes it when nothing reports the end");
+    }
+
+    @Test
+    void aMemberWithoutAConnectionHandlerLeavesWhenClosed() {
+        EmbeddedChannel ch = new EmbeddedChannel(new FrameEncoder(FrameConfig.SERVER_DEFAULT));
+        channels.add(ch);
+        group.add(ch);
+        drain();
+        ch.close();
+        drain();
+        assertFalse(group.contains(ch));
+    }
+
+    @Test
     void aMemberClosingWhileMessagesAreQueuedRefusesThemQuietlyAndReleasesThem() {
         EmbeddedChannel closing = member();
         group.add(closing);

@@ -18,25 +18,28 @@ import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.internal.ConnectionHandler;
-import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link MessageAggregator} and the server-wide {@link MemoryBudget}: a message being joined reserves its buffer's
- * capacity beyond the free allowance before growing, returns it when passed on or dropped or when the channel ends,
- * and a message the budget cannot cover is dropped with a close handshake carrying 1013.
+ * The connection handler's message aggregation and the server-wide {@link MemoryBudget}: a message being joined
+ * reserves its buffer's capacity beyond the free allowance before growing, returns it when passed on or dropped or
+ * when the channel ends, and a message the budget cannot cover is dropped with a close handshake carrying 1013.
  */
 class MessageAggregatorBudgetTest {
     private static final int FREE = 1024;
 
     private final ClosedEvents events = new ClosedEvents();
 
-    private EmbeddedChannel aggregating(MessageAggregator aggregator) {
-        return channel(new ProtocolTestSupport.FrameObjects(Role.SERVER), new ConnectionHandler(Role.SERVER, NO_IDLE),
-            aggregator, events);
+    /** An aggregating connection handler with limit {@code max}, reserving from {@code budget}. */
+    private static ConnectionHandler handler(int max, MemoryBudget budget) {
+        return ProtocolTestSupport.aggregating(Role.SERVER, NO_IDLE, max, budget);
+    }
+
+    private EmbeddedChannel aggregating(ConnectionHandler aggregator) {
+        return channel(new ProtocolTestSupport.FrameObjects(Role.SERVER), aggregator, events);
     }
 
     private static BinaryFrame first(int length) {
@@ -50,7 +53,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void section5_4_aMessageBeingJoinedHoldsItsCapacityUntilPassedOn() {
         MemoryBudget budget = MemoryBudget.of(1 << 20, FREE);
-        MessageAggregator aggregator = new MessageAggregator(1 << 20, budget);
+        ConnectionHandler aggregator = handler(1 << 20, budget);
         EmbeddedChannel ch = aggregating(aggregator);
         ch.writeInbound(first(100_000));
         long afterFirst = budget.used();
@@ -71,7 +74,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void aMessageTheBudgetCannotCoverIsDroppedWith1013AndTheRestDiscarded() {
         MemoryBudget budget = MemoryBudget.of(150_000, FREE);
-        EmbeddedChannel ch = aggregating(new MessageAggregator(1 << 20, budget));
+        EmbeddedChannel ch = aggregating(handler(1 << 20, budget));
         ch.writeInbound(first(100_000));
         ch.writeInbound(next(100_000, false));
         CloseFrame close = nextOutbound(ch, CloseFrame.class);
@@ -92,7 +95,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void aFirstFragmentBeyondTheBudgetIsRefusedBeforeAllocating() {
         MemoryBudget budget = MemoryBudget.of(10_000, FREE);
-        EmbeddedChannel ch = aggregating(new MessageAggregator(1 << 20, budget));
+        EmbeddedChannel ch = aggregating(handler(1 << 20, budget));
         ch.writeInbound(new TextFrame(false, 0, Unpooled.buffer(20_000).writeZero(20_000)));
         CloseFrame close = nextOutbound(ch, CloseFrame.class);
         assertEquals(CloseStatus.TRY_AGAIN_LATER, close.statusCode());
@@ -105,7 +108,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void channelClosedMidMessageReturnsTheReservation() {
         MemoryBudget budget = MemoryBudget.of(1 << 20, FREE);
-        EmbeddedChannel ch = aggregating(new MessageAggregator(1 << 20, budget));
+        EmbeddedChannel ch = aggregating(handler(1 << 20, budget));
         ch.writeInbound(first(50_000));
         assertTrue(budget.used() > 0);
         dropTcp(ch);
@@ -117,7 +120,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void aggregatorRemovedMidMessageReturnsTheReservation() {
         MemoryBudget budget = MemoryBudget.of(1 << 20, FREE);
-        MessageAggregator aggregator = new MessageAggregator(1 << 20, budget);
+        ConnectionHandler aggregator = handler(1 << 20, budget);
         EmbeddedChannel ch = aggregating(aggregator);
         ch.writeInbound(first(50_000));
         assertTrue(budget.used() > 0);
@@ -130,7 +133,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void smallMessagesNeverTouchTheBudget() {
         MemoryBudget budget = MemoryBudget.of(1, FREE);
-        EmbeddedChannel ch = aggregating(new MessageAggregator(1 << 20, budget));
+        EmbeddedChannel ch = aggregating(handler(1 << 20, budget));
         ch.writeInbound(first(300));
         ch.writeInbound(next(300, true));
         BinaryFrame whole = ch.readInbound();
@@ -144,7 +147,7 @@ class MessageAggregatorBudgetTest {
     @Test
     void aMessageOverItsOwnLimitReturnsWhatWasReservedAndCloses1009() {
         MemoryBudget budget = MemoryBudget.of(1 << 20, 0);
-        EmbeddedChannel ch = aggregating(new MessageAggregator(150_000, budget));
+        EmbeddedChannel ch = aggregating(handler(150_000, budget));
         ch.writeInbound(first(100_000));
         assertTrue(budget.used() > 0);
         ch.writeInbound(next(100_000, true));

@@ -20,6 +20,7 @@ import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.ContinuationFrame;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.MemoryBudget;
@@ -29,9 +30,9 @@ import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.internal.Connection;
 import dev.nettyws.internal.ConnectionHandler;
-import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import dev.nettyws.protocol.ProtocolTestSupport.RecordingAllocator;
+import dev.nettyws.server.WebSocketServerConfig;
 import dev.nettyws.testsupport.Hex;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -40,23 +41,33 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 
-/** {@link MessageAggregator}: fragmented messages (RFC 6455 §5.4) become whole ones. */
+/**
+ * The message aggregator of the connection handler: fragmented messages (RFC 6455 §5.4) become whole ones, when the
+ * endpoint aggregates.
+ */
 class MessageAggregatorTest {
+    /** Forwarding pongs, so that a test sees them pass the aggregation. */
+    private static final ConnectionConfig FORWARD_PONGS = NO_IDLE.toBuilder().forwardPongs(true).build();
 
-    /** Connection handler and aggregator, events recorded behind them, buffers from {@code alloc}. */
+    /** An aggregating connection handler, events recorded behind it, buffers from {@code alloc}. */
     private static EmbeddedChannel aggregating(int maxMessageLength, ClosedEvents events, RecordingAllocator alloc) {
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
         ch.pipeline().addLast(new ProtocolTestSupport.FrameObjects(Role.SERVER),
-            new ConnectionHandler(Role.SERVER, NO_IDLE),
-            new MessageAggregator(maxMessageLength, MemoryBudget.jvmDefault()),
+            ProtocolTestSupport.aggregating(Role.SERVER, NO_IDLE, maxMessageLength, MemoryBudget.jvmDefault()),
             events);
         return ch;
     }
 
+    /** An aggregating connection handler with the default limit, alone in front of what the test reads. */
+    private static ConnectionHandler aggregator() {
+        return ProtocolTestSupport.aggregating(Role.SERVER, FORWARD_PONGS, FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH,
+            MemoryBudget.jvmDefault());
+    }
+
     @Test
     void unfragmentedFramesPassThroughUntouched() {
-        EmbeddedChannel ch = channel(new MessageAggregator());
+        EmbeddedChannel ch = channel(aggregator());
         TextFrame text = new TextFrame("whole");
         BinaryFrame binary = new BinaryFrame(ascii("whole"));
         PongFrame pong = new PongFrame(ascii("p"));
@@ -70,6 +81,7 @@ class MessageAggregatorTest {
         assertTrue(binary.release());
         assertTrue(pong.release());
         assertTrue(notAFrame.release());
+        dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -80,7 +92,8 @@ class MessageAggregatorTest {
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
         ch.pipeline().addLast(new FrameEncoder(frameConfig(Role.CLIENT)), new FrameDecoder(frameConfig(Role.CLIENT)),
-            new ConnectionHandler(Role.CLIENT, NO_IDLE), new MessageAggregator());
+            ProtocolTestSupport.aggregating(Role.CLIENT, NO_IDLE, FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH,
+                MemoryBudget.jvmDefault()));
         assertFalse(ch.writeInbound(Hex.buf("01 03 48 65 6c")));
         assertTrue(ch.writeInbound(Hex.buf("80 02 6c 6f")));
 
@@ -143,7 +156,7 @@ class MessageAggregatorTest {
 
     @Test
     void section5_4_pongBetweenFragmentsIsPassedOnAtOnce() {
-        EmbeddedChannel ch = channel(new MessageAggregator());
+        EmbeddedChannel ch = channel(aggregator());
         ch.writeInbound(new TextFrame(false, 0, ascii("Hel")));
         PongFrame pong = new PongFrame(ascii("p"));
         ch.writeInbound(pong);
@@ -153,6 +166,7 @@ class MessageAggregatorTest {
         TextFrame message = ch.readInbound();
         assertEquals("Hello", message.text());
         assertTrue(message.release());
+        dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());
     }
 
@@ -162,7 +176,8 @@ class MessageAggregatorTest {
         RecordingAllocator alloc = new RecordingAllocator(false);
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
-        ch.pipeline().addLast(new MessageAggregator(2_000_000, MemoryBudget.jvmDefault()));
+        ch.pipeline().addLast(ProtocolTestSupport.aggregating(Role.SERVER, NO_IDLE, 2_000_000,
+            MemoryBudget.jvmDefault()));
         int fragments = 1_000_000;
         byte[] one = {'x'};
         ch.pipeline().fireChannelRead(new BinaryFrame(false, 0, Unpooled.wrappedBuffer(one)));
@@ -178,6 +193,7 @@ class MessageAggregatorTest {
         assertTrue(content.hasArray(), "one contiguous heap buffer");
         assertEquals(-1, content.forEachByte(b -> b == 'x'));
         assertTrue(message.release());
+        dropTcp(ch);
         assertFalse(ch.finishAndReleaseAll());
         alloc.assertAllReleased();
     }
@@ -198,7 +214,7 @@ class MessageAggregatorTest {
         assertEquals("message exceeds 8", close.reasonText());
         assertTrue(close.release());
         assertEquals(Connection.CloseState.CLOSE_SENT, Connection.find(ch).closeState(),
-            "the connection tracks the aggregator's close");
+            "the connection tracks the aggregation's close");
 
         // The rest of the too-big message is dropped; a message the peer sends before it sees our close arrives.
         ByteBuf rest = ascii("rest");
@@ -265,11 +281,11 @@ class MessageAggregatorTest {
     }
 
     @Test
-    void partialMessageIsReleasedWhenTheAggregatorIsRemoved() {
+    void partialMessageIsReleasedWhenTheConnectionHandlerIsRemoved() {
         RecordingAllocator alloc = new RecordingAllocator(true);
         EmbeddedChannel ch = channel();
         ch.config().setAllocator(alloc);
-        MessageAggregator aggregator = new MessageAggregator();
+        ConnectionHandler aggregator = aggregator();
         ch.pipeline().addLast(aggregator);
         ch.writeInbound(new BinaryFrame(false, 0, ascii("partial")));
         assertEquals(1, alloc.allocated.get(0).refCnt());
@@ -279,8 +295,24 @@ class MessageAggregatorTest {
     }
 
     @Test
-    void negativeLimitIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new MessageAggregator(-1, MemoryBudget.jvmDefault()));
-        assertEquals(1 << 20, new MessageAggregator().maxMessageLength());
+    void unfragmentedMessagesOfANonAggregatingHandlerPassOnAndFragmentsToo() {
+        EmbeddedChannel ch = channel(new ConnectionHandler(Role.SERVER, NO_IDLE));
+        TextFrame first = new TextFrame(false, 0, ascii("Hel"));
+        ContinuationFrame last = new ContinuationFrame(true, 0, ascii("lo"));
+        ch.writeInbound(first, last);
+        assertSame(first, ch.readInbound());
+        assertSame(last, ch.readInbound());
+        assertTrue(first.release());
+        assertTrue(last.release());
+        dropTcp(ch);
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void negativeLimitIsRejectedAndTheDefaultIsTheMessageLimit() {
+        assertThrows(IllegalArgumentException.class,
+            () -> WebSocketServerConfig.builder().maxAggregatedMessageLength(-1).build());
+        assertEquals(1 << 20, WebSocketServerConfig.DEFAULT.maxAggregatedMessageLength());
+        assertTrue(WebSocketServerConfig.DEFAULT.aggregate());
     }
 }

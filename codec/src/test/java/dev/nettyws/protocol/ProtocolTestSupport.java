@@ -3,14 +3,17 @@ package dev.nettyws.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.nettyws.client.WebSocketClientConfig;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.Frame;
 import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
+import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.internal.Connection;
 import dev.nettyws.internal.ConnectionHandler;
+import dev.nettyws.server.WebSocketServerConfig;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -47,6 +50,22 @@ final class ProtocolTestSupport {
         ch.freezeTime();
         ch.pipeline().addLast(handlers);
         return ch;
+    }
+
+    /**
+     * A connection handler of {@code role} with {@code config} that joins fragmented messages of up to
+     * {@code maxMessageLength} bytes, reserving from {@code budget}.
+     */
+    static ConnectionHandler aggregating(Role role, ConnectionConfig config, int maxMessageLength,
+            MemoryBudget budget) {
+        FrameConfig frames = frameConfig(role).toBuilder().maxMessageLength(Math.max(maxMessageLength,
+            FrameConfig.DEFAULT_MAX_MESSAGE_LENGTH)).memoryBudget(budget).build();
+        WebSocketConfig endpoint = role == Role.SERVER
+            ? WebSocketServerConfig.builder().frames(frames).connection(config).aggregate(true)
+                .maxAggregatedMessageLength(maxMessageLength).build()
+            : WebSocketClientConfig.builder().frames(frames).connection(config).aggregate(true)
+                .maxAggregatedMessageLength(maxMessageLength).build();
+        return new ConnectionHandler(endpoint);
     }
 
     /**

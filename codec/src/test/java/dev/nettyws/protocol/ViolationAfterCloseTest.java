@@ -2,6 +2,7 @@ package dev.nettyws.protocol;
 
 import static dev.nettyws.protocol.ProtocolTestSupport.NO_IDLE;
 import static dev.nettyws.protocol.ProtocolTestSupport.bytesFromPeer;
+import static dev.nettyws.protocol.ProtocolTestSupport.frameConfig;
 import static dev.nettyws.protocol.ProtocolTestSupport.releaseAll;
 import static dev.nettyws.protocol.ProtocolTestSupport.sentFrames;
 import static dev.nettyws.protocol.ProtocolTestSupport.wire;
@@ -13,11 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nettyws.frame.CloseFrame;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.frame.Frame;
+import dev.nettyws.frame.FrameDecoder;
+import dev.nettyws.frame.FrameEncoder;
 import dev.nettyws.frame.MemoryBudget;
 import dev.nettyws.frame.Role;
 import dev.nettyws.frame.TextFrame;
 import dev.nettyws.internal.Connection;
-import dev.nettyws.internal.MessageAggregator;
 import dev.nettyws.protocol.ProtocolTestSupport.ClosedEvents;
 import dev.nettyws.testsupport.FrameBytes;
 import io.netty.buffer.Unpooled;
@@ -55,9 +57,9 @@ class ViolationAfterCloseTest {
     @Test
     void section5_5_1_violationAfterTheAggregatorsCloseSendsNoSecondCloseFrame() {
         ClosedEvents events = new ClosedEvents();
-        EmbeddedChannel ch = wire(Role.SERVER, NO_IDLE, events);
-        ch.pipeline().addBefore(ch.pipeline().context(events).name(), "aggregator",
-            new MessageAggregator(4, MemoryBudget.jvmDefault()));
+        EmbeddedChannel ch = ProtocolTestSupport.channel(new FrameEncoder(frameConfig(Role.SERVER)),
+            new FrameDecoder(frameConfig(Role.SERVER)),
+            ProtocolTestSupport.aggregating(Role.SERVER, NO_IDLE, 4, MemoryBudget.jvmDefault()), events);
         int key = 0x01020304;
         ch.writeInbound(Unpooled.wrappedBuffer(FrameBytes.text("too long").mask(key).bytes(),
             FrameBytes.frame(0x3).mask(key).bytes()));
