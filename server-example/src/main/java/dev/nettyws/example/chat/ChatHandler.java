@@ -121,9 +121,9 @@ public final class ChatHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            // Nothing is taken once a close is under way (this client flooding, the peer's close, a slow consumer).
-            if (!(msg instanceof Frame) || ((Frame) msg).isControl() || session == null
-                    || !WebSocketSession.of(ctx.channel()).isOpen()) {
+            // Nothing is taken from a client closed for flooding; a message sent before the client saw another
+            // close (the server going away, 1001) is still posted, as the README's shutdown promises.
+            if (!(msg instanceof Frame) || ((Frame) msg).isControl() || session == null || session.flooding()) {
                 return;
             }
             long now = ctx.executor().ticker().nanoTime();

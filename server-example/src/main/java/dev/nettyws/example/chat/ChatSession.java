@@ -10,7 +10,7 @@ import java.util.Objects;
  * token bucket of {@link ChatSettings#burst()} messages refilled at {@link ChatSettings#messagesPerSecond()}) is
  * refused with a reason for the client, and the session goes on; but each refusal takes a strike from a second
  * bucket ({@value #STRIKES} strikes, one back per second), and a client that runs out of strikes, one that keeps
- * flooding, gets {@link PostResult#FLOODING}: its transport ends the session.
+ * flooding, gets {@link PostResult#FLOODING} (and keeps getting it): its transport ends the session.
  *
  * <p>Not thread-safe: one per member, used on its transport's thread. Time comes from the caller (nanoseconds of a
  * monotonic clock, such as the event loop's ticker), so tests control it.
@@ -20,6 +20,8 @@ public final class ChatSession {
     public static final int STRIKES = 10;
     /** The reason given to a client that keeps sending bad or too many messages. */
     public static final String FLOODING_REASON = "flooding";
+    /** The strikes of a session taken for flooding: kept in the strikes field so the state costs no field. */
+    private static final TokenBucket FLOODED = new TokenBucket(0, 1, 0);
 
     private final ChatRooms.Entry room;
     private final ChatMember member;
@@ -52,6 +54,9 @@ public final class ChatSession {
      * @return posted, refused with a reason, or flooding
      */
     public PostResult post(String json, long nowNanos) {
+        if (strikes == FLOODED) {
+            return PostResult.FLOODING;
+        }
         if (address == null) {
             return PostResult.refused("not in a room");
         }
@@ -87,7 +92,22 @@ public final class ChatSession {
         if (strikes == null) {
             strikes = new TokenBucket(STRIKES, 1, nowNanos);
         }
-        return strikes.tryTake(nowNanos) ? PostResult.refused(reason) : PostResult.FLOODING;
+        if (strikes != FLOODED && strikes.tryTake(nowNanos)) {
+            return PostResult.refused(reason);
+        }
+        strikes = FLOODED;
+        return PostResult.FLOODING;
+    }
+
+    /**
+     * Whether this session was taken for flooding: everything it sends from then on is dropped unread (a close is
+     * under way). A close for any other reason (the server going away, say) does not stop posts the client sent
+     * before it saw that close.
+     *
+     * @return true once {@link #post} or {@link #refuse} answered {@link PostResult#FLOODING}
+     */
+    public boolean flooding() {
+        return strikes == FLOODED;
     }
 
     /** Leaves the room; later calls do nothing. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.nettyws.example.ConnectionListener;
 import dev.nettyws.frame.CloseStatus;
 import dev.nettyws.protocol.ConnectionConfig;
+import dev.nettyws.protocol.WebSocketSession;
 import dev.nettyws.testkit.UpgradeRequest;
 import dev.nettyws.testkit.WebSocketServerTester;
 import io.netty.buffer.ByteBuf;
@@ -414,6 +415,21 @@ class ChatHandlerTest {
         assertEquals(List.of("message", "leave"), types(events(bob, 2)),
             "the others got the one message within the rate, then the leave");
         bob.assertNothingWritten();
+    }
+
+    @Test
+    void aMessageSentBeforeTheClientSawTheServerGoingAwayIsStillPosted() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT);
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        WebSocketServerTester bob = join(rooms, "nick=bob");
+        events(alice, 4);
+        events(bob, 3);
+        // The server shuts down (1001 to every connection); alice's message crossed that close on the wire.
+        WebSocketSession.of(alice.channel()).close(CloseStatus.GOING_AWAY, "server shutting down");
+        say(alice, "sent before the 1001 arrived");
+        JsonNode posted = event(bob);
+        assertEquals("message", posted.get("type").asText(), "posted, as the README's shutdown promises");
+        assertEquals("sent before the 1001 arrived", posted.get("text").asText());
     }
 
     @Test
