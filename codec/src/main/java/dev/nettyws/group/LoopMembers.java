@@ -126,11 +126,8 @@ final class LoopMembers {
         Connection connection = Connection.find(member.channel);
         if (!change.joins) {
             removeFromArray(member);
-            if (member.watchesEnd) {
-                if (connection != null) {
-                    connection.unwatchEnd(member);
-                }
-            } else {
+            if (!member.watchesEnd || connection == null || !connection.unwatchEnd(member)) {
+                // Listening on the close future: from the start, or handed there when the handler left.
                 member.channel.closeFuture().removeListener(member);
             }
             return;

@@ -353,11 +353,15 @@ public final class Connection implements WebSocketSession {
         return true;
     }
 
-    /** Forgets a watcher given to {@link #watchEnd}; event loop only. */
-    public void unwatchEnd(Runnable watcher) {
+    /**
+     * Forgets a watcher given to {@link #watchEnd}; event loop only. Returns false when this connection no longer
+     * keeps it (it ran, or the handler left and handed it to the close future): the caller removes it there.
+     */
+    public boolean unwatchEnd(Runnable watcher) {
         Object watchers = endWatchers;
         if (watchers == watcher) {
             endWatchers = null;
+            return true;
         } else if (watchers instanceof Runnable[]) {
             Runnable[] all = (Runnable[]) watchers;
             for (int i = 0; i < all.length; i++) {
@@ -366,10 +370,11 @@ public final class Connection implements WebSocketSession {
                     System.arraycopy(all, 0, fewer, 0, i);
                     System.arraycopy(all, i + 1, fewer, i, fewer.length - i);
                     endWatchers = fewer.length == 1 ? fewer[0] : fewer;
-                    return;
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     /**
@@ -379,7 +384,9 @@ public final class Connection implements WebSocketSession {
     public void closeHandshakeStopped() {
         closeHandshakeRun = false;
         for (Runnable watcher : takeEndWatchers()) {
-            channel.closeFuture().addListener(f -> watcher.run());
+            // A watcher that is itself a listener is added as it is, so its owner can take it off again.
+            channel.closeFuture().addListener(watcher instanceof ChannelFutureListener
+                ? (ChannelFutureListener) watcher : f -> watcher.run());
         }
     }
 

@@ -29,6 +29,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -266,6 +267,26 @@ class WebSocketGroupTest {
         ch.close();
         drain();
         assertFalse(group.contains(ch), "the channel's close future removes it when nothing reports the end");
+    }
+
+    @Test
+    void aGroupLeftAfterTheConnectionHandlerWasRemovedIsNotHeldByTheChannel() throws InterruptedException {
+        EmbeddedChannel ch = member();
+        WebSocketGroup left = new WebSocketGroup(new UnpooledByteBufAllocator(false));
+        left.add(ch);
+        drain();
+        ch.pipeline().remove(ConnectionHandler.class);
+        left.remove(ch);
+        drain();
+        WeakReference<WebSocketGroup> ref = new WeakReference<>(left);
+        left = null;
+        for (int i = 0; i < 20 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        // The watcher handed to the close future when the handler left is taken off it when the member leaves.
+        assertNull(ref.get(), "the channel's close future still holds a group it left");
+        assertTrue(ch.isOpen());
     }
 
     @Test
