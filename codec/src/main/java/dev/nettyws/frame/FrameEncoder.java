@@ -18,11 +18,11 @@ import java.util.ArrayDeque;
  * <p><b>Buffers.</b> The encoder releases every frame written to it. Small frames, and every masked frame, are
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
  * more is written as a small header buffer followed by its own payload, which is not copied: the frame's reference
- * passes to the transport. Small frames written with the {@linkplain io.netty.channel.Channel#voidPromise() void
- * promise} while the channel is writable are encoded back to back into one buffer that goes on at the next flush
- * (at most 16 KiB are held back this way), so a batch of small messages costs the transport one buffer
- * instead of one per frame; a frame written with any other promise is written on its own, after whatever was
- * gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
+ * passes to the transport. Frames of up to {@value #MAX_GATHERED_PAYLOAD} payload bytes written with the
+ * {@linkplain io.netty.channel.Channel#voidPromise() void promise} while the channel is writable are instead encoded
+ * back to back into one buffer that goes on at the next flush (at most 16 KiB are held back this way), so a batch
+ * of messages costs the transport one buffer instead of one or two per frame; a frame written with any other
+ * promise is written on its own, after whatever was gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
  * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
  *
  * <p><b>Subclasses.</b> It is a {@link MessageToByteEncoder} of {@link Frame}s, but {@link #write} is its own: a
@@ -42,6 +42,11 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     private static final int MASK_BIT = 0x80;
     /** Unmasked payloads below this size are copied eight bytes at a time rather than by a memory copy. */
     private static final int SMALL_COPY = 256;
+    /**
+     * Payloads up to this size written with the void promise are gathered (copied): copying a few KiB costs less than
+     * the header buffer and second outbound entry of a frame sent without a copy.
+     */
+    static final int MAX_GATHERED_PAYLOAD = 4096;
     /** The most bytes of small frames gathered into one buffer before a flush (see {@link #gather}). */
     static final int GATHER_LIMIT = 16 * 1024;
     private static final int GATHER_INITIAL = 1024;
@@ -142,14 +147,15 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         }
         ByteBuf payload = frame.content();
         int length = payload.readableBytes();
-        if (!mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
+        // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
+        // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
+        boolean gather = promise.isVoid() && length <= MAX_GATHERED_PAYLOAD && ctx.channel().isWritable();
+        if (!gather && !mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
             writeGathered(ctx);
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
             return;
         }
-        // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
-        // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
-        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && ctx.channel().isWritable()) {
+        if (gather) {
             int size = headerLength(length, mask) + length;
             if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
                 writeGathered(ctx);
