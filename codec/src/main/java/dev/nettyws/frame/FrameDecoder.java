@@ -178,6 +178,7 @@ public class FrameDecoder extends ByteToMessageDecoder {
             takeInput = true;
             Frame frame = newFrame(ctx, in);
             handedOver = payloadLength > 0;
+            frame.payloadIsWholeRead = handedOver;
             if (state != State.CLOSED) {
                 state = State.HEADER;
             }

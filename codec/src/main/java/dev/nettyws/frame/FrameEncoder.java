@@ -3,6 +3,8 @@ package dev.nettyws.frame;
 import dev.nettyws.internal.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.WrappedByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
@@ -150,6 +152,16 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
         // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
         boolean gather = promise.isVoid() && length <= MAX_GATHERED_PAYLOAD && ctx.channel().isWritable();
+        if (frame.payloadIsWholeRead && !mask && !(gather && gathered != null && gathered.isReadable())
+                && headerFitsInPlace(payload, headerLength(length, false))) {
+            // A frame read whole and written back (an echo, a relay): its header goes where the inbound header was,
+            // and the read buffer itself is the one outbound entry, with no buffer allocated and nothing copied.
+            writeGathered(ctx);
+            int start = payload.readerIndex() - headerLength(length, false);
+            setHeader(payload, start, frame.headerByte(), length);
+            ctx.write(payload.readerIndex(start), promise);
+            return;
+        }
         if (!gather && !mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
             writeGathered(ctx);
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
@@ -251,6 +263,36 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
                 // The channel is gone: dropped, as any unflushed write is.
                 out.release();
             }
+        }
+    }
+
+    /**
+     * Whether an unmasked header of {@code headerLength} bytes may be written into the bytes just before
+     * {@code payload}'s reader index: the payload must be held by nobody else (one reference: an application that
+     * retained it to read it later keeps it untouched), not share its memory with another buffer (not a slice,
+     * duplicate or composite, whose bytes before the reader index belong to something else), writable, and have
+     * that many bytes before its reader index. The decoder's mark ({@link Frame#payloadIsWholeRead}) says that
+     * those bytes are a read's own header, not memory an application wrapped.
+     */
+    static boolean headerFitsInPlace(ByteBuf payload, int headerLength) {
+        if (payload.readerIndex() < headerLength || payload.refCnt() != 1 || payload.isReadOnly()) {
+            return false;
+        }
+        // Leak detection wraps the buffer it tracks; the wrapper shares the buffer's indices and reference count.
+        ByteBuf root = payload instanceof WrappedByteBuf ? payload.unwrap() : payload;
+        return root.unwrap() == null && !(root instanceof CompositeByteBuf);
+    }
+
+    /** {@link #writeHeader} for an unmasked header at an absolute index, indices unchanged. */
+    private static void setHeader(ByteBuf out, int index, int b0, int length) {
+        if (length <= 125) {
+            out.setShort(index, b0 << 8 | length);
+        } else if (length <= 0xFFFF) {
+            out.setShort(index, b0 << 8 | 126);
+            out.setShort(index + 2, length);
+        } else {
+            out.setShort(index, b0 << 8 | 127);
+            out.setLong(index + 2, length);
         }
     }
 
