@@ -24,8 +24,11 @@ import java.util.ArrayDeque;
  * {@linkplain io.netty.channel.Channel#voidPromise() void promise} while the channel is writable are instead encoded
  * back to back into one buffer that goes on at the next flush (at most 16 KiB are held back this way), so a batch
  * of messages costs the transport one buffer instead of one or two per frame; a frame written with any other
- * promise is written on its own, after whatever was gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
- * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
+ * promise is written on its own, after whatever was gathered. A frame that {@link FrameDecoder} read whole, written
+ * back unmasked (an echo), goes out as the read buffer itself, its header written over the inbound header's bytes
+ * before the payload, when nothing else can see those bytes ({@link #headerFitsInPlace}). Anything that is not a
+ * {@link Frame}, such as a {@link ByteBuf} holding a frame encoded once by {@link #encode(ByteBufAllocator, Frame)}
+ * for many connections, passes through untouched.
  *
  * <p><b>Subclasses.</b> It is a {@link MessageToByteEncoder} of {@link Frame}s, but {@link #write} is its own: a
  * subclass's {@link #encode} and {@link #allocateBuffer} are used for frames copied into a buffer of their own, while
@@ -206,7 +209,9 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         int start = -1;
         try {
             if (gathered == null) {
-                gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
+                // Room for a few frames of this size: a buffer grown frame by frame copies what it holds each time.
+                gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, Math.min(GATHER_LIMIT, size * 4)),
+                    GATHER_LIMIT);
             }
             start = gathered.writerIndex();
             encode(ctx, frame, gathered);

@@ -15,8 +15,9 @@ import java.nio.ByteOrder;
  * {@link VarHandle} view.
  *
  * <p>Longs are in the platform's byte order, whatever the order of the buffer view: a value meant in wire order
- * (a masking key) goes through {@link #nativeOrder} once, rather than every long through a byte swap. A buffer with neither an address nor an array
- * (composite, or no {@code Unsafe} on this JVM) is not covered: callers keep their {@code ByteBuf} path for it.
+ * (a masking key) goes through {@link #nativeOrder} once, rather than every long through a byte swap. A buffer
+ * with neither an address nor an array (composite, or no {@code Unsafe} on this JVM) is not covered: callers keep
+ * their {@code ByteBuf} path for it.
  *
  * <p>Stateless; usable from any thread.
  */

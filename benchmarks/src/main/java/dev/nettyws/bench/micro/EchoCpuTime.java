@@ -19,7 +19,8 @@ import java.util.Locale;
  * the load tool reports (ours / bytes as messages per CPU-second, websocketx / ours). On a busy machine it moves far
  * less than the load tool: use it to compare two builds of the codec, the load tool for the end-to-end figures.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.nettyws.bench.micro.EchoCpuTime [rounds]}. Single-threaded.
+ * <p>Usage: {@code java -cp benchmarks.jar dev.nettyws.bench.micro.EchoCpuTime [rounds [binary|text size frames]]}
+ * (the last three pick one workload, e.g. to profile it). Single-threaded.
  */
 public final class EchoCpuTime {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -51,16 +52,21 @@ public final class EchoCpuTime {
     /**
      * Runs the comparison.
      *
-     * @param args optional number of measured rounds (default 11)
+     * @param args optional number of measured rounds (default 11), then optionally one workload: kind, size,
+     *     frames per read
      */
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 11;
         System.out.println("| workload | frames per read | ours ns/msg | websocketx ns/msg | bytes ns/msg "
             + "| ours / bytes | ours / websocketx |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        boolean single = args.length > 3;
         for (Payloads.Kind kind : new Payloads.Kind[] {Payloads.Kind.BINARY, Payloads.Kind.TEXT_ASCII}) {
-            for (int size : new int[] {32, 1024}) {
-                for (int frames : new int[] {1, 8}) {
+            for (int size : single ? new int[] {Integer.parseInt(args[2])} : new int[] {32, 1024}) {
+                for (int frames : single ? new int[] {Integer.parseInt(args[3])} : new int[] {1, 8}) {
+                    if (single && kind.isText() != args[1].equals("text")) {
+                        continue;
+                    }
                     byte[] one = Payloads.frame(kind.opcode(), Payloads.payload(kind, size), true);
                     byte[] wire = new byte[one.length * frames];
                     for (int i = 0; i < frames; i++) {
