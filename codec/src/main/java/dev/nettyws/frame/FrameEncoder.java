@@ -209,9 +209,7 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         int start = -1;
         try {
             if (gathered == null) {
-                // Room for a few frames of this size: a buffer grown frame by frame copies what it holds each time.
-                gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, Math.min(GATHER_LIMIT, size * 4)),
-                    GATHER_LIMIT);
+                gathered = ctx.alloc().ioBuffer(Math.max(GATHER_INITIAL, size), GATHER_LIMIT);
             }
             start = gathered.writerIndex();
             encode(ctx, frame, gathered);

@@ -1,9 +1,6 @@
 package dev.nettyws.bench.micro;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import dev.nettyws.bench.load.EchoServer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.management.ManagementFactory;
@@ -13,7 +10,8 @@ import java.util.Locale;
 
 /**
  * The load tool's echo without the kernel: a read of masked frames goes through a server pipeline (decoder, an echo
- * handler writing each data frame back with the void promise, flush on read complete, encoder) into the channel's
+ * handler writing each data frame back with the void promise, flush on read complete, encoder: the load tool's
+ * {@link EchoServer.Echo}) into the channel's
  * outbound buffer, timed by the thread's CPU time, for ours, Netty's websocketx ({@link Decoders#channel}) and the
  * unframed byte echo (the echo handler alone), blocks alternating. Prints CPU nanoseconds per message and the ratios
  * the load tool reports (ours / bytes as messages per CPU-second, websocketx / ours). On a busy machine it moves far
@@ -26,27 +24,6 @@ public final class EchoCpuTime {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private EchoCpuTime() {
-    }
-
-    /** Writes back every message it reads (data frames or plain buffers), flushes when the read is done. */
-    @ChannelHandler.Sharable
-    private static final class Echo extends ChannelInboundHandlerAdapter {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof dev.nettyws.frame.BinaryFrame || msg instanceof dev.nettyws.frame.TextFrame
-                    || msg instanceof io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame
-                    || msg instanceof io.netty.handler.codec.http.websocketx.TextWebSocketFrame
-                    || msg instanceof ByteBuf) {
-                ctx.write(msg, ctx.voidPromise());
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
     }
 
     /**
@@ -79,9 +56,9 @@ public final class EchoCpuTime {
     }
 
     private static void compare(String name, int frames, byte[] wire, int rounds) {
-        EmbeddedChannel ours = Decoders.channel(Impl.OURS, new Echo());
-        EmbeddedChannel netty = Decoders.channel(Impl.NETTY, new Echo());
-        EmbeddedChannel bytes = new EmbeddedChannel(new Echo());
+        EmbeddedChannel ours = Decoders.channel(Impl.OURS, EchoServer.Echo.OURS);
+        EmbeddedChannel netty = Decoders.channel(Impl.NETTY, EchoServer.Echo.NETTY);
+        EmbeddedChannel bytes = new EmbeddedChannel(EchoServer.Echo.ALL);
         int ops = Math.max(2_000, 100_000 / frames / Math.max(1, wire.length / 4096));
         for (int i = 0; i < 40; i++) {
             block(ours, wire, ops);
