@@ -31,6 +31,12 @@ public abstract class Frame extends DefaultByteBufHolder {
 
     /** FIN and RSV exactly as in the first header byte (low nibble zero). */
     private final byte flags;
+    /**
+     * Set by {@link FrameDecoder} on a frame whose payload is a read buffer it took whole: nothing else shares its
+     * memory, and the frame's inbound header sits just before its reader index. {@link FrameEncoder} may write the
+     * outbound header there when this frame is written back (see {@code FrameEncoder#headerFitsInPlace}).
+     */
+    boolean payloadIsWholeRead;
 
     /**
      * Creates a frame.

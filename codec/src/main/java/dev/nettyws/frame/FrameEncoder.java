@@ -3,6 +3,8 @@ package dev.nettyws.frame;
 import dev.nettyws.internal.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.WrappedByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
@@ -18,12 +20,15 @@ import java.util.ArrayDeque;
  * <p><b>Buffers.</b> The encoder releases every frame written to it. Small frames, and every masked frame, are
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
  * more is written as a small header buffer followed by its own payload, which is not copied: the frame's reference
- * passes to the transport. Small frames written with the {@linkplain io.netty.channel.Channel#voidPromise() void
- * promise} while the channel is writable are encoded back to back into one buffer that goes on at the next flush
- * (at most 16 KiB are held back this way), so a batch of small messages costs the transport one buffer
- * instead of one per frame; a frame written with any other promise is written on its own, after whatever was
- * gathered. Anything that is not a {@link Frame}, such as a {@link ByteBuf} holding a frame encoded
- * once by {@link #encode(ByteBufAllocator, Frame)} for many connections, passes through untouched.
+ * passes to the transport. Frames of up to {@value #MAX_GATHERED_PAYLOAD} payload bytes written with the
+ * {@linkplain io.netty.channel.Channel#voidPromise() void promise} while the channel is writable are instead encoded
+ * back to back into one buffer that goes on at the next flush (at most 16 KiB are held back this way), so a batch
+ * of messages costs the transport one buffer instead of one or two per frame; a frame written with any other
+ * promise is written on its own, after whatever was gathered. A frame that {@link FrameDecoder} read whole, written
+ * back unmasked (an echo), goes out as the read buffer itself, its header written over the inbound header's bytes
+ * before the payload, when nothing else can see those bytes ({@link #headerFitsInPlace}). Anything that is not a
+ * {@link Frame}, such as a {@link ByteBuf} holding a frame encoded once by {@link #encode(ByteBufAllocator, Frame)}
+ * for many connections, passes through untouched.
  *
  * <p><b>Subclasses.</b> It is a {@link MessageToByteEncoder} of {@link Frame}s, but {@link #write} is its own: a
  * subclass's {@link #encode} and {@link #allocateBuffer} are used for frames copied into a buffer of their own, while
@@ -42,6 +47,11 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     private static final int MASK_BIT = 0x80;
     /** Unmasked payloads below this size are copied eight bytes at a time rather than by a memory copy. */
     private static final int SMALL_COPY = 256;
+    /**
+     * Payloads up to this size written with the void promise are gathered (copied): copying a few KiB costs less than
+     * the header buffer and second outbound entry of a frame sent without a copy.
+     */
+    static final int MAX_GATHERED_PAYLOAD = 4096;
     /** The most bytes of small frames gathered into one buffer before a flush (see {@link #gather}). */
     static final int GATHER_LIMIT = 16 * 1024;
     private static final int GATHER_INITIAL = 1024;
@@ -142,14 +152,25 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         }
         ByteBuf payload = frame.content();
         int length = payload.readableBytes();
-        if (!mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
+        // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
+        // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
+        boolean gather = promise.isVoid() && length <= MAX_GATHERED_PAYLOAD && ctx.channel().isWritable();
+        if (frame.payloadIsWholeRead && !mask && !(gather && gathered != null && gathered.isReadable())
+                && headerFitsInPlace(payload, headerLength(length, false))) {
+            // A frame read whole and written back (an echo, a relay): its header goes where the inbound header was,
+            // and the read buffer itself is the one outbound entry, with no buffer allocated and nothing copied.
+            writeGathered(ctx);
+            int start = payload.readerIndex() - headerLength(length, false);
+            setHeader(payload, start, frame.headerByte(), length);
+            ctx.write(payload.readerIndex(start), promise);
+            return;
+        }
+        if (!gather && !mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
             writeGathered(ctx);
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
             return;
         }
-        // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
-        // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
-        if (promise.isVoid() && length < ZERO_COPY_THRESHOLD && ctx.channel().isWritable()) {
+        if (gather) {
             int size = headerLength(length, mask) + length;
             if (gathered != null && gathered.writableBytes() < size && gathered.maxWritableBytes() < size) {
                 writeGathered(ctx);
@@ -245,6 +266,36 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
                 // The channel is gone: dropped, as any unflushed write is.
                 out.release();
             }
+        }
+    }
+
+    /**
+     * Whether an unmasked header of {@code headerLength} bytes may be written into the bytes just before
+     * {@code payload}'s reader index: the payload must be held by nobody else (one reference: an application that
+     * retained it to read it later keeps it untouched), not share its memory with another buffer (not a slice,
+     * duplicate or composite, whose bytes before the reader index belong to something else), writable, and have
+     * that many bytes before its reader index. The decoder's mark ({@link Frame#payloadIsWholeRead}) says that
+     * those bytes are a read's own header, not memory an application wrapped.
+     */
+    static boolean headerFitsInPlace(ByteBuf payload, int headerLength) {
+        if (payload.readerIndex() < headerLength || payload.refCnt() != 1 || payload.isReadOnly()) {
+            return false;
+        }
+        // Leak detection wraps the buffer it tracks; the wrapper shares the buffer's indices and reference count.
+        ByteBuf root = payload instanceof WrappedByteBuf ? payload.unwrap() : payload;
+        return root.unwrap() == null && !(root instanceof CompositeByteBuf);
+    }
+
+    /** {@link #writeHeader} for an unmasked header at an absolute index, indices unchanged. */
+    private static void setHeader(ByteBuf out, int index, int b0, int length) {
+        if (length <= 125) {
+            out.setShort(index, b0 << 8 | length);
+        } else if (length <= 0xFFFF) {
+            out.setShort(index, b0 << 8 | 126);
+            out.setShort(index + 2, length);
+        } else {
+            out.setShort(index, b0 << 8 | 127);
+            out.setLong(index + 2, length);
         }
     }
 

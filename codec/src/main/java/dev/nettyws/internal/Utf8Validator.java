@@ -127,6 +127,19 @@ public final class Utf8Validator {
      *     ends between characters, anything else when it ends inside a character
      */
     public static int update(int state, ByteBuf buf, int index, int length) {
+        if (length >= 8) {
+            // Straight to memory: one liveness and bounds check for the run instead of one per long read.
+            if (RawBytes.hasAddress(buf)) {
+                long address = RawBytes.address(buf);
+                RawBytes.checkRun(buf, index, length);
+                return update(state, address + index, length);
+            }
+            if (buf.hasArray()) {
+                byte[] array = buf.array();
+                RawBytes.checkRun(buf, index, length);
+                return update(state, array, buf.arrayOffset() + index, length);
+            }
+        }
         int end = index + length;
         int i = index;
         while (i < end) {
@@ -140,6 +153,50 @@ public final class Utf8Validator {
                 }
             }
             state = NEXT[state * CLASSES + CLASS_OF[buf.getByte(i) & 0xFF]];
+            if (state == REJECT) {
+                return REJECT;
+            }
+            i++;
+        }
+        return state;
+    }
+
+    /** {@link #update(int, ByteBuf, int, int)} on memory at an address. */
+    private static int update(int state, long address, int length) {
+        int i = 0;
+        while (i < length) {
+            if (state == ACCEPT) {
+                // ASCII_MASK has the same bytes in either order: no byte swap needed.
+                while (i < length - 7 && (RawBytes.getLong(address + i) & ASCII_MASK) == 0) {
+                    i += 8;
+                }
+                if (i == length) {
+                    break;
+                }
+            }
+            state = NEXT[state * CLASSES + CLASS_OF[RawBytes.getByte(address + i) & 0xFF]];
+            if (state == REJECT) {
+                return REJECT;
+            }
+            i++;
+        }
+        return state;
+    }
+
+    /** {@link #update(int, ByteBuf, int, int)} on an array. */
+    private static int update(int state, byte[] array, int index, int length) {
+        int end = index + length;
+        int i = index;
+        while (i < end) {
+            if (state == ACCEPT) {
+                while (i < end - 7 && (RawBytes.getLong(array, i) & ASCII_MASK) == 0) {
+                    i += 8;
+                }
+                if (i == end) {
+                    break;
+                }
+            }
+            state = NEXT[state * CLASSES + CLASS_OF[array[i] & 0xFF]];
             if (state == REJECT) {
                 return REJECT;
             }

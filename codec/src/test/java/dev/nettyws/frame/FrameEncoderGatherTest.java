@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,10 +67,49 @@ class FrameEncoderGatherTest {
         assertFalse(ch.finishAndReleaseAll());
     }
 
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {FrameEncoder.ZERO_COPY_THRESHOLD, FrameEncoder.MAX_GATHERED_PAYLOAD})
+    void framesUpToTheGatherSizeAreCopiedIntoTheGatheredBuffer(int length) {
+        // Above the zero-copy threshold too: one copy costs less than a header buffer and a second outbound entry.
+        EmbeddedChannel ch = TestChannels.server();
+        byte[] data = new byte[length];
+        new Random(length).nextBytes(data);
+        ByteBuf payload = Unpooled.directBuffer(length).writeBytes(data);
+        ch.write(text("first"), ch.voidPromise());
+        ch.write(new BinaryFrame(payload), ch.voidPromise());
+        ch.write(text("last"), ch.voidPromise());
+        assertEquals(0, payload.refCnt(), "copied, then released");
+        ch.flush();
+        byte[] expected = FrameBytes.concat(FrameBytes.text("first").bytes(), FrameBytes.binary(data).bytes(),
+            FrameBytes.text("last").bytes());
+        assertArrayEquals(expected, bytes(ch.readOutbound()), "one buffer");
+        assertNull(ch.readOutbound());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aFrameAboveTheGatherSizeGoesOutUncopiedAfterWhatWasGathered() {
+        EmbeddedChannel ch = TestChannels.server();
+        byte[] large = new byte[FrameEncoder.MAX_GATHERED_PAYLOAD + 1];
+        ByteBuf payload = Unpooled.wrappedBuffer(large);
+        ch.write(text("first"), ch.voidPromise());
+        ch.write(new BinaryFrame(payload), ch.voidPromise());
+        ch.flush();
+        assertArrayEquals(FrameBytes.text("first").bytes(), bytes(ch.readOutbound()));
+        ByteBuf header = ch.readOutbound();
+        assertEquals(4, header.readableBytes());
+        header.release();
+        ByteBuf body = ch.readOutbound();
+        assertTrue(body == payload, "the payload itself");
+        body.release();
+        assertNull(ch.readOutbound());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
     @Test
     void aLargeFrameFollowsWhatWasGathered() {
         EmbeddedChannel ch = TestChannels.server();
-        byte[] large = new byte[FrameEncoder.ZERO_COPY_THRESHOLD];
+        byte[] large = new byte[FrameEncoder.MAX_GATHERED_PAYLOAD + 1];
         ch.write(text("first"), ch.voidPromise());
         ch.write(new BinaryFrame(Unpooled.wrappedBuffer(large)), ch.voidPromise());
         ch.flush();

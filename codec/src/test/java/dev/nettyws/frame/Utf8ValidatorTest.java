@@ -2,12 +2,14 @@ package dev.nettyws.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nettyws.frame.Utf8Cases.Utf8Case;
 import dev.nettyws.internal.Utf8Validator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.IllegalReferenceCountException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -17,8 +19,8 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The incremental UTF-8 automaton (RFC 3629, RFC 6455 §8.1) on its own: the validity table, fail-fast positions,
@@ -196,30 +198,66 @@ class Utf8ValidatorTest {
         }
     }
 
-    @ParameterizedTest(name = "direct={0}")
-    @ValueSource(booleans = {false, true})
-    void eightBytesAtATimeFindsAnInvalidByteAtEveryPositionAndAlignment(boolean direct) {
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void eightBytesAtATimeFindsAnInvalidByteAtEveryPositionAndAlignment(BufferKind kind) {
         for (int start = 0; start < 8; start++) {
             for (int position = 0; position < 40; position++) {
                 byte[] text = new byte[48];
                 Arrays.fill(text, (byte) 'a');
                 text[position] = (byte) 0xFF;
-                assertEquals(Utf8Validator.REJECT, updateAt(direct, start, text), "position " + position);
+                assertEquals(Utf8Validator.REJECT, updateAt(kind, start, text), "position " + position);
                 text[position] = (byte) 0xC3;
                 text[position + 1] = (byte) 0xA9;
-                assertEquals(Utf8Validator.ACCEPT, updateAt(direct, start, text), "position " + position);
+                assertEquals(Utf8Validator.ACCEPT, updateAt(kind, start, text), "position " + position);
                 byte[] cut = Arrays.copyOf(text, position + 1);
-                int state = updateAt(direct, start, cut);
+                int state = updateAt(kind, start, cut);
                 assertTrue(state != Utf8Validator.ACCEPT && state != Utf8Validator.REJECT, "position " + position);
             }
         }
     }
 
-    /** Runs the validator over {@code text} placed at index {@code start} of a heap or direct buffer. */
-    private static int updateAt(boolean direct, int start, byte[] text) {
-        ByteBuf buf = direct ? Unpooled.directBuffer(start + text.length) : Unpooled.buffer(start + text.length);
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void everyKindOfBufferGivesTheStateOfTheByteByByteAutomaton(BufferKind kind) {
+        // Short runs (0..17 bytes) at every start, mixing ASCII with sequences cut anywhere, against the reference:
+        // the same automaton fed one byte at a time, which never takes the eight-byte paths.
+        Random random = new Random(17);
+        byte[] pieces = "a\u00e9\u20ac\ud83d\ude00z".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 400; round++) {
+            int length = round % 18;
+            int start = random.nextInt(9);
+            byte[] text = new byte[length];
+            for (int i = 0; i < length; i++) {
+                text[i] = random.nextInt(4) == 0 ? (byte) random.nextInt(256) : pieces[random.nextInt(pieces.length)];
+            }
+            int expected = Utf8Validator.ACCEPT;
+            ByteBuf single = Unpooled.wrappedBuffer(text);
+            for (int i = 0; i < length; i++) {
+                expected = Utf8Validator.update(expected, single, i, 1);
+            }
+            assertEquals(expected, updateAt(kind, start, text), "round " + round + ": " + hex(text, length));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BufferKind.class)
+    void aRunPastTheCapacityOrAReleasedBufferIsRefused(BufferKind kind) {
+        ByteBuf buf = kind.holding(new byte[16], 0);
+        int capacity = buf.capacity();
+        assertThrows(IndexOutOfBoundsException.class,
+            () -> Utf8Validator.update(Utf8Validator.ACCEPT, buf, capacity - 8, 9));
+        buf.release();
+        assertThrows(IllegalReferenceCountException.class,
+            () -> Utf8Validator.update(Utf8Validator.ACCEPT, buf, 0, 16));
+    }
+
+    /** Runs the validator over {@code text} placed at index {@code start} of a buffer of the given kind. */
+    private static int updateAt(BufferKind kind, int start, byte[] text) {
+        byte[] content = new byte[start + text.length];
+        System.arraycopy(text, 0, content, start, text.length);
+        ByteBuf buf = kind.holding(content, 0);
         try {
-            buf.writeZero(start).writeBytes(text);
             return Utf8Validator.update(Utf8Validator.ACCEPT, buf, start, text.length);
         } finally {
             buf.release();

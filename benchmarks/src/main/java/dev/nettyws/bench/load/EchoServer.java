@@ -171,11 +171,14 @@ public final class EchoServer implements Callable<Integer> {
      * servers, so they differ only in their codecs.
      */
     @ChannelHandler.Sharable
-    static final class Echo extends ChannelInboundHandlerAdapter {
-        static final Echo OURS = new Echo(msg -> msg instanceof Frame && !((Frame) msg).isControl());
-        static final Echo NETTY = new Echo(msg -> msg instanceof TextWebSocketFrame
+    public static final class Echo extends ChannelInboundHandlerAdapter {
+        /** Our data frames. */
+        public static final Echo OURS = new Echo(msg -> msg instanceof Frame && !((Frame) msg).isControl());
+        /** Netty's text and binary frames. */
+        public static final Echo NETTY = new Echo(msg -> msg instanceof TextWebSocketFrame
             || msg instanceof BinaryWebSocketFrame);
-        static final Echo ALL = new Echo(msg -> true);
+        /** Every message. */
+        public static final Echo ALL = new Echo(msg -> true);
 
         private final Predicate<Object> echoed;
 

@@ -4,6 +4,7 @@ import dev.nettyws.frame.FrameConfig;
 import dev.nettyws.frame.FrameDecoder;
 import dev.nettyws.frame.FrameEncoder;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
@@ -43,10 +44,10 @@ public final class Decoders {
      * A server-role decoding pipeline ending in {@code sink}.
      *
      * @param impl which implementation
-     * @param sink receives (and releases) the frames
+     * @param sink receives the frames: releases them, or writes them back (an echo)
      * @return an active channel; the caller closes it with {@code finishAndReleaseAll()}
      */
-    public static EmbeddedChannel channel(Impl impl, InboundSink sink) {
+    public static EmbeddedChannel channel(Impl impl, ChannelHandler sink) {
         EmbeddedChannel channel = new EmbeddedChannel();
         ChannelPipeline pipeline = channel.pipeline();
         if (impl == Impl.OURS) {
