@@ -158,6 +158,8 @@ final class WebSocketSubscriber implements ChatSubscriber {
                     // writabilityChanged() goes on once the client has read enough.
                     return;
                 }
+                // The flush may have fired writabilityChanged(), which caught up (or a close stopped it) meanwhile.
+                continue;
             }
             Object next = catchUp.poll();
             if (next == null) {

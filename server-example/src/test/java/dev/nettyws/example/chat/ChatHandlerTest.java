@@ -418,6 +418,32 @@ class ChatHandlerTest {
     }
 
     @Test
+    void aHistoryAboveTheWaterMarkIsCaughtUpInFullThenLive() {
+        ChatRooms rooms = rooms(ChatSettings.DEFAULT.withHistory(100).withRate(1000, 1000));
+        WebSocketServerTester alice = join(rooms, "nick=alice");
+        events(alice, 3);
+        String text = "x".repeat(4000);
+        for (int i = 0; i < 40; i++) {
+            say(alice, text);
+        }
+        events(alice, 40);
+        // 160 KB of history (within the room's history bytes): the catch-up writes past the high water mark and goes
+        // on as the channel drains.
+        WebSocketServerTester bob = join(rooms, "nick=bob");
+        assertEquals("welcome", event(bob).get("type").asText());
+        int messages = 0;
+        JsonNode next;
+        while ((next = event(bob)).get("type").asText().equals("history")) {
+            messages += next.get("messages").size();
+        }
+        assertEquals(40, messages, "the whole history");
+        assertEquals("presence", next.get("type").asText());
+        bob.assertChannelOpen();
+        say(bob, "caught up");
+        assertEquals("caught up", event(bob).get("text").asText(), "live after the catch-up");
+    }
+
+    @Test
     void aMessageSentBeforeTheClientSawTheServerGoingAwayIsStillPosted() {
         ChatRooms rooms = rooms(ChatSettings.DEFAULT);
         WebSocketServerTester alice = join(rooms, "nick=alice");
