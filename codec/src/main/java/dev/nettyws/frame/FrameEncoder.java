@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
  * <p><b>Buffers.</b> The encoder releases every frame written to it. Small frames, and every masked frame, are
  * written into one buffer of exactly the encoded size. An unmasked frame of {@value #ZERO_COPY_THRESHOLD} bytes or
  * more is written as a small header buffer followed by its own payload, which is not copied: the frame's reference
- * passes to the transport. Frames of up to {@value #MAX_GATHERED_PAYLOAD} payload bytes written with the
+ * passes to the transport, unless its memory is more than twice its size ({@link #holdsLittleMore}: then it is
+ * copied, so the outbound queue holds what the write limits count). Frames of up to
+ * {@value #MAX_GATHERED_PAYLOAD} payload bytes written with the
  * {@linkplain io.netty.channel.Channel#voidPromise() void promise} while the channel is writable are instead encoded
  * back to back into one buffer that goes on at the next flush (at most 16 KiB are held back this way), so a batch
  * of messages costs the transport one buffer instead of one or two per frame; a frame written with any other
@@ -45,6 +47,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
     public static final int ZERO_COPY_THRESHOLD = 1024;
 
     private static final int MASK_BIT = 0x80;
+    /** The longest frame header: two bytes, an eight-byte length and a masking key. */
+    private static final int MAX_HEADER_LENGTH = 14;
     /** Unmasked payloads below this size are copied eight bytes at a time rather than by a memory copy. */
     private static final int SMALL_COPY = 256;
     /**
@@ -155,7 +159,9 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
         // Not while the channel is unwritable: then every byte must reach the transport inside the write that made
         // it, where a write limit measures the queue (held back until the flush, it would look like no progress).
         boolean gather = promise.isVoid() && length <= MAX_GATHERED_PAYLOAD && ctx.channel().isWritable();
-        if (frame.payloadIsWholeRead && !mask && !(gather && gathered != null && gathered.isReadable())
+        // Control frames are encoded (their length is checked there); a whole read shared by nothing else goes back.
+        if (frame.payloadIsWholeRead && !mask && !frame.isControl()
+                && !(gather && gathered != null && gathered.isReadable())
                 && headerFitsInPlace(payload, headerLength(length, false))) {
             // A frame read whole and written back (an echo, a relay): its header goes where the inbound header was,
             // and the read buffer itself is the one outbound entry, with no buffer allocated and nothing copied.
@@ -165,7 +171,8 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
             ctx.write(payload.readerIndex(start), promise);
             return;
         }
-        if (!gather && !mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()) {
+        if (!gather && !mask && length >= ZERO_COPY_THRESHOLD && !frame.isControl()
+                && holdsLittleMore(payload, length)) {
             writeGathered(ctx);
             writeHeaderThenPayload(ctx, frame, payload, length, promise);
             return;
@@ -278,12 +285,27 @@ public class FrameEncoder extends MessageToByteEncoder<Frame> {
      * those bytes are a read's own header, not memory an application wrapped.
      */
     static boolean headerFitsInPlace(ByteBuf payload, int headerLength) {
-        if (payload.readerIndex() < headerLength || payload.refCnt() != 1 || payload.isReadOnly()) {
+        if (payload.readerIndex() < headerLength || payload.refCnt() != 1 || payload.isReadOnly()
+                || !holdsLittleMore(payload, payload.readableBytes())) {
             return false;
         }
         // Leak detection wraps the buffer it tracks; the wrapper shares the buffer's indices and reference count.
         ByteBuf root = payload instanceof WrappedByteBuf ? payload.unwrap() : payload;
         return root.unwrap() == null && !(root instanceof CompositeByteBuf);
+    }
+
+    /**
+     * Whether passing {@code payload} itself to the transport holds little more memory than the {@code length} bytes
+     * the outbound buffer and the write limits count: its underlying buffer is at most twice that (plus a header's
+     * room). A few bytes read into a large buffer are copied instead, or a peer could queue whole read buffers (up to
+     * 64 KiB each) for a few bytes counted apiece.
+     */
+    static boolean holdsLittleMore(ByteBuf payload, int length) {
+        ByteBuf root = payload;
+        for (ByteBuf inner; (inner = root.unwrap()) != null; ) {
+            root = inner;
+        }
+        return root.capacity() <= 2L * length + MAX_HEADER_LENGTH;
     }
 
     /** {@link #writeHeader} for an unmasked header at an absolute index, indices unchanged. */

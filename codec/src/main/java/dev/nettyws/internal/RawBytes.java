@@ -37,15 +37,20 @@ public final class RawBytes {
     }
 
     /**
-     * Checks once the bounds each access would check: {@code [index, index + length)} lies within {@code buf}'s
-     * capacity. That the buffer is live is checked by {@link #address} (and by {@code ByteBuf.array()}).
+     * Checks once what each access would check: {@code [index, index + length)} lies within {@code buf}'s capacity,
+     * and the buffer is live. The liveness is checked by one ordinary read of the buffer itself, because
+     * {@code memoryAddress()} of a composite with one component or of a derived buffer checks only what it wraps.
      *
      * @throws IndexOutOfBoundsException when the run does not fit
+     * @throws io.netty.util.IllegalReferenceCountException when the buffer was released
      */
     public static void checkRun(ByteBuf buf, int index, int length) {
         if (index < 0 || length < 0 || index > buf.capacity() - length) {
             throw new IndexOutOfBoundsException("index " + index + ", length " + length + ", capacity "
                 + buf.capacity());
+        }
+        if (length > 0) {
+            buf.getByte(index);
         }
     }
 

@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -84,6 +85,42 @@ class FrameEncoderInPlaceHeaderTest {
         assertArrayEquals(FrameBytes.text("hello").bytes(), ByteBufUtil.getBytes(out));
         out.release();
         assertNull(ch.readOutbound());
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aFewBytesReadIntoABigBufferAreCopiedSoTheQueueHoldsWhatTheLimitsCount() {
+        // The transport's read buffer is sized by its guess (up to 64 KiB), not by the frame: sent as it is, each
+        // queued echo would hold the whole buffer while the write limits count one byte.
+        EmbeddedChannel ch = TestChannels.server();
+        byte[] bytes = FrameBytes.binary(new byte[] {7}).mask(TestChannels.KEY).bytes();
+        ByteBuf in = Unpooled.directBuffer(16 * 1024).writeBytes(bytes);
+        ch.writeInbound(in);
+        Frame frame = ch.readInbound();
+        assertTrue(frame.payloadIsWholeRead);
+        ch.writeAndFlush(frame);
+        ByteBuf out = ch.readOutbound();
+        assertNotSame(in, out, "copied");
+        assertTrue(out.capacity() < 64, "capacity " + out.capacity());
+        assertArrayEquals(FrameBytes.binary(new byte[] {7}).bytes(), ByteBufUtil.getBytes(out));
+        out.release();
+        assertEquals(0, in.refCnt(), "the read buffer released");
+        assertFalse(ch.finishAndReleaseAll());
+    }
+
+    @Test
+    void aPingGrownPastTheControlLimitIsRefusedNotSentInPlace() {
+        // RFC 6455 5.5: control frames carry at most 125 bytes. The encoder's check must hold on every path.
+        EmbeddedChannel ch = TestChannels.server();
+        ByteBuf in = Unpooled.directBuffer(1024).writeBytes(FrameBytes.ping(new byte[] {'p'}).mask(TestChannels.KEY)
+            .bytes());
+        ch.writeInbound(in);
+        Frame ping = ch.readInbound();
+        ping.content().writeZero(199);
+        ChannelFuture written = ch.writeAndFlush(ping);
+        assertNull(ch.readOutbound(), "nothing written");
+        assertEquals(0, in.refCnt(), "released");
+        assertTrue(written.isDone() && !written.isSuccess(), "the write failed");
         assertFalse(ch.finishAndReleaseAll());
     }
 
