@@ -86,7 +86,9 @@ class ChatHistoryTest {
                     assertEquals(posted.subList(100 - (int) kept, 100).stream().map(m -> m.get("id").asText())
                         .toList(), history.messages().stream().map(m -> m.get("id").asText()).toList());
                     assertTrue(history.texts().stream().allMatch(largest::equals));
-                    attackers.get(1).say("still here?");
+                    // The newcomer says it: every attacker used its burst (10), and whether its bucket has refilled
+                    // by now depends on how fast the history went out.
+                    joiner.say("still here?");
                     assertEquals("still here?", joiner.next("message").get("text").asText(),
                         "the newcomer stays connected");
                     assertFalse(joiner.closeCode.isDone());
